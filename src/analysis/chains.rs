@@ -1,0 +1,314 @@
+//! HRESULT chains: the frames (`expr, HRESULT=X (file,line)`) through which one failure
+//! climbs the call stack, and the summary lines that close it.
+//!
+//! Frames are grouped per thread, because CMTrace interleaves threads: a frame joins the
+//! open chain of its thread when few of that thread's records lie between them. Within one
+//! chain the code may change (0x8009100E surfacing as 0x80004005); the root is the earliest
+//! specific code, since generic codes such as E_FAIL say nothing about the cause.
+
+use std::collections::HashMap;
+
+use crate::log::RecordRef;
+
+/// A frame line, parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The expression that failed (text before `, HRESULT=`).
+    pub expr: String,
+    /// The code.
+    pub code: u32,
+    /// `file,line` of the source that logged it, when given.
+    pub origin: Option<String>,
+}
+
+/// Parses `expr, HRESULT=80040101 (e:\path\file.cpp,1518)` anywhere in a message.
+pub fn parse_frame(msg: &str) -> Option<Frame> {
+    let at = msg.find("HRESULT=")?;
+    let hex = msg.get(at + 8..at + 16)?;
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let code = u32::from_str_radix(hex, 16).ok()?;
+    let expr = msg[..at].trim_end().trim_end_matches(',').trim().to_string();
+    let rest = msg[at + 16..].trim_start();
+    let origin = rest.strip_prefix('(').and_then(|r| {
+        let end = r.find(')')?;
+        let inner = &r[..end];
+        let (file, line) = inner.rsplit_once(',')?;
+        let line = line.trim();
+        line.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| format!("{},{}", file.trim(), line))
+    });
+    Some(Frame { expr, code, origin })
+}
+
+/// What kind of summary line closes or accompanies a chain, best first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SummaryKind {
+    /// `Setting wizard error: ...`: what the user saw.
+    Wizard,
+    /// `Failed to ... Code(0x...)` or `Failed to ... (80004005)`.
+    FailedTo,
+    /// `X failed. Code(0x...)`.
+    Failed,
+    /// `... returned code 0x...`.
+    Returned,
+}
+
+/// Recognises a summary line.
+pub fn summary_kind(msg: &str) -> Option<SummaryKind> {
+    let m = msg.trim_start();
+    if m.contains("Setting wizard error") {
+        return Some(SummaryKind::Wizard);
+    }
+    let lower_has_code = m.contains("Code(0x")
+        || m.contains("code 0x")
+        || m.contains("Error: ")
+        || m.contains("error code");
+    if m.starts_with("Failed to") || m.starts_with("failed to") {
+        let has_paren_code = m.contains("(8") || m.contains("(0x") || m.contains("(C");
+        if lower_has_code || has_paren_code {
+            return Some(SummaryKind::FailedTo);
+        }
+    }
+    if m.contains("returned code 0x") || m.contains("returned code ") {
+        return Some(SummaryKind::Returned);
+    }
+    if m.contains("failed. Code(0x") || m.contains("failed with error code") {
+        return Some(SummaryKind::Failed);
+    }
+    None
+}
+
+/// Codes that say only "something failed": a chain's root skips past them to the first
+/// specific code.
+pub fn is_generic(code: u32) -> bool {
+    matches!(code, 0x8000_4005 | 0x8000_FFFF | 0x8007_001F)
+}
+
+/// One chain.
+#[derive(Clone, Debug)]
+pub struct Chain {
+    /// Frame records in order, with their parsed frames.
+    pub frames: Vec<(RecordRef, Frame)>,
+    /// Summary records attached (in order, with their kind).
+    pub summaries: Vec<(RecordRef, SummaryKind)>,
+    /// The code the chain surfaced with: the last frame's.
+    pub code: u32,
+    /// The earliest specific code.
+    pub root: u32,
+    /// Component of the first frame.
+    pub component: Option<String>,
+    /// Thread of the frames.
+    pub thread: Option<u32>,
+    /// `file,line` of the first frame.
+    pub origin: Option<String>,
+    /// The best summary message.
+    pub summary_text: Option<String>,
+    /// Position (in the log's merged order) of the first and last record of the chain.
+    pub span: (usize, usize),
+}
+
+impl Chain {
+    /// The first frame record.
+    pub fn first(&self) -> RecordRef {
+        self.frames.first().map(|f| f.0).unwrap_or(RecordRef {
+            source: 0,
+            index: 0,
+        })
+    }
+
+    /// The last record: the last summary after the frames, or the last frame.
+    pub fn last(&self) -> RecordRef {
+        let last_frame = self.frames.last().map(|f| f.0).unwrap_or(self.first());
+        match self.summaries.last() {
+            Some((r, _)) if *r > last_frame => *r,
+            _ => last_frame,
+        }
+    }
+
+    /// Position of the root frame in `frames`.
+    pub fn root_frame(&self) -> usize {
+        self.frames
+            .iter()
+            .position(|(_, f)| f.code == self.root)
+            .unwrap_or(0)
+    }
+}
+
+/// A record handed to the chain builder: its position in the merged log, and the fields
+/// that matter.
+#[derive(Clone, Debug)]
+pub struct ChainInput<'a> {
+    /// Position in the merged order.
+    pub pos: usize,
+    /// The record.
+    pub record: RecordRef,
+    /// Thread id (None in plain text).
+    pub thread: Option<u32>,
+    /// Component.
+    pub component: Option<&'a str>,
+    /// Message.
+    pub message: &'a str,
+    /// Local time in milliseconds, when known.
+    pub millis: Option<i64>,
+}
+
+/// Same-thread records allowed between two frames of one chain, and after the last frame
+/// for its summary lines.
+pub const MAX_GAP: usize = 8;
+/// A pause longer than this (ms) between two frames starts a new chain.
+const MAX_PAUSE_MS: i64 = 120_000;
+
+struct Open {
+    chain: Chain,
+    /// Same-thread records seen since the last frame.
+    gap: usize,
+    last_millis: Option<i64>,
+}
+
+/// Builds chains incrementally from records in merged order. Feed it every record of the
+/// threads that have frames (it ignores what it does not need) and call [`ChainBuilder::finish`].
+#[derive(Default)]
+pub struct ChainBuilder {
+    open: HashMap<Option<u32>, Open>,
+    done: Vec<Chain>,
+}
+
+impl ChainBuilder {
+    /// A builder with no chain.
+    pub fn new() -> ChainBuilder {
+        ChainBuilder::default()
+    }
+
+    /// True when a chain is open on this thread (so its records are worth feeding).
+    pub fn is_open(&self, thread: Option<u32>) -> bool {
+        self.open.contains_key(&thread)
+    }
+
+    /// Feeds one record.
+    pub fn push(&mut self, rec: &ChainInput<'_>) {
+        let frame = parse_frame(rec.message);
+        let key = rec.thread;
+        if let Some(frame) = frame {
+            let joins = match self.open.get(&key) {
+                Some(o) => {
+                    o.gap <= MAX_GAP
+                        && match (o.last_millis, rec.millis) {
+                            (Some(a), Some(b)) => (b - a).abs() <= MAX_PAUSE_MS,
+                            _ => true,
+                        }
+                }
+                None => false,
+            };
+            if !joins {
+                if let Some(o) = self.open.remove(&key) {
+                    self.done.push(o.chain);
+                }
+                let chain = Chain {
+                    frames: Vec::new(),
+                    summaries: Vec::new(),
+                    code: frame.code,
+                    root: frame.code,
+                    component: rec.component.map(str::to_string),
+                    thread: rec.thread,
+                    origin: frame.origin.clone(),
+                    summary_text: None,
+                    span: (rec.pos, rec.pos),
+                };
+                self.open.insert(
+                    key,
+                    Open {
+                        chain,
+                        gap: 0,
+                        last_millis: rec.millis,
+                    },
+                );
+            }
+            if let Some(o) = self.open.get_mut(&key) {
+                o.gap = 0;
+                o.last_millis = rec.millis.or(o.last_millis);
+                o.chain.code = frame.code;
+                if is_generic(o.chain.root) && !is_generic(frame.code) {
+                    o.chain.root = frame.code;
+                }
+                o.chain.span.1 = rec.pos;
+                o.chain.frames.push((rec.record, frame));
+            }
+            return;
+        }
+        let Some(o) = self.open.get_mut(&key) else {
+            return;
+        };
+        o.gap += 1;
+        if let Some(kind) = summary_kind(rec.message) {
+            o.chain.summaries.push((rec.record, kind));
+            o.chain.span.1 = rec.pos;
+        }
+        if o.gap > MAX_GAP {
+            if let Some(o) = self.open.remove(&key) {
+                self.done.push(o.chain);
+            }
+        }
+    }
+
+    /// Closes every open chain and returns all chains in order of their first frame.
+    pub fn finish(mut self, message_of: impl Fn(RecordRef) -> String) -> Vec<Chain> {
+        self.done.extend(self.open.drain().map(|(_, o)| o.chain));
+        let mut chains = self.done;
+        chains.sort_by_key(|c| c.span.0);
+        for c in &mut chains {
+            // The wizard's message is what the user saw; after it, the first "Failed to ..."
+            // names the action that failed. min_by_key keeps the earliest of equal kinds.
+            let best = c.summaries.iter().min_by_key(|(_, k)| *k);
+            c.summary_text = best.map(|(r, _)| message_of(*r).trim().to_string());
+        }
+        chains
+    }
+
+    /// Chains closed so far plus snapshots of the open ones (for live views).
+    pub fn snapshot(&self) -> Vec<Chain> {
+        let mut v = self.done.clone();
+        v.extend(self.open.values().map(|o| o.chain.clone()));
+        v.sort_by_key(|c| c.span.0);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_frames() {
+        let f = parse_frame("(!sNetworkAccessAccount.empty()), HRESULT=80040101 (e:\\nts_sms_fre\\sms\\framework\\tscore\\tspolicy.cpp,1518)").unwrap();
+        assert_eq!(f.code, 0x80040101);
+        assert_eq!(f.expr, "(!sNetworkAccessAccount.empty())");
+        assert_eq!(
+            f.origin.as_deref(),
+            Some("e:\\nts_sms_fre\\sms\\framework\\tscore\\tspolicy.cpp,1518")
+        );
+        let g = parse_frame("CryptMsgControl (hMsg, 0, CMSG_CTRL_VERIFY_SIGNATURE, pCert->pCertInfo), HRESULT=8009100e (e:\\x\\libcrypt.cpp,351)").unwrap();
+        assert_eq!(g.code, 0x8009100E);
+        assert!(parse_frame("HRESULT=zz").is_none());
+    }
+
+    #[test]
+    fn summaries() {
+        assert_eq!(
+            summary_kind("Failed to resolve selected task sequence dependencies. Code(0x80040101)"),
+            Some(SummaryKind::FailedTo)
+        );
+        assert_eq!(
+            summary_kind("ThreadToResolveAndExecuteTaskSequence returned code 0x80040101"),
+            Some(SummaryKind::Returned)
+        );
+        assert_eq!(
+            summary_kind("Setting wizard error: Failed to read network access account"),
+            Some(SummaryKind::Wizard)
+        );
+        assert_eq!(summary_kind("Failed to get client identity (80004005)"), Some(SummaryKind::FailedTo));
+        assert_eq!(summary_kind("Parsing Policy Body."), None);
+    }
+}

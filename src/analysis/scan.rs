@@ -1,0 +1,103 @@
+//! Whole-text scans that find the records worth parsing, on several threads.
+//!
+//! The text is cut at line starts, so a literal (which never holds a newline) and a regex
+//! match (`.` stops at newlines) fall in one piece. Each hit is mapped to the record that
+//! holds it; a record is reported once per pattern.
+
+use aho_corasick::AhoCorasick;
+use regex::bytes::Regex;
+
+use crate::log::Source;
+
+/// Pieces smaller than this are not worth a thread.
+const MIN_PIECE: usize = 4 << 20;
+
+fn pieces(text: &[u8]) -> Vec<(usize, usize)> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    let n = (text.len() / MIN_PIECE).clamp(1, threads);
+    let mut cuts = vec![0];
+    for k in 1..n {
+        let target = text.len() / n * k;
+        if let Some(i) = memchr::memchr(b'\n', &text[target..]) {
+            let c = target + i + 1;
+            if c > *cuts.last().unwrap_or(&0) && c < text.len() {
+                cuts.push(c);
+            }
+        }
+    }
+    cuts.push(text.len());
+    cuts.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+fn run_pieces<T: Send>(text: &[u8], f: impl Fn(usize, usize) -> Vec<T> + Sync) -> Vec<T> {
+    let parts = pieces(text);
+    if parts.len() == 1 {
+        return f(0, text.len());
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|&(a, b)| {
+                let f = &f;
+                s.spawn(move || f(a, b))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Records holding any of `literals`, as (record index, literal index), in record order.
+pub fn literal_hits(src: &Source, literals: &[&str]) -> Vec<(usize, usize)> {
+    let Ok(ac) = AhoCorasick::new(literals) else {
+        return Vec::new();
+    };
+    let text = src.text.bytes();
+    run_pieces(text, |a, b| {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        let mut rec = src.record_at(a as u64);
+        for m in ac.find_iter(&text[a..b]) {
+            let off = (a + m.start()) as u64;
+            while src
+                .records
+                .get(rec + 1)
+                .is_some_and(|r| r.start <= off)
+            {
+                rec += 1;
+            }
+            let hit = (rec, m.pattern().as_usize());
+            if out.last() != Some(&hit) {
+                out.push(hit);
+            }
+        }
+        out
+    })
+}
+
+/// Records where `re` matches, in record order. After a hit the search resumes at the
+/// next record, so one long record costs one match.
+pub fn regex_hits(src: &Source, re: &Regex) -> Vec<usize> {
+    let text = src.text.bytes();
+    run_pieces(text, |a, b| {
+        let mut out = Vec::new();
+        let hay = &text[..b];
+        let mut at = a;
+        while at < b {
+            let Some(m) = re.find_at(hay, at) else {
+                break;
+            };
+            let rec = src.record_at(m.start() as u64);
+            out.push(rec);
+            at = match src.records.get(rec + 1) {
+                Some(r) => (r.start as usize).max(m.end()).max(at + 1),
+                None => b,
+            };
+        }
+        out
+    })
+}

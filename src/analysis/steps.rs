@@ -1,0 +1,422 @@
+//! The task-sequence timeline: steps (instructions) with start, end, duration, outcome and
+//! exit code, grouped into runs, and the outcome of the whole run.
+//!
+//! TSManager logs `Start executing an instruction. Instruction name: X. Instruction
+//! pointer: N` for every step and group, then one of: success with an exit code, failure,
+//! or "skipped because the condition is evaluated to be false". Reboots resume the same run
+//! with the next pointer; a step that starts after the run ended begins a new run.
+
+use crate::codes::find_codes;
+use crate::log::RecordRef;
+use crate::parse::Timestamp;
+
+/// How a step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Completed with exit code 0 (or success was logged).
+    Succeeded,
+    /// Failed.
+    Failed,
+    /// Skipped by its condition.
+    Skipped,
+    /// Started, no end seen (yet).
+    Running,
+}
+
+impl StepOutcome {
+    /// Name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepOutcome::Succeeded => "succeeded",
+            StepOutcome::Failed => "failed",
+            StepOutcome::Skipped => "skipped",
+            StepOutcome::Running => "running",
+        }
+    }
+}
+
+/// How the whole task sequence ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// "Task sequence completed 0x00000000".
+    Succeeded,
+    /// An engine failure, a failed last step, or a failure before the first step.
+    Failed,
+    /// Steps but no end yet.
+    Running,
+    /// No task sequence in this log.
+    Unknown,
+}
+
+impl RunOutcome {
+    /// Name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            RunOutcome::Succeeded => "succeeded",
+            RunOutcome::Failed => "failed",
+            RunOutcome::Running => "running",
+            RunOutcome::Unknown => "unknown",
+        }
+    }
+}
+
+/// One step.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Which run of the task sequence (0-based).
+    pub run: usize,
+    /// Instruction pointer.
+    pub pointer: i64,
+    /// Step (or group) name.
+    pub name: String,
+    /// Outcome.
+    pub outcome: StepOutcome,
+    /// Exit code, when logged.
+    pub exit_code: Option<u32>,
+    /// Time of the start record.
+    pub start: Option<Timestamp>,
+    /// Time of the record that ended it.
+    pub end: Option<Timestamp>,
+    /// The start record.
+    pub first: RecordRef,
+    /// Merged positions of the start record and of the last record seen for this step.
+    pub span: (usize, usize),
+    /// The step asked for a reboot.
+    pub reboot: bool,
+}
+
+impl Step {
+    /// Duration in milliseconds, when both ends have times.
+    pub fn duration_ms(&self) -> Option<i64> {
+        let (a, b) = (self.start?, self.end?);
+        Some(b.utc_millis() - a.utc_millis())
+    }
+}
+
+/// The timeline and the run's outcome.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    /// Steps in order.
+    pub steps: Vec<Step>,
+    /// Outcome of the last run.
+    pub outcome: RunOutcome,
+    /// Name of the step that failed the last run.
+    pub failing_step: Option<String>,
+    /// Exit code of the last run.
+    pub exit_code: Option<u32>,
+    /// A failure before any step ran (boot media, PXE, the wizard), in the log's words.
+    pub failure_before_steps: Option<String>,
+    /// Number of runs seen.
+    pub runs: usize,
+}
+
+impl Default for Timeline {
+    fn default() -> Timeline {
+        Timeline {
+            steps: Vec::new(),
+            outcome: RunOutcome::Unknown,
+            failing_step: None,
+            exit_code: None,
+            failure_before_steps: None,
+            runs: 0,
+        }
+    }
+}
+
+/// Literal openings of the messages the timeline reads; the scanner looks for these.
+pub const TRIGGERS: &[&str] = &[
+    "Start executing an instruction",
+    "Successfully completed the action",
+    "Failed to run the action",
+    "has been skipped because the condition",
+    "initiated a reboot request",
+    "Process completed with exit code",
+    "Task sequence completed",
+    "Task Sequence Engine failed",
+    "Task sequence execution failed",
+    "Execution of task sequence failed",
+    "has failed and the execution has been aborted",
+    "Setting wizard error",
+];
+
+fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let a = s.find(open)? + open.len();
+    let b = s[a..].rfind(close)? + a;
+    Some(&s[a..b])
+}
+
+/// Builds the timeline from records in merged order.
+#[derive(Default)]
+pub struct StepBuilder {
+    t: Timeline,
+    run_ended: bool,
+    run: usize,
+    last_end: Option<(RunOutcome, Option<u32>)>,
+}
+
+impl StepBuilder {
+    /// An empty builder.
+    pub fn new() -> StepBuilder {
+        StepBuilder::default()
+    }
+
+    fn current(&mut self) -> Option<&mut Step> {
+        self.t
+            .steps
+            .last_mut()
+            .filter(|s| s.outcome == StepOutcome::Running)
+    }
+
+    /// The step matching `name`: the running one, else the last one with that name in this run.
+    fn named(&mut self, name: &str) -> Option<&mut Step> {
+        let run = self.run;
+        let idx = self
+            .t
+            .steps
+            .iter()
+            .rposition(|s| s.run == run && s.name == name)?;
+        self.t.steps.get_mut(idx)
+    }
+
+    /// Feeds one record's message.
+    pub fn push(&mut self, pos: usize, record: RecordRef, msg: &str, time: Option<Timestamp>) {
+        let msg = msg.trim();
+        if let Some(rest) = msg.strip_prefix("Start executing an instruction.") {
+            let name = between(rest, "Instruction name: ", ". Instruction pointer")
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let pointer = rest
+                .rsplit("Instruction pointer:")
+                .next()
+                .and_then(|p| p.trim().trim_end_matches('.').parse().ok())
+                .unwrap_or(-1);
+            if self.run_ended {
+                self.run += 1;
+                self.run_ended = false;
+                self.last_end = None;
+            }
+            if let Some(prev) = self.current() {
+                // A step that never logged its end before the next began (a reboot took it,
+                // or its result was not logged): it did not fail the run.
+                prev.outcome = StepOutcome::Succeeded;
+            }
+            self.t.steps.push(Step {
+                run: self.run,
+                pointer,
+                name,
+                outcome: StepOutcome::Running,
+                exit_code: None,
+                start: time,
+                end: None,
+                first: record,
+                span: (pos, pos),
+                reboot: false,
+            });
+            self.t.runs = self.run + 1;
+            return;
+        }
+        if let Some(name) = between(msg, "Successfully completed the action (", ") with") {
+            let code = msg
+                .rsplit("code ")
+                .next()
+                .and_then(|c| c.trim().parse::<i64>().ok())
+                .map(|c| c as u32);
+            if let Some(s) = self.named(name) {
+                s.outcome = StepOutcome::Succeeded;
+                s.exit_code = code.or(s.exit_code);
+                s.end = time.or(s.end);
+                s.span.1 = pos;
+            }
+            return;
+        }
+        if let Some(rest) = msg.strip_prefix("Failed to run the action: ") {
+            let (name, tail) = match rest.find(".\r").or_else(|| rest.find(".\n")) {
+                Some(i) => (&rest[..i], &rest[i..]),
+                None => match rest.rfind(". ") {
+                    Some(i) => (&rest[..i], &rest[i..]),
+                    None => (rest.trim_end_matches('.'), ""),
+                },
+            };
+            let code = find_codes(tail).into_iter().map(|h| h.value).find(|&v| v != 0);
+            let name = name.trim().to_string();
+            if let Some(s) = self.named(&name) {
+                s.outcome = StepOutcome::Failed;
+                s.exit_code = code.or(s.exit_code);
+                s.end = time.or(s.end);
+                s.span.1 = pos;
+            }
+            return;
+        }
+        if msg.contains("has been skipped because the condition") {
+            let name = between(msg, "(", ") has been skipped").unwrap_or("");
+            if let Some(s) = self.named(name) {
+                s.outcome = StepOutcome::Skipped;
+                s.end = time.or(s.end);
+                s.span.1 = pos;
+            }
+            return;
+        }
+        if msg.contains("initiated a reboot request") {
+            if let Some(s) = self.current() {
+                s.reboot = true;
+                s.span.1 = pos;
+            }
+            return;
+        }
+        if let Some(rest) = msg.strip_prefix("Process completed with exit code ") {
+            let code = rest.trim().parse::<i64>().ok().map(|c| c as u32);
+            if let Some(s) = self.current() {
+                s.exit_code = code;
+                s.span.1 = pos;
+            }
+            return;
+        }
+        if let Some(rest) = msg.strip_prefix("Task sequence completed ") {
+            let code = find_codes(rest).first().map(|h| h.value).unwrap_or(0);
+            let outcome = if code == 0 {
+                RunOutcome::Succeeded
+            } else {
+                RunOutcome::Failed
+            };
+            self.end_run(outcome, Some(code));
+            return;
+        }
+        if msg.contains("Task Sequence Engine failed")
+            || msg.contains("Task sequence execution failed")
+            || msg.contains("Execution of task sequence failed")
+        {
+            let code = find_codes(msg).into_iter().map(|h| h.value).find(|&v| v != 0);
+            let prev_code = self.last_end.and_then(|e| e.1);
+            self.end_run(RunOutcome::Failed, code.or(prev_code));
+            return;
+        }
+        if msg.contains("has failed and the execution has been aborted") {
+            if let Some(name) = between(msg, "(", ") has failed") {
+                if let Some(s) = self.named(name) {
+                    if s.outcome == StepOutcome::Running {
+                        s.outcome = StepOutcome::Failed;
+                        s.end = time.or(s.end);
+                    }
+                }
+            }
+            return;
+        }
+        if msg.contains("Setting wizard error") && self.t.steps.is_empty() {
+            let text = msg
+                .split_once("Setting wizard error:")
+                .map(|(_, t)| t.trim())
+                .unwrap_or(msg);
+            self.t.failure_before_steps = Some(text.to_string());
+        }
+    }
+
+    fn end_run(&mut self, outcome: RunOutcome, code: Option<u32>) {
+        // Several engine messages close one run: keep the first failure's code.
+        if let Some((RunOutcome::Failed, Some(c))) = self.last_end {
+            self.last_end = Some((RunOutcome::Failed, Some(c)));
+        } else {
+            self.last_end = Some((outcome, code));
+        }
+        self.run_ended = true;
+    }
+
+    /// The timeline as it stands (callable at any time, for live views).
+    pub fn timeline(&self) -> Timeline {
+        let mut t = self.t.clone();
+        let last_run: Vec<&Step> = t.steps.iter().filter(|s| s.run == self.run).collect();
+        let failed = last_run
+            .iter()
+            .rev()
+            .find(|s| s.outcome == StepOutcome::Failed);
+        match self.last_end {
+            Some((RunOutcome::Succeeded, code)) => {
+                t.outcome = RunOutcome::Succeeded;
+                t.exit_code = code;
+            }
+            Some((_, code)) => {
+                t.outcome = RunOutcome::Failed;
+                t.failing_step = failed.map(|s| s.name.clone());
+                t.exit_code = code.or(failed.and_then(|s| s.exit_code));
+            }
+            None if last_run.is_empty() => {
+                t.outcome = if t.failure_before_steps.is_some() {
+                    RunOutcome::Failed
+                } else {
+                    RunOutcome::Unknown
+                };
+            }
+            None => {
+                let last = last_run.last().map(|s| s.outcome);
+                if last == Some(StepOutcome::Failed) {
+                    t.outcome = RunOutcome::Failed;
+                    t.failing_step = failed.map(|s| s.name.clone());
+                    t.exit_code = failed.and_then(|s| s.exit_code);
+                } else {
+                    t.outcome = RunOutcome::Running;
+                }
+            }
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(lines: &[&str]) -> Timeline {
+        let mut b = StepBuilder::new();
+        for (i, l) in lines.iter().enumerate() {
+            let r = RecordRef {
+                source: 0,
+                index: i as u32,
+            };
+            b.push(i, r, l, None);
+        }
+        b.timeline()
+    }
+
+    #[test]
+    fn success_skip_and_failure() {
+        let t = feed(&[
+            "Start executing an instruction. Instruction name: Partition Disk. Instruction pointer: 1",
+            "Successfully completed the action (Partition Disk) with the exit win32 code 0",
+            "Start executing an instruction. Instruction name: Apply BitLocker. Instruction pointer: 2",
+            "The action (Apply BitLocker) has been skipped because the condition is evaluated to be false",
+            "Start executing an instruction. Instruction name: Install Application. Instruction pointer: 3",
+            "Failed to run the action: Install Application. Error -2147467259",
+            "Task Sequence Engine failed! Code: enExecutionFail",
+            "Task sequence execution failed with error code 80004005",
+        ]);
+        assert_eq!(t.steps.len(), 3);
+        assert_eq!(t.steps[0].outcome, StepOutcome::Succeeded);
+        assert_eq!(t.steps[0].exit_code, Some(0));
+        assert_eq!(t.steps[1].outcome, StepOutcome::Skipped);
+        assert_eq!(t.steps[2].outcome, StepOutcome::Failed);
+        assert_eq!(t.steps[2].exit_code, Some(0x80004005));
+        assert_eq!(t.outcome, RunOutcome::Failed);
+        assert_eq!(t.failing_step.as_deref(), Some("Install Application"));
+        assert_eq!(t.exit_code, Some(0x80004005));
+    }
+
+    #[test]
+    fn completed_run_and_second_run() {
+        let t = feed(&[
+            "Start executing an instruction. Instruction name: A. Instruction pointer: 0",
+            "Successfully completed the action (A) with the exit win32 code 0",
+            "Task sequence completed 0x00000000",
+            "Start executing an instruction. Instruction name: A. Instruction pointer: 0",
+        ]);
+        assert_eq!(t.runs, 2);
+        assert_eq!(t.steps[1].run, 1);
+        assert_eq!(t.outcome, RunOutcome::Running);
+    }
+
+    #[test]
+    fn failure_before_first_step() {
+        let t = feed(&["Setting wizard error: Failed to read network access account from machine policy."]);
+        assert_eq!(t.outcome, RunOutcome::Failed);
+        assert!(t.failure_before_steps.unwrap().starts_with("Failed to read network"));
+    }
+}

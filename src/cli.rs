@@ -1,0 +1,107 @@
+//! The command line, as clap sees it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A terminal log explorer for ConfigMgr task-sequence logs: folds HRESULT chains, decodes
+/// error codes, lays out the steps and names the known problem behind a failure.
+#[derive(Debug, Parser)]
+#[command(name = "tslens", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; without a subcommand, the explorer opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of the explorer.
+    #[command(flatten)]
+    pub explore: ExploreArgs,
+}
+
+/// Arguments of the explorer.
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// Log files or folders to open; `-` reads standard input.
+    #[arg(value_name = "FILE|DIR|-")]
+    pub paths: Vec<String>,
+    /// Start at the end of the log and follow it as it grows.
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+    /// Poll followed files every MS milliseconds (for network shares).
+    #[arg(long, value_name = "MS")]
+    pub poll: Option<u64>,
+    /// Colour theme: a built-in name (dark, light, cmtrace, high-contrast, mono) or a TOML file.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Extra folder of known-problem rules (TOML).
+    #[arg(long, value_name = "DIR")]
+    pub kb: Vec<String>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the diagnosis of a log, with no screen.
+    Report(ReportArgs),
+    /// Decode error codes (hex with or without 0x, signed or unsigned decimal).
+    Lookup(LookupArgs),
+    /// Validate or list known-problem rules.
+    Kb(KbArgs),
+}
+
+/// Output formats of `report` and `lookup`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Plain text for a terminal or a ticket.
+    Text,
+    /// Markdown for a ticket or a wiki.
+    Markdown,
+    /// One JSON object (see the README for its keys).
+    Json,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Extra folder of known-problem rules (TOML).
+    #[arg(long, value_name = "DIR")]
+    pub kb: Vec<String>,
+    /// Log files or folders; `-` reads standard input.
+    #[arg(value_name = "FILE|DIR|-", required = true)]
+    pub paths: Vec<String>,
+}
+
+/// Arguments of `lookup`.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// Output format (text or json).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Codes: 0x80070002, 80070002, -2147024894, 2147942402 or a Win32 number such as 2.
+    #[arg(value_name = "CODE", required = true, allow_hyphen_values = true)]
+    pub codes: Vec<String>,
+}
+
+/// Arguments of `kb`.
+#[derive(Debug, Args)]
+pub struct KbArgs {
+    /// What to do with the rules.
+    #[command(subcommand)]
+    pub action: KbAction,
+}
+
+/// `kb` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KbAction {
+    /// Check rule files (a file or a folder of *.toml) and report every error.
+    Check {
+        /// A rule file or folder.
+        path: String,
+    },
+    /// List the built-in rules (and those of --kb folders).
+    List {
+        /// Extra folder of rules.
+        #[arg(long, value_name = "DIR")]
+        kb: Vec<String>,
+    },
+}

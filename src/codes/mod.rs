@@ -1,0 +1,1 @@
+//! Error codes: extraction from message text and decoding.

@@ -1,0 +1,413 @@
+//! Compiling a rule list into fast matchers, and evaluating candidate records.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::bytes::{Regex as BytesRegex, RegexBuilder as BytesRegexBuilder};
+use regex::{RegexSet, RegexSetBuilder};
+
+use super::schema::{Mode, Rule, Signal};
+use super::{Evidence, Finding, MatchRecord};
+
+/// Room for a few hundred case-insensitive patterns compiled together.
+const SIZE_LIMIT: usize = 128 << 20;
+/// Lazy-DFA cache for the prefilter, so large alternations stay fast.
+const DFA_SIZE_LIMIT: usize = 32 << 20;
+/// Most evidence records kept per finding.
+const MAX_EVIDENCE: usize = 12;
+/// Longest evidence text kept, in bytes (records can be megabytes of XML).
+const MAX_EVIDENCE_TEXT: usize = 600;
+
+/// Which signal of which rule a pattern or code belongs to.
+#[derive(Clone, Copy, Debug)]
+struct SigRef {
+    rule: usize,
+    unless: bool,
+    sig: usize,
+}
+
+/// Everything derived from a rule list that evaluation needs.
+#[derive(Clone, Debug)]
+pub(crate) struct Compiled {
+    pub prefilter: BytesRegex,
+    pub codes: HashSet<u32>,
+    set: RegexSet,
+    by_pattern: Vec<Vec<SigRef>>,
+    by_code: HashMap<u32, Vec<SigRef>>,
+    /// For each rule: the set index of each signal's and each unless's message pattern.
+    pattern_of: Vec<(Vec<Option<usize>>, Vec<Option<usize>>)>,
+}
+
+impl Compiled {
+    /// Builds the matchers; fails only when the combined patterns exceed the size limits.
+    pub fn new(rules: &[Rule]) -> Result<Compiled, String> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut index_of: HashMap<String, usize> = HashMap::new();
+        let mut by_pattern: Vec<Vec<SigRef>> = Vec::new();
+        let mut by_code: HashMap<u32, Vec<SigRef>> = HashMap::new();
+        let mut codes = HashSet::new();
+        let mut pattern_of = Vec::with_capacity(rules.len());
+
+        for (r, rule) in rules.iter().enumerate() {
+            let mut register = |signals: &[Signal], unless: bool| -> Vec<Option<usize>> {
+                signals
+                    .iter()
+                    .enumerate()
+                    .map(|(s, signal)| {
+                        let sref = SigRef { rule: r, unless, sig: s };
+                        for &code in &signal.codes {
+                            codes.insert(code);
+                        }
+                        match &signal.message_compiled {
+                            Some(p) => {
+                                let i = *index_of.entry(p.clone()).or_insert_with(|| {
+                                    patterns.push(p.clone());
+                                    by_pattern.push(Vec::new());
+                                    patterns.len() - 1
+                                });
+                                by_pattern[i].push(sref);
+                                Some(i)
+                            }
+                            None => {
+                                // Code-only signals are reached through their codes.
+                                for &code in &signal.codes {
+                                    by_code.entry(code).or_default().push(sref);
+                                }
+                                None
+                            }
+                        }
+                    })
+                    .collect()
+            };
+            let sig = register(&rule.signals, false);
+            let unl = register(&rule.unless, true);
+            pattern_of.push((sig, unl));
+        }
+
+        let set = RegexSetBuilder::new(&patterns)
+            .size_limit(SIZE_LIMIT)
+            .build()
+            .map_err(|e| super::schema::regex_reason(&e))?;
+        let prefilter_src = if patterns.is_empty() {
+            // An empty class: matches nothing.
+            "[a&&b]".to_string()
+        } else {
+            patterns.join("|")
+        };
+        let prefilter = BytesRegexBuilder::new(&prefilter_src)
+            .size_limit(SIZE_LIMIT)
+            .dfa_size_limit(DFA_SIZE_LIMIT)
+            .build()
+            .map_err(|e| super::schema::regex_reason(&e))?;
+        Ok(Compiled {
+            prefilter,
+            codes,
+            set,
+            by_pattern,
+            by_code,
+            pattern_of,
+        })
+    }
+
+    /// Matches candidates (sorted by index) against every rule; see [`super::RuleSet::evaluate`].
+    pub fn evaluate(&self, rules: &[Rule], candidates: &[MatchRecord<'_>]) -> Vec<Finding> {
+        // hits[rule].0[signal] / .1[unless] = positions in `candidates`, ascending.
+        let mut hits: Vec<(Vec<Vec<usize>>, Vec<Vec<usize>>)> = rules
+            .iter()
+            .map(|r| (vec![Vec::new(); r.signals.len()], vec![Vec::new(); r.unless.len()]))
+            .collect();
+
+        for (pos, rec) in candidates.iter().enumerate() {
+            let matched: Vec<usize> = if self.set.is_empty() || rec.message.is_empty() {
+                Vec::new()
+            } else {
+                self.set.matches(rec.message).into_iter().collect()
+            };
+            let mut consider = |sref: SigRef| {
+                let rule = &rules[sref.rule];
+                let (signal, pattern) = if sref.unless {
+                    (&rule.unless[sref.sig], self.pattern_of[sref.rule].1[sref.sig])
+                } else {
+                    (&rule.signals[sref.sig], self.pattern_of[sref.rule].0[sref.sig])
+                };
+                if let Some(p) = pattern {
+                    if !matched.contains(&p) {
+                        return;
+                    }
+                }
+                if !signal.codes_match(rec.codes) || !signal.context_matches(rec.component, rec.step) {
+                    return;
+                }
+                let list = if sref.unless {
+                    &mut hits[sref.rule].1[sref.sig]
+                } else {
+                    &mut hits[sref.rule].0[sref.sig]
+                };
+                if list.last() != Some(&pos) {
+                    list.push(pos);
+                }
+            };
+            for &p in &matched {
+                for &sref in &self.by_pattern[p] {
+                    consider(sref);
+                }
+            }
+            for code in rec.codes {
+                if let Some(list) = self.by_code.get(code) {
+                    for &sref in list {
+                        consider(sref);
+                    }
+                }
+            }
+        }
+
+        let mut findings: Vec<Finding> = rules
+            .iter()
+            .zip(&hits)
+            .filter_map(|(rule, (sig_hits, unless_hits))| {
+                if unless_hits.iter().any(|h| !h.is_empty()) {
+                    return None;
+                }
+                finding_for(rule, sig_hits, candidates)
+            })
+            .collect();
+        findings.sort_by(|a, b| {
+            b.confidence
+                .cmp(&a.confidence)
+                .then(b.priority.cmp(&a.priority))
+                .then(first_index(a).cmp(&first_index(b)))
+                .then(a.id.cmp(&b.id))
+        });
+        findings
+    }
+}
+
+fn first_index(f: &Finding) -> usize {
+    f.evidence.first().map_or(usize::MAX, |e| e.index)
+}
+
+/// One occurrence: the positions (in `candidates`) that satisfied the required signals.
+type Occurrence = Vec<usize>;
+
+fn finding_for(
+    rule: &Rule,
+    sig_hits: &[Vec<usize>],
+    candidates: &[MatchRecord<'_>],
+) -> Option<Finding> {
+    let required: Vec<usize> = (0..rule.signals.len())
+        .filter(|&s| !rule.signals[s].optional)
+        .collect();
+    let optional: Vec<usize> = (0..rule.signals.len())
+        .filter(|&s| rule.signals[s].optional)
+        .collect();
+
+    // Every hit of a required signal, in log order; `k` numbers required signals 0..n.
+    let mut events: Vec<(usize, usize)> = required
+        .iter()
+        .enumerate()
+        .flat_map(|(k, &s)| sig_hits[s].iter().map(move |&pos| (pos, k)))
+        .collect();
+    if events.is_empty() {
+        return None;
+    }
+    events.sort_unstable();
+
+    let occurrences = match rule.mode {
+        Mode::All => {
+            if required.iter().any(|&s| sig_hits[s].is_empty()) {
+                return None;
+            }
+            occurrences_all(rule, &events, required.len(), candidates)
+        }
+        Mode::Any => occurrences_any(rule, &events, required.len(), candidates),
+    };
+    let first = occurrences.first()?;
+
+    let start = candidates[*first.first()?].index;
+    let end = candidates[*first.last()?].index;
+    let mut evidence_pos: Vec<usize> = first.clone();
+    let mut corroborated = false;
+    for &s in &optional {
+        // The optional hit nearest the first occurrence (inside the window when there is one).
+        let best = sig_hits[s]
+            .iter()
+            .copied()
+            .filter(|&pos| match rule.within {
+                Some(w) => {
+                    let i = candidates[pos].index;
+                    i + w >= end && i <= start.saturating_add(w)
+                }
+                None => true,
+            })
+            .min_by_key(|&pos| {
+                let i = candidates[pos].index;
+                if i < start {
+                    start - i
+                } else {
+                    i.saturating_sub(end)
+                }
+            });
+        if let Some(pos) = best {
+            corroborated = true;
+            evidence_pos.push(pos);
+        }
+    }
+    evidence_pos.sort_unstable();
+    evidence_pos.dedup();
+    evidence_pos.truncate(MAX_EVIDENCE);
+
+    let confidence = if optional.is_empty() || corroborated {
+        rule.confidence
+    } else {
+        rule.confidence.lower()
+    };
+    let (cause, fix) = render_causes(rule);
+    Some(Finding {
+        id: rule.id.clone(),
+        title: rule.title.clone(),
+        confidence,
+        priority: rule.priority,
+        cause,
+        fix,
+        references: rule.references.clone(),
+        versions: rule.versions.clone(),
+        evidence: evidence_pos
+            .into_iter()
+            .map(|pos| {
+                let r = &candidates[pos];
+                Evidence {
+                    index: r.index,
+                    source: r.source.to_string(),
+                    line: r.line,
+                    text: clip(r.message.trim_end(), MAX_EVIDENCE_TEXT),
+                }
+            })
+            .collect(),
+        occurrences: occurrences.len(),
+    })
+}
+
+/// Separate matches of a rule whose required signals must all appear.
+///
+/// Greedy from the earliest hit: take the first hit of each required signal
+/// (in listed order when `ordered`), within the window; once complete, the
+/// next occurrence starts after its last record. Repeats of a signal before
+/// the occurrence completes (retries) belong to it.
+fn occurrences_all(
+    rule: &Rule,
+    events: &[(usize, usize)],
+    n: usize,
+    candidates: &[MatchRecord<'_>],
+) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    let mut p = 0;
+    while p < events.len() {
+        if rule.ordered && events[p].1 != 0 {
+            p += 1;
+            continue;
+        }
+        let start = candidates[events[p].0].index;
+        let mut got: Vec<Option<usize>> = vec![None; n];
+        let mut count = 0;
+        let mut next = 0;
+        let mut done = None;
+        let mut left_window = false;
+        for (q, &(pos, k)) in events.iter().enumerate().skip(p) {
+            if let Some(w) = rule.within {
+                if candidates[pos].index.saturating_sub(start) > w {
+                    left_window = true;
+                    break;
+                }
+            }
+            let take = if rule.ordered { k == next } else { got[k].is_none() };
+            if take {
+                got[k] = Some(pos);
+                count += 1;
+                next += 1;
+            }
+            if count == n {
+                done = Some(q);
+                break;
+            }
+        }
+        match done {
+            Some(q) => {
+                let mut occ: Occurrence = got.into_iter().flatten().collect();
+                occ.sort_unstable();
+                out.push(occ);
+                p = q + 1;
+            }
+            // Ran out of hits: no later start can complete either.
+            None if !left_window => break,
+            None => p += 1,
+        }
+    }
+    out
+}
+
+/// Separate matches of a rule where any required signal is enough: hits join
+/// the current occurrence until a signal repeats or the window is left.
+fn occurrences_any(
+    rule: &Rule,
+    events: &[(usize, usize)],
+    n: usize,
+    candidates: &[MatchRecord<'_>],
+) -> Vec<Occurrence> {
+    let mut out: Vec<Occurrence> = Vec::new();
+    let mut current: Occurrence = Vec::new();
+    let mut seen = vec![false; n];
+    let mut start = 0;
+    for &(pos, k) in events {
+        let index = candidates[pos].index;
+        let outside = rule.within.is_some_and(|w| index.saturating_sub(start) > w);
+        if !current.is_empty() && (seen[k] || outside) {
+            out.push(std::mem::take(&mut current));
+            seen.iter_mut().for_each(|s| *s = false);
+        }
+        if current.is_empty() {
+            start = index;
+        }
+        if !seen[k] {
+            seen[k] = true;
+            if current.last() != Some(&pos) {
+                current.push(pos);
+            }
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The finding's cause and fix text: plain for one cause; numbered causes and
+/// "If cause N:" steps for several.
+pub(crate) fn render_causes(rule: &Rule) -> (String, Vec<String>) {
+    match rule.causes.as_slice() {
+        [only] => (only.text.clone(), only.fix.clone()),
+        causes => {
+            let cause = causes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{}. {}", i + 1, c.text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let fix = causes
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| c.fix.iter().map(move |f| format!("If cause {}: {f}", i + 1)))
+                .collect();
+            (cause, fix)
+        }
+    }
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}

@@ -1,0 +1,1 @@
+//! Known problems: rule files, validation and matching.

@@ -1,0 +1,215 @@
+//! A log as records: one or more sources, each framed into an index of [`RecordMeta`],
+//! and, when there are several, their records merged by time.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::parse::{self, Fields, Format, RecordMeta, Severity};
+use crate::source::{Input, SourceError, SourceText};
+
+/// One input with its record index.
+pub struct Source {
+    /// The text and its encoding.
+    pub text: SourceText,
+    /// Every record, in file order; their spans tile the text.
+    pub records: Vec<RecordMeta>,
+}
+
+impl Source {
+    /// Frames a whole text (on several threads when it is large).
+    pub fn index(text: SourceText) -> Source {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let records = parse::index_parallel(text.bytes(), threads);
+        Source { text, records }
+    }
+
+    /// Text offsets of record `i`.
+    pub fn span(&self, i: usize) -> Range<usize> {
+        let start = self.records.get(i).map_or(0, |r| r.start as usize);
+        let end = self
+            .records
+            .get(i + 1)
+            .map_or(self.text.bytes().len(), |r| r.start as usize);
+        start..end
+    }
+
+    /// File offsets of record `i`: the spans of all records concatenated give back the file.
+    pub fn orig_span(&self, i: usize) -> Range<u64> {
+        let s = self.span(i);
+        self.text.orig_range(s.start as u64..s.end as u64)
+    }
+
+    /// The bytes of record `i` (line ending included).
+    pub fn raw(&self, i: usize) -> &[u8] {
+        self.text.bytes().get(self.span(i)).unwrap_or_default()
+    }
+
+    /// The parsed fields of record `i`.
+    pub fn fields(&self, i: usize) -> Fields<'_> {
+        match self.records.get(i) {
+            Some(r) => parse::fields(r.format(), self.raw(i)),
+            None => Fields::default(),
+        }
+    }
+
+    /// The most common record format: what the file "is".
+    pub fn format(&self) -> Format {
+        let mut counts = [0usize; 3];
+        for r in self.records.iter().take(2000) {
+            counts[r.format() as usize] += 1;
+        }
+        if counts[0] > 0 && counts[0] >= counts[1] {
+            Format::CmTrace
+        } else if counts[1] > 0 {
+            Format::SmsTrace
+        } else {
+            Format::Plain
+        }
+    }
+
+    /// Index of the record that holds text offset `off`.
+    pub fn record_at(&self, off: u64) -> usize {
+        self.records
+            .partition_point(|r| r.start <= off)
+            .saturating_sub(1)
+    }
+
+    /// Counts of error and warning records.
+    pub fn severity_counts(&self) -> (usize, usize) {
+        let (mut e, mut w) = (0, 0);
+        for r in &self.records {
+            match r.severity() {
+                Severity::Error => e += 1,
+                Severity::Warning => w += 1,
+                Severity::Info => {}
+            }
+        }
+        (e, w)
+    }
+}
+
+/// A record's place in a [`Log`]: its source and its index there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordRef {
+    /// Index into [`Log::sources`].
+    pub source: u32,
+    /// Index into that source's records.
+    pub index: u32,
+}
+
+/// All the inputs of one session, readable as one sequence of records.
+pub struct Log {
+    /// The sources, in the order given (folders expanded).
+    pub sources: Vec<Source>,
+    /// With several sources, every record in time order; with one, empty (the identity).
+    merged: Vec<RecordRef>,
+}
+
+impl Log {
+    /// Reads and frames every input.
+    pub fn open(inputs: &[Input]) -> Result<Log, SourceError> {
+        let mut sources = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let text = match input {
+                Input::File(p) => SourceText::open(p)?,
+                Input::Stdin => SourceText::stdin()?,
+            };
+            sources.push(Source::index(text));
+        }
+        Ok(Log::from_sources(sources))
+    }
+
+    /// Builds a log from sources already framed, merging them by time when several.
+    pub fn from_sources(sources: Vec<Source>) -> Log {
+        let merged = if sources.len() > 1 {
+            merge_by_time(&sources)
+        } else {
+            Vec::new()
+        };
+        Log { sources, merged }
+    }
+
+    /// Number of records across all sources.
+    pub fn len(&self) -> usize {
+        if self.sources.len() == 1 {
+            self.sources[0].records.len()
+        } else {
+            self.merged.len()
+        }
+    }
+
+    /// True when there is no record at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The record at position `pos` of the merged sequence.
+    pub fn at(&self, pos: usize) -> RecordRef {
+        if self.sources.len() == 1 {
+            RecordRef {
+                source: 0,
+                index: pos as u32,
+            }
+        } else {
+            self.merged.get(pos).copied().unwrap_or(RecordRef {
+                source: 0,
+                index: 0,
+            })
+        }
+    }
+
+    /// Position in the merged sequence of a record (inverse of [`Log::at`]).
+    pub fn position(&self, r: RecordRef) -> usize {
+        if self.sources.len() == 1 {
+            r.index as usize
+        } else {
+            self.merged.iter().position(|m| *m == r).unwrap_or(0)
+        }
+    }
+
+    /// The source a record belongs to.
+    pub fn source(&self, r: RecordRef) -> &Source {
+        &self.sources[r.source as usize]
+    }
+
+    /// The metadata of a record.
+    pub fn meta(&self, r: RecordRef) -> RecordMeta {
+        self.source(r).records[r.index as usize]
+    }
+
+    /// The fields of a record.
+    pub fn fields(&self, r: RecordRef) -> Fields<'_> {
+        self.source(r).fields(r.index as usize)
+    }
+
+    /// A record's message as text.
+    pub fn message(&self, r: RecordRef) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.fields(r).message)
+    }
+}
+
+/// Orders every record of several sources by UTC time, stably. A record with no readable
+/// time takes the time of the record before it in its own source, so continuation and
+/// plain lines stay next to their neighbours.
+fn merge_by_time(sources: &[Source]) -> Vec<RecordRef> {
+    let mut keyed: Vec<(i64, RecordRef)> = Vec::new();
+    for (si, src) in sources.iter().enumerate() {
+        let mut last = i64::MIN;
+        for i in 0..src.records.len() {
+            if let Some(ts) = src.fields(i).timestamp() {
+                last = ts.utc_millis().max(last);
+            }
+            keyed.push((
+                last,
+                RecordRef {
+                    source: si as u32,
+                    index: i as u32,
+                },
+            ));
+        }
+    }
+    keyed.sort_by_key(|(t, r)| (*t, *r));
+    keyed.into_iter().map(|(_, r)| r).collect()
+}

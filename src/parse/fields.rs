@@ -1,0 +1,260 @@
+//! The fields of one record, parsed on demand from its bytes.
+//!
+//! Attributes in the wild may be missing, empty, reordered or unknown; values that do not
+//! parse stay available as raw text and never make the record disappear.
+
+use std::borrow::Cow;
+
+use memchr::memmem;
+
+use super::time::{parse_date, parse_time, Timestamp};
+use super::Format;
+
+/// A record's parsed fields, borrowed from the log text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fields<'a> {
+    /// The message text (may span lines; line ends inside it are kept).
+    pub message: &'a [u8],
+    /// The component (CMTrace `component`, SMS Trace `<Component>`, or the trailing word of
+    /// a line pasted into a ticket).
+    pub component: Option<&'a [u8]>,
+    /// The thread id.
+    pub thread: Option<u32>,
+    /// Raw time text, e.g. `10:22:50.123+480`.
+    pub time: Option<&'a [u8]>,
+    /// Raw date text, e.g. `11-26-2026`.
+    pub date: Option<&'a [u8]>,
+    /// Raw CMTrace `type` value.
+    pub kind: Option<&'a [u8]>,
+    /// Raw CMTrace `context` value.
+    pub context: Option<&'a [u8]>,
+    /// Raw CMTrace `file` value (`source.cpp:123`).
+    pub file: Option<&'a [u8]>,
+}
+
+impl<'a> Fields<'a> {
+    /// The message as text (invalid UTF-8 shown as U+FFFD).
+    pub fn message_str(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.message)
+    }
+
+    /// The component as text.
+    pub fn component_str(&self) -> Option<Cow<'a, str>> {
+        self.component.map(String::from_utf8_lossy)
+    }
+
+    /// The time and date, when both parse.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        let (t, bias) = parse_time(self.time?)?;
+        let d = parse_date(self.date?)?;
+        Some(Timestamp {
+            local: d.and_time(t),
+            bias_minutes: bias,
+        })
+    }
+}
+
+fn trim_eol(mut b: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\n' | b'\r'] = b {
+        b = rest;
+    }
+    b
+}
+
+fn trim_end_ws(mut b: &[u8]) -> &[u8] {
+    while let [rest @ .., c] = b {
+        if c.is_ascii_whitespace() {
+            b = rest;
+        } else {
+            break;
+        }
+    }
+    b
+}
+
+fn parse_u32(b: &[u8]) -> Option<u32> {
+    let s = std::str::from_utf8(b).ok()?.trim();
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        return u32::from_str_radix(h, 16).ok();
+    }
+    s.parse().ok()
+}
+
+/// Parses one record's bytes (its whole span, line ending included).
+pub fn fields(format: Format, span: &[u8]) -> Fields<'_> {
+    let span = span.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(span);
+    match format {
+        Format::CmTrace => cmtrace(span),
+        Format::SmsTrace => smstrace(span),
+        Format::Plain => plain(span),
+    }
+}
+
+fn cmtrace(span: &[u8]) -> Fields<'_> {
+    let body = span.strip_prefix(b"<![LOG[").unwrap_or(span);
+    let Some(close) = memmem::rfind(body, b"]LOG]!>") else {
+        return plain(span);
+    };
+    let mut f = Fields {
+        message: &body[..close],
+        ..Fields::default()
+    };
+    let mut rest = trim_eol(&body[close + 7..]);
+    // key="value" pairs, in any order; unknown keys are ignored.
+    while let Some(eq) = memchr::memchr(b'=', rest) {
+        let key = rest[..eq]
+            .rsplit(|c| c.is_ascii_whitespace() || *c == b'<')
+            .next()
+            .unwrap_or_default();
+        let after = &rest[eq + 1..];
+        let Some(after) = after.strip_prefix(b"\"") else {
+            rest = after;
+            continue;
+        };
+        let Some(endq) = memchr::memchr(b'"', after) else {
+            break;
+        };
+        let value = &after[..endq];
+        match key {
+            b"time" => f.time = Some(value),
+            b"date" => f.date = Some(value),
+            b"component" => f.component = Some(value),
+            b"context" => f.context = Some(value),
+            b"type" => f.kind = Some(value),
+            b"thread" => f.thread = parse_u32(value),
+            b"file" => f.file = Some(value),
+            _ => {}
+        }
+        rest = &after[endq + 1..];
+    }
+    f
+}
+
+fn smstrace(span: &[u8]) -> Fields<'_> {
+    let line = trim_eol(span);
+    let Some(mark) = memmem::find(line, b"$$<") else {
+        return plain(span);
+    };
+    let mut f = Fields {
+        message: trim_end_ws(&line[..mark]),
+        ..Fields::default()
+    };
+    let mut groups = line[mark + 2..]
+        .split(|&c| c == b'>')
+        .filter_map(|g| g.strip_prefix(b"<"));
+    f.component = groups.next();
+    if let Some(dt) = groups.next() {
+        let mut it = dt.splitn(2, |&c| c == b' ');
+        f.date = it.next();
+        f.time = it.next();
+    }
+    if let Some(th) = groups.next() {
+        let th = th.strip_prefix(b"thread=").unwrap_or(th);
+        let num = th.split(|&c| c == b' ').next().unwrap_or_default();
+        f.thread = parse_u32(num);
+    }
+    f
+}
+
+/// Component names seen at the end of lines pasted into tickets ("message  TSManager").
+const COMPONENT_PREFIXES: &[&str] = &[
+    "TSM", "TSP", "TSB", "TSU", "TSProgress", "OSD", "SMSTS", "Smsts", "Ccm", "ccm",
+];
+const COMPONENT_NAMES: &[&str] = &[
+    "TSManager",
+    "InstallApplication",
+    "InstallSoftware",
+    "ApplyOperatingSystem",
+    "DownloadContent",
+    "PolicyAgent",
+    "ContentTransferManager",
+    "DataTransferService",
+    "LocationServices",
+    "ClientIDManagerStartup",
+    "CcmExec",
+    "AppEnforce",
+    "AppDiscovery",
+    "ScanAgent",
+    "UpdatesDeployment",
+    "UpdatesHandler",
+    "WUAHandler",
+    "TSPxe",
+];
+
+fn looks_like_component(tok: &[u8]) -> bool {
+    let Ok(s) = std::str::from_utf8(tok) else {
+        return false;
+    };
+    (3..=40).contains(&s.len())
+        && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        && (COMPONENT_NAMES.contains(&s) || COMPONENT_PREFIXES.iter().any(|p| s.starts_with(p)))
+}
+
+fn plain(span: &[u8]) -> Fields<'_> {
+    let line = trim_end_ws(trim_eol(span));
+    // A line pasted into a ticket: the message, whitespace, then the component.
+    if let Some(sp) = line.iter().rposition(|c| *c == b' ' || *c == b'\t') {
+        let tok = &line[sp + 1..];
+        let msg = trim_end_ws(&line[..sp]);
+        if !msg.is_empty() && looks_like_component(tok) {
+            return Fields {
+                message: msg,
+                component: Some(tok),
+                ..Fields::default()
+            };
+        }
+    }
+    Fields {
+        message: trim_eol(span),
+        ..Fields::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmtrace_attributes_any_order_missing_or_unknown() {
+        let r = b"<![LOG[Hello\r\nworld]LOG]!><thread=\"12\" foo=\"x\" time=\"10:00:00.000+60\" date=\"11-26-2026\" component=\"TSManager\" context=\"\" type=\"\">\r\n";
+        let f = fields(Format::CmTrace, r);
+        assert_eq!(f.message, b"Hello\r\nworld");
+        assert_eq!(f.thread, Some(12));
+        assert_eq!(f.component, Some(&b"TSManager"[..]));
+        assert_eq!(f.kind, Some(&b""[..]));
+        assert_eq!(f.file, None);
+        assert!(f.timestamp().is_some());
+        let bad = fields(
+            Format::CmTrace,
+            b"<![LOG[x]LOG]!><time=\"nope\" date=\"13-99-2026\">",
+        );
+        assert_eq!(bad.time, Some(&b"nope"[..]));
+        assert!(bad.timestamp().is_none());
+    }
+
+    #[test]
+    fn smstrace_fields() {
+        let f = fields(
+            Format::SmsTrace,
+            b"Policy download failed  $$<PolicyAgent><05-01-2008 14:12:01.123+420><thread=2400 (0x960)>\r\n",
+        );
+        assert_eq!(f.message, b"Policy download failed");
+        assert_eq!(f.component, Some(&b"PolicyAgent"[..]));
+        assert_eq!(f.thread, Some(2400));
+        let ts = f.timestamp().unwrap();
+        assert_eq!(ts.bias_minutes, Some(420));
+    }
+
+    #[test]
+    fn pasted_line_component() {
+        let f = fields(
+            Format::Plain,
+            b"Network Access Account is not set TSMBootstrap  \r\n",
+        );
+        assert_eq!(f.message, b"Network Access Account is not set");
+        assert_eq!(f.component, Some(&b"TSMBootstrap"[..]));
+        let g = fields(Format::Plain, b"just some words here\n");
+        assert_eq!(g.component, None);
+        assert_eq!(g.message, b"just some words here");
+    }
+}

@@ -1,0 +1,197 @@
+//! Headless output: the diagnosis as text, Markdown or JSON (the JSON keys are a contract).
+
+mod text;
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::log::Log;
+
+pub use text::{render_markdown, render_text};
+
+/// Formats a code as the contract wants it: `0x` and eight upper-case hex digits.
+pub fn hex(code: u32) -> String {
+    format!("0x{code:08X}")
+}
+
+/// The whole report, serialised as the JSON contract.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// One entry per input.
+    pub sources: Vec<SourceReport>,
+    /// Counts and the run's outcome.
+    pub summary: Summary,
+    /// The task-sequence steps in order.
+    pub steps: Vec<StepReport>,
+    /// The HRESULT chains in order.
+    pub chains: Vec<ChainReport>,
+    /// Known problems, root cause first.
+    pub findings: Vec<crate::kb::Finding>,
+}
+
+/// One input in the report.
+#[derive(Debug, Serialize)]
+pub struct SourceReport {
+    /// Path as given.
+    pub path: String,
+    /// `cmtrace`, `smstrace` or `plain`.
+    pub format: &'static str,
+    /// Encoding name.
+    pub encoding: &'static str,
+    /// Number of records.
+    pub records: usize,
+    /// Size of the input in bytes.
+    pub bytes: u64,
+}
+
+/// Counts and outcome.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Number of records across inputs.
+    pub records: usize,
+    /// Error records.
+    pub errors: usize,
+    /// Warning records.
+    pub warnings: usize,
+    /// `succeeded`, `failed`, `running` or `unknown`.
+    pub outcome: &'static str,
+    /// Name of the step that failed, if one did.
+    pub failing_step: Option<String>,
+    /// Exit code of the run.
+    pub exit_code: Option<String>,
+    /// Where the run failed before any step ran (boot media, PXE, the wizard), in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_before_steps: Option<String>,
+}
+
+/// One step in the report.
+#[derive(Debug, Serialize)]
+pub struct StepReport {
+    /// Instruction pointer.
+    pub index: i64,
+    /// Step name.
+    pub name: String,
+    /// `succeeded`, `failed`, `skipped` or `running`.
+    pub outcome: &'static str,
+    /// Exit code, when the log gave one.
+    pub exit_code: Option<String>,
+    /// Start time as the log wrote it.
+    pub start: Option<String>,
+    /// End time as the log wrote it.
+    pub end: Option<String>,
+    /// Duration in milliseconds.
+    pub duration_ms: Option<i64>,
+    /// Path of the source holding the step's first record.
+    pub source: String,
+    /// Line of the step's first record.
+    pub line: u64,
+    /// Which run of the task sequence (0-based) the step belongs to.
+    pub run: usize,
+}
+
+/// One chain in the report.
+#[derive(Debug, Serialize)]
+pub struct ChainReport {
+    /// The code the chain surfaced with (its last frame's code).
+    pub hresult: String,
+    /// The earliest specific code of the burst.
+    pub root: String,
+    /// Symbolic name of the root code.
+    pub name: Option<&'static str>,
+    /// Number of frame records.
+    pub frames: usize,
+    /// Component of the frames.
+    pub component: Option<String>,
+    /// Thread of the frames.
+    pub thread: Option<u32>,
+    /// Path of the source.
+    pub source: String,
+    /// Line of the first frame.
+    pub first_line: u64,
+    /// Line of the last record (summary included).
+    pub last_line: u64,
+    /// The summary message that closes the chain.
+    pub summary: Option<String>,
+    /// Where the failure began: `file,line` of the first frame.
+    pub origin: Option<String>,
+}
+
+impl Report {
+    /// Builds the report from a log and its analysis.
+    pub fn build(log: &Log, analysis: &Analysis) -> Report {
+        let sources = log
+            .sources
+            .iter()
+            .map(|s| SourceReport {
+                path: s.text.path.clone(),
+                format: s.format().name(),
+                encoding: s.text.encoding.name(),
+                records: s.records.len(),
+                bytes: s.text.orig_len(),
+            })
+            .collect();
+        let (mut errors, mut warnings) = (0, 0);
+        for s in &log.sources {
+            let (e, w) = s.severity_counts();
+            errors += e;
+            warnings += w;
+        }
+        let line_of = |r: crate::log::RecordRef| u64::from(log.meta(r).line);
+        let path_of = |r: crate::log::RecordRef| log.source(r).text.path.clone();
+        let steps = analysis
+            .steps
+            .steps
+            .iter()
+            .map(|s| StepReport {
+                index: s.pointer,
+                name: s.name.clone(),
+                outcome: s.outcome.name(),
+                exit_code: s.exit_code.map(hex),
+                start: s.start.map(|t| t.local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()),
+                end: s.end.map(|t| t.local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()),
+                duration_ms: s.duration_ms(),
+                source: path_of(s.first),
+                line: line_of(s.first),
+                run: s.run,
+            })
+            .collect();
+        let chains = analysis
+            .chains
+            .iter()
+            .map(|c| ChainReport {
+                hresult: hex(c.code),
+                root: hex(c.root),
+                name: crate::codes::name(c.root),
+                frames: c.frames.len(),
+                component: c.component.clone(),
+                thread: c.thread,
+                source: path_of(c.first()),
+                first_line: line_of(c.first()),
+                last_line: line_of(c.last()),
+                summary: c.summary_text.clone(),
+                origin: c.origin.clone(),
+            })
+            .collect();
+        let run = &analysis.steps;
+        Report {
+            sources,
+            summary: Summary {
+                records: log.len(),
+                errors,
+                warnings,
+                outcome: run.outcome.name(),
+                failing_step: run.failing_step.clone(),
+                exit_code: run.exit_code.map(hex),
+                failure_before_steps: run.failure_before_steps.clone(),
+            },
+            steps,
+            chains,
+            findings: analysis.findings.clone(),
+        }
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+}

@@ -1,0 +1,395 @@
+//! Bytes in: reading an input, detecting its encoding, and presenting it as UTF-8 text
+//! whose offsets can always be mapped back to the original file.
+//!
+//! UTF-8 files (with or without BOM) are used as they are: text offsets are file offsets and
+//! invalid bytes stay in place, to be shown as U+FFFD when displayed. UTF-16 files are
+//! transcoded once; a table of line starts maps text offsets back to file offsets so that
+//! record spans still tile the original file.
+
+use std::fs::File;
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+
+/// The character encoding of an input, detected from its byte-order mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (or ASCII) with no byte-order mark.
+    Utf8,
+    /// UTF-8 that starts with EF BB BF.
+    Utf8Bom,
+    /// UTF-16 little-endian with a byte-order mark.
+    Utf16Le,
+    /// UTF-16 big-endian with a byte-order mark.
+    Utf16Be,
+}
+
+impl Encoding {
+    /// The name used in reports and the JSON contract.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+        }
+    }
+
+    /// Detects the encoding from the first bytes of a file.
+    pub fn detect(head: &[u8]) -> Encoding {
+        match head {
+            [0xEF, 0xBB, 0xBF, ..] => Encoding::Utf8Bom,
+            [0xFF, 0xFE, ..] => Encoding::Utf16Le,
+            [0xFE, 0xFF, ..] => Encoding::Utf16Be,
+            _ => Encoding::Utf8,
+        }
+    }
+
+    /// Length in bytes of the byte-order mark in the original file.
+    pub fn bom_len(self) -> usize {
+        match self {
+            Encoding::Utf8 => 0,
+            Encoding::Utf8Bom => 3,
+            Encoding::Utf16Le | Encoding::Utf16Be => 2,
+        }
+    }
+}
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The path does not exist or cannot be opened.
+    #[error("{path}: {reason}")]
+    Open {
+        /// The path as given.
+        path: String,
+        /// The operating system's reason, in words.
+        reason: String,
+    },
+    /// A folder held no log files.
+    #[error("{path}: no .log or .lo_ files in this folder")]
+    EmptyDir {
+        /// The folder as given.
+        path: String,
+    },
+}
+
+impl SourceError {
+    fn open(path: &Path, err: &std::io::Error) -> SourceError {
+        let reason = match err.kind() {
+            std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => err.to_string(),
+        };
+        SourceError::Open {
+            path: path.display().to_string(),
+            reason,
+        }
+    }
+}
+
+enum Bytes {
+    Mapped(Mmap),
+    Owned(Vec<u8>),
+}
+
+/// One input's text as UTF-8 bytes (possibly with invalid sequences), plus what is needed
+/// to map a text offset back to the original file.
+pub struct SourceText {
+    /// The path as the user named it (`-` for standard input).
+    pub path: String,
+    /// The encoding detected from the byte-order mark.
+    pub encoding: Encoding,
+    bytes: Bytes,
+    orig_len: u64,
+    /// For transcoded text: (text offset, file offset) of every line start, ascending.
+    line_map: Option<Vec<(u64, u64)>>,
+}
+
+impl SourceText {
+    /// Opens a file: memory-mapped when it is a regular, non-empty UTF-8 file, otherwise read.
+    pub fn open(path: &Path) -> Result<SourceText, SourceError> {
+        let file = File::open(path).map_err(|e| SourceError::open(path, &e))?;
+        let meta = file.metadata().map_err(|e| SourceError::open(path, &e))?;
+        if meta.is_dir() {
+            return Err(SourceError::Open {
+                path: path.display().to_string(),
+                reason: "is a folder".into(),
+            });
+        }
+        let name = path.display().to_string();
+        if meta.is_file() && meta.len() > 0 {
+            // SAFETY: the map is read-only; a file truncated by another process while it is
+            // mapped can fault, which is why followed (growing) files are read, not mapped.
+            let map = unsafe { Mmap::map(&file) }.map_err(|e| SourceError::open(path, &e))?;
+            #[cfg(unix)]
+            {
+                let _ = map.advise(memmap2::Advice::Sequential);
+            }
+            let enc = Encoding::detect(&map[..map.len().min(4)]);
+            if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
+                return Ok(SourceText {
+                    path: name,
+                    encoding: enc,
+                    orig_len: map.len() as u64,
+                    bytes: Bytes::Mapped(map),
+                    line_map: None,
+                });
+            }
+            return Ok(SourceText::from_bytes(name, &map));
+        }
+        let mut buf = Vec::new();
+        let mut reader = file;
+        reader
+            .read_to_end(&mut buf)
+            .map_err(|e| SourceError::open(path, &e))?;
+        Ok(SourceText::from_vec(name, buf))
+    }
+
+    /// Reads all of standard input.
+    pub fn stdin() -> Result<SourceText, SourceError> {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| SourceError::open(Path::new("-"), &e))?;
+        Ok(SourceText::from_vec("-".into(), buf))
+    }
+
+    /// Builds a source from bytes already in memory (tests, pipes).
+    pub fn from_vec(path: String, buf: Vec<u8>) -> SourceText {
+        let enc = Encoding::detect(&buf[..buf.len().min(4)]);
+        match enc {
+            Encoding::Utf8 | Encoding::Utf8Bom => SourceText {
+                path,
+                encoding: enc,
+                orig_len: buf.len() as u64,
+                bytes: Bytes::Owned(buf),
+                line_map: None,
+            },
+            _ => SourceText::from_bytes(path, &buf),
+        }
+    }
+
+    fn from_bytes(path: String, orig: &[u8]) -> SourceText {
+        let enc = Encoding::detect(&orig[..orig.len().min(4)]);
+        match enc {
+            Encoding::Utf16Le | Encoding::Utf16Be => {
+                let (text, map) = transcode_utf16(orig, enc == Encoding::Utf16Le);
+                SourceText {
+                    path,
+                    encoding: enc,
+                    orig_len: orig.len() as u64,
+                    bytes: Bytes::Owned(text),
+                    line_map: Some(map),
+                }
+            }
+            _ => SourceText {
+                path,
+                encoding: enc,
+                orig_len: orig.len() as u64,
+                bytes: Bytes::Owned(orig.to_vec()),
+                line_map: None,
+            },
+        }
+    }
+
+    /// The text, as UTF-8 bytes (the BOM, if any, is kept at the start).
+    pub fn bytes(&self) -> &[u8] {
+        match &self.bytes {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        }
+    }
+
+    /// Size of the original input in bytes.
+    pub fn orig_len(&self) -> u64 {
+        self.orig_len
+    }
+
+    /// Maps a text offset that starts a line (or the end of the text) to a file offset.
+    pub fn orig_offset(&self, text_off: u64) -> u64 {
+        match &self.line_map {
+            None => text_off,
+            Some(map) => {
+                if text_off >= self.bytes().len() as u64 {
+                    return self.orig_len;
+                }
+                let i = map.partition_point(|&(t, _)| t <= text_off);
+                match i.checked_sub(1).and_then(|i| map.get(i)) {
+                    Some(&(t, o)) if t == text_off => o,
+                    // Not a line start: an estimate is the best we can do without decoding.
+                    Some(&(t, o)) => o + (text_off - t) * 2,
+                    None => text_off,
+                }
+            }
+        }
+    }
+
+    /// Maps a text range that starts and ends on line boundaries back to a file range.
+    pub fn orig_range(&self, text: Range<u64>) -> Range<u64> {
+        self.orig_offset(text.start)..self.orig_offset(text.end)
+    }
+}
+
+/// Transcodes UTF-16 to UTF-8 (unpaired surrogates and an odd last byte become U+FFFD) and
+/// records the file offset of every line start. The BOM is transcoded too (as EF BB BF), so
+/// that the first record's span starts at file offset 0.
+fn transcode_utf16(orig: &[u8], little: bool) -> (Vec<u8>, Vec<(u64, u64)>) {
+    let mut out = Vec::with_capacity(orig.len() / 2 * 3 / 2 + 8);
+    let mut map = vec![(0u64, 0u64)];
+    let units = orig.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    let mut pos = 0u64; // file offset of the unit being decoded
+    let mut buf = [0u8; 4];
+    for ch in char::decode_utf16(units) {
+        let (c, width) = match ch {
+            Ok(c) => (c, c.len_utf16() as u64 * 2),
+            Err(_) => (char::REPLACEMENT_CHARACTER, 2),
+        };
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        pos += width;
+        if c == '\n' && pos < orig.len() as u64 {
+            map.push((out.len() as u64, pos));
+        }
+    }
+    if orig.len() % 2 == 1 {
+        out.extend_from_slice("\u{FFFD}".as_bytes());
+    }
+    (out, map)
+}
+
+/// What the user named on the command line, resolved into files to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+/// Expands the command line's paths: folders become their `*.log` and `*.lo_` files, with
+/// rolled `smsts-YYYYMMDD-HHMMSS.log` siblings ordered by the time in their names and
+/// before the live `smsts.log`.
+pub fn resolve_inputs(args: &[String]) -> Result<Vec<Input>, SourceError> {
+    let mut out = Vec::new();
+    for arg in args {
+        if arg == "-" {
+            out.push(Input::Stdin);
+            continue;
+        }
+        let path = PathBuf::from(arg);
+        let meta = std::fs::metadata(&path).map_err(|e| SourceError::open(&path, &e))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            let rd = std::fs::read_dir(&path).map_err(|e| SourceError::open(&path, &e))?;
+            for entry in rd.flatten() {
+                let p = entry.path();
+                let is_log = p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("log") || e.eq_ignore_ascii_case("lo_"));
+                if is_log && p.is_file() {
+                    files.push(p);
+                }
+            }
+            if files.is_empty() {
+                return Err(SourceError::EmptyDir {
+                    path: path.display().to_string(),
+                });
+            }
+            files.sort_by(|a, b| log_sort_key(a).cmp(&log_sort_key(b)));
+            out.extend(files.into_iter().map(Input::File));
+        } else {
+            out.push(Input::File(path));
+        }
+    }
+    Ok(out)
+}
+
+/// Orders a folder's logs: by base name (smsts, ccmsetup, ...), then rolled copies by the
+/// time in their names, then the live file, which is the newest.
+fn log_sort_key(p: &Path) -> (String, u8, String) {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = name
+        .rsplit_once('.')
+        .map(|(s, _)| s.to_string())
+        .unwrap_or_else(|| name.clone());
+    if let Some((base, stamp)) = split_rolled(&stem) {
+        return (base.to_string(), 0, stamp.to_string());
+    }
+    // A `.lo_` is the previous generation of the `.log` with the same name.
+    let rank = if name.ends_with(".lo_") { 0 } else { 1 };
+    (stem, rank, String::new())
+}
+
+/// `smsts-20261112-101502` -> (`smsts`, `20261112-101502`).
+fn split_rolled(stem: &str) -> Option<(&str, &str)> {
+    let (base, stamp) = stem.split_at_checked(stem.len().checked_sub(15)?)?;
+    let base = base.strip_suffix('-')?;
+    let b = stamp.as_bytes();
+    let ok = b.len() == 15
+        && b[8] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 8 || c.is_ascii_digit());
+    ok.then_some((base, stamp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_boms() {
+        assert_eq!(Encoding::detect(b"\xEF\xBB\xBFabc"), Encoding::Utf8Bom);
+        assert_eq!(Encoding::detect(b"\xFF\xFEa\0"), Encoding::Utf16Le);
+        assert_eq!(Encoding::detect(b"\xFE\xFF\0a"), Encoding::Utf16Be);
+        assert_eq!(Encoding::detect(b"abc"), Encoding::Utf8);
+        assert_eq!(Encoding::detect(b""), Encoding::Utf8);
+    }
+
+    #[test]
+    fn utf16_maps_line_starts_back() {
+        let s = "\u{FEFF}ab\r\ncé\r\nz";
+        let orig: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let src = SourceText::from_vec("t".into(), orig.clone());
+        assert_eq!(src.encoding, Encoding::Utf16Le);
+        let text = src.bytes();
+        assert_eq!(std::str::from_utf8(text).unwrap(), s);
+        // second line starts after "\u{FEFF}ab\r\n": 3+2+2 = 7 text bytes, 2+4+4 = 10 file bytes
+        assert_eq!(src.orig_offset(7), 10);
+        assert_eq!(src.orig_offset(text.len() as u64), orig.len() as u64);
+    }
+
+    #[test]
+    fn utf16_odd_bytes_and_lone_surrogates_become_replacement() {
+        let mut orig = vec![0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0];
+        orig.push(0x41);
+        let src = SourceText::from_vec("t".into(), orig);
+        let text = String::from_utf8(src.bytes().to_vec()).unwrap();
+        assert_eq!(text, "\u{FEFF}a\u{FFFD}b\u{FFFD}");
+    }
+
+    #[test]
+    fn rolled_logs_sort_before_live_one() {
+        let mut v = [
+            PathBuf::from("smsts.log"),
+            PathBuf::from("smsts-20261112-101502.log"),
+            PathBuf::from("smsts-20261111-090000.log"),
+        ];
+        v.sort_by(|a, b| log_sort_key(a).cmp(&log_sort_key(b)));
+        assert_eq!(v[0], PathBuf::from("smsts-20261111-090000.log"));
+        assert_eq!(v[2], PathBuf::from("smsts.log"));
+    }
+}

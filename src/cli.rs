@@ -5,7 +5,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// A terminal log explorer for ConfigMgr task-sequence logs: folds HRESULT chains, decodes
 /// error codes, lays out the steps and names the known problem behind a failure.
 #[derive(Debug, Parser)]
-#[command(name = "tslens", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "tslens",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do; without a subcommand, the explorer opens.
     #[command(subcommand)]
@@ -69,6 +74,21 @@ pub struct ReportArgs {
     /// Log files or folders; `-` reads standard input.
     #[arg(value_name = "FILE|DIR|-", required = true)]
     pub paths: Vec<String>,
+    /// How far to go (for benchmarks): `index` reads and frames only, `analysis` adds codes,
+    /// chains and steps, `full` adds the known-problem rules.
+    #[arg(long, value_enum, default_value_t = Stage::Full, hide = true)]
+    pub stage: Stage,
+}
+
+/// How much of the pipeline `report` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    /// Read and frame.
+    Index,
+    /// Also codes, chains and steps.
+    Analysis,
+    /// Also the knowledge base.
+    Full,
 }
 
 /// Arguments of `lookup`.

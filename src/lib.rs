@@ -11,3 +11,7 @@ pub mod theme;
 pub mod log;
 pub mod parse;
 pub mod source;
+pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod report;

@@ -25,6 +25,50 @@ impl Source {
         Source { text, records }
     }
 
+    /// Frames a whole text in slices, calling `progress(bytes_done, bytes_total)` after
+    /// each, so that a screen can show how far indexing has gone.
+    pub fn index_with_progress(text: SourceText, mut progress: impl FnMut(u64, u64)) -> Source {
+        const SLICE: usize = 64 << 20;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let bytes = text.bytes();
+        let total = bytes.len();
+        let mut records = Vec::new();
+        let mut pos = 0usize;
+        let mut line = 1u32;
+        while pos < total {
+            let slice = &bytes[pos..];
+            let end = SLICE.min(slice.len());
+            // Cut where a line starts a CMTrace record (else at a line start), so the piece
+            // frames exactly as it would within the whole text.
+            let cut = if end == slice.len() {
+                end
+            } else {
+                memchr::memmem::rfind(&slice[..end], b"\n<![LOG[")
+                    .or_else(|| memchr::memrchr(b'\n', &slice[..end]))
+                    .map(|i| i + 1)
+                    .filter(|&c| c > 0)
+                    .unwrap_or(slice.len())
+            };
+            let part = parse::index_parallel(&slice[..cut], threads);
+            if let Some(last) = part.last() {
+                let tail = &slice[last.start as usize..cut];
+                let next_line = last.line + memchr::memchr_iter(b'\n', tail).count() as u32;
+                records.extend(part.iter().map(|r| {
+                    let mut r = *r;
+                    r.start += pos as u64;
+                    r.line += line - 1;
+                    r
+                }));
+                line += next_line - 1;
+            }
+            pos += cut;
+            progress(pos as u64, total as u64);
+        }
+        Source { text, records }
+    }
+
     /// Text offsets of record `i`.
     pub fn span(&self, i: usize) -> Range<usize> {
         let start = self.records.get(i).map_or(0, |r| r.start as usize);

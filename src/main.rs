@@ -1,1 +1,155 @@
-fn main() {}
+//! The `tslens` binary: parses the command line and hands over to the library.
+//! Every failure becomes one line on stderr and exit status 2.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+
+use tslens::cli::{Cli, Command, KbAction, OutputFormat, Stage};
+use tslens::kb::RuleSet;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // One line: the chain of contexts, outermost first.
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("tslens: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn rules_with(dirs: &[String]) -> Result<RuleSet> {
+    let mut rules = RuleSet::builtin();
+    for d in dirs {
+        let path = std::path::Path::new(d);
+        if !path.is_dir() {
+            bail!("{d}: --kb needs a folder of rule files");
+        }
+        for err in rules.load_dir(path) {
+            // A bad user rule is reported and skipped; the built-in rules still run.
+            eprintln!("tslens: warning: {err}");
+        }
+    }
+    if let Some(dir) = tslens::config::user_kb_dir() {
+        if dir.is_dir() {
+            for err in rules.load_dir(&dir) {
+                eprintln!("tslens: warning: {err}");
+            }
+        }
+    }
+    Ok(rules)
+}
+
+fn write_out(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("cannot write to standard output"),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Some(Command::Report(args)) => {
+            let rules = match args.stage {
+                Stage::Full => rules_with(&args.kb)?,
+                _ => RuleSet::empty(),
+            };
+            let inputs = tslens::source::resolve_inputs(&args.paths)?;
+            let log = tslens::log::Log::open(&inputs)?;
+            let analysis = match args.stage {
+                Stage::Index => tslens::analysis::Analysis::default(),
+                _ => tslens::analysis::analyze(&log, &rules),
+            };
+            let report = tslens::report::Report::build(&log, &analysis);
+            let text = match args.format {
+                OutputFormat::Json => report.to_json() + "\n",
+                OutputFormat::Text => tslens::report::render_text(&report),
+                OutputFormat::Markdown => tslens::report::render_markdown(&report),
+            };
+            write_out(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Lookup(args)) => {
+            let mut decoded = Vec::new();
+            for c in &args.codes {
+                let v = tslens::codes::parse_code_arg(c).map_err(|e| anyhow::anyhow!("{e}"))?;
+                decoded.push(tslens::codes::decode(v));
+            }
+            let text = match args.format {
+                OutputFormat::Json => {
+                    serde_json::to_string_pretty(&decoded).context("cannot encode JSON")? + "\n"
+                }
+                _ => decoded
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            };
+            write_out(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Kb(args)) => match args.action {
+            KbAction::Check { path } => {
+                let p = std::path::Path::new(&path);
+                let mut errors = Vec::new();
+                let mut count = 0usize;
+                let files: Vec<std::path::PathBuf> = if p.is_dir() {
+                    let mut v: Vec<_> = std::fs::read_dir(p)
+                        .with_context(|| format!("{path}: cannot read folder"))?
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                        .collect();
+                    v.sort();
+                    v
+                } else if p.exists() {
+                    vec![p.to_path_buf()]
+                } else {
+                    bail!("{path}: no such file or folder");
+                };
+                for f in &files {
+                    match RuleSet::load_file(f) {
+                        Ok(rules) => count += rules.len(),
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                }
+                if errors.is_empty() {
+                    write_out(&format!("{count} rules in {} files: ok\n", files.len()))?;
+                    Ok(ExitCode::SUCCESS)
+                } else {
+                    for e in &errors {
+                        eprintln!("tslens: {e}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+            }
+            KbAction::List { kb } => {
+                let rules = rules_with(&kb)?;
+                let mut text = String::new();
+                for r in rules.rules() {
+                    text.push_str(&format!("{:<48} {}\n", r.id, r.title));
+                }
+                write_out(&text)?;
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+        None => {
+            if cli.explore.paths.is_empty() {
+                bail!(
+                    "no log given: try `tslens FILE`, `tslens DIR`, `tslens -` or `tslens --help`"
+                );
+            }
+            let rules = rules_with(&cli.explore.kb)?;
+            let _ = rules;
+            bail!("the explorer is not built yet: use `tslens report`"); // TUI-PENDING
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -292,10 +292,9 @@ pub fn resolve_inputs(args: &[String]) -> Result<Vec<Input>, SourceError> {
             let rd = std::fs::read_dir(&path).map_err(|e| SourceError::open(&path, &e))?;
             for entry in rd.flatten() {
                 let p = entry.path();
-                let is_log = p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e.eq_ignore_ascii_case("log") || e.eq_ignore_ascii_case("lo_"));
+                let is_log = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    e.eq_ignore_ascii_case("log") || e.eq_ignore_ascii_case("lo_")
+                });
                 if is_log && p.is_file() {
                     files.push(p);
                 }
@@ -305,7 +304,7 @@ pub fn resolve_inputs(args: &[String]) -> Result<Vec<Input>, SourceError> {
                     path: path.display().to_string(),
                 });
             }
-            files.sort_by(|a, b| log_sort_key(a).cmp(&log_sort_key(b)));
+            files.sort_by_key(|a| log_sort_key(a));
             out.extend(files.into_iter().map(Input::File));
         } else {
             out.push(Input::File(path));
@@ -388,7 +387,7 @@ mod tests {
             PathBuf::from("smsts-20261112-101502.log"),
             PathBuf::from("smsts-20261111-090000.log"),
         ];
-        v.sort_by(|a, b| log_sort_key(a).cmp(&log_sort_key(b)));
+        v.sort_by_key(|a| log_sort_key(a));
         assert_eq!(v[0], PathBuf::from("smsts-20261111-090000.log"));
         assert_eq!(v[2], PathBuf::from("smsts.log"));
     }

@@ -268,7 +268,10 @@ const BUILTINS: &[(&str, &str)] = &[
     ("dark", include_str!("../themes/dark.toml")),
     ("light", include_str!("../themes/light.toml")),
     ("cmtrace", include_str!("../themes/cmtrace.toml")),
-    ("high-contrast", include_str!("../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../themes/high-contrast.toml"),
+    ),
     ("mono", include_str!("../themes/mono.toml")),
 ];
 
@@ -326,7 +329,9 @@ impl Theme {
         }
         let path = Path::new(name_or_path);
         let looks_like_path = name_or_path.contains(['/', '\\'])
-            || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+            || path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
         if !looks_like_path && !path.is_file() {
             return Err(ThemeError::Unknown {
                 name: sanitize(name_or_path).into_owned(),
@@ -466,7 +471,12 @@ struct Layer {
 }
 
 impl Layer {
-    fn parse(text: String, origin: String, key: String, builtin: bool) -> Result<Layer, ThemeError> {
+    fn parse(
+        text: String,
+        origin: String,
+        key: String,
+        builtin: bool,
+    ) -> Result<Layer, ThemeError> {
         match toml::from_str::<RawTheme>(&text) {
             Ok(raw) => Ok(Layer {
                 origin,
@@ -536,10 +546,7 @@ fn error_at(
 /// Follows `inherits` from `first` to the root, returning the layers root first.
 fn collect_layers(first: Layer) -> Result<Vec<Layer>, ThemeError> {
     let mut layers = vec![first];
-    loop {
-        let Some(current) = layers.last() else {
-            break;
-        };
+    while let Some(current) = layers.last() {
         let Some(inherits) = current.raw.inherits.as_ref() else {
             break;
         };
@@ -677,10 +684,9 @@ fn build(first: Layer) -> Result<Theme, ThemeError> {
                 None => break,
             }
         }
-        if let (Some(slot), Some(style)) = (
-            styles.get_mut(role as usize),
-            explicit.get(source as usize),
-        ) {
+        if let (Some(slot), Some(style)) =
+            (styles.get_mut(role as usize), explicit.get(source as usize))
+        {
             *slot = *style;
         }
     }
@@ -701,7 +707,10 @@ fn build(first: Layer) -> Result<Theme, ThemeError> {
 }
 
 fn unknown_role_reason(key: &str) -> String {
-    let guess = key.trim().to_ascii_lowercase().replace(['_', ' ', '.'], "-");
+    let guess = key
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['_', ' ', '.'], "-");
     match Role::from_key(&guess) {
         Some(role) => format!("unknown role '{key}' (did you mean '{role}'?)"),
         None => format!(
@@ -853,7 +862,9 @@ const CUBE_LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
 /// RGB of a 256-palette index, as xterm defines it.
 fn indexed_rgb(i: u8) -> (u8, u8, u8) {
     match i {
-        0..=15 => ANSI16.get(usize::from(i)).map_or((0, 0, 0), |(_, rgb)| *rgb),
+        0..=15 => ANSI16
+            .get(usize::from(i))
+            .map_or((0, 0, 0), |(_, rgb)| *rgb),
         16..=231 => {
             let n = usize::from(i - 16);
             let level = |k: usize| CUBE_LEVELS.get(k % 6).copied().unwrap_or(0);
@@ -1054,7 +1065,10 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
                 .bg(Color::Indexed(52))
                 .add_modifier(Modifier::BOLD | Modifier::REVERSED)
         );
-        assert_eq!(theme.style(Role::Time), Style::new().fg(Color::Rgb(16, 32, 48)));
+        assert_eq!(
+            theme.style(Role::Time),
+            Style::new().fg(Color::Rgb(16, 32, 48))
+        );
         assert_eq!(theme.style(Role::Warning), Style::new().fg(Color::Yellow));
         assert_eq!(
             theme.style(Role::Selection),
@@ -1092,7 +1106,10 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
         let theme = Theme::load(child.to_str().unwrap()).unwrap();
         assert_eq!(theme.name(), "child");
         // The parent's style picks up the child's palette.
-        assert_eq!(theme.style(Role::Error), Style::new().fg(Color::Rgb(0xee, 0, 0)));
+        assert_eq!(
+            theme.style(Role::Error),
+            Style::new().fg(Color::Rgb(0xee, 0, 0))
+        );
         assert_eq!(theme.style(Role::Warning), Style::new().fg(Color::Blue));
 
         let over_builtin = Theme::from_toml(
@@ -1101,17 +1118,23 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
         )
         .unwrap();
         let dark = Theme::load("dark").unwrap();
-        assert_eq!(over_builtin.style(Role::Error), Style::new().fg(Color::White));
+        assert_eq!(
+            over_builtin.style(Role::Error),
+            Style::new().fg(Color::White)
+        );
         assert_eq!(over_builtin.style(Role::Time), dark.style(Role::Time));
         assert!(Role::ALL.iter().all(|&r| over_builtin.defines(r)));
     }
 
     #[test]
     fn bad_toml_names_file_and_line() {
-        let err = Theme::from_toml("name = \"x\"\n[styles\nerror = \"red\"\n", "bad.toml")
-            .unwrap_err();
+        let err =
+            Theme::from_toml("name = \"x\"\n[styles\nerror = \"red\"\n", "bad.toml").unwrap_err();
         let (origin, line, _, kind, shown) = invalid(err);
-        assert_eq!((origin.as_str(), line, kind), ("bad.toml", 2, ThemeErrorKind::Syntax));
+        assert_eq!(
+            (origin.as_str(), line, kind),
+            ("bad.toml", 2, ThemeErrorKind::Syntax)
+        );
         assert!(shown.starts_with("bad.toml:2:"), "{shown}");
         assert!(!shown.contains('\n'), "{shown}");
     }
@@ -1153,12 +1176,16 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
 
     #[test]
     fn bad_colour_names_file_and_line() {
-        let text = "name = \"c\"\n[styles]\nnormal = {}\nerror = { fg = \"red\", bg = \"#12345\" }\n";
+        let text =
+            "name = \"c\"\n[styles]\nnormal = {}\nerror = { fg = \"red\", bg = \"#12345\" }\n";
         let err = Theme::from_toml(text, "c.toml").unwrap_err();
         let (_, line, col, kind, shown) = invalid(err);
         assert_eq!((line, kind), (4, ThemeErrorKind::BadColor));
         assert_eq!(col, 28);
-        assert!(shown.starts_with("c.toml:4:28: bad colour '#12345'"), "{shown}");
+        assert!(
+            shown.starts_with("c.toml:4:28: bad colour '#12345'"),
+            "{shown}"
+        );
 
         for bad in ["ansi:256", "ansi:x", "#gggggg", "reddish", "Red", ""] {
             let text = format!("[styles]\nerror = \"{bad}\"\n");
@@ -1183,7 +1210,8 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
         let (_, line, _, kind, _) = invalid(err);
         assert_eq!((line, kind), (2, ThemeErrorKind::BadPalette));
 
-        let err = Theme::from_toml("[palette]\na = \"#ff0000\"\nb = \"a\"\n", "p.toml").unwrap_err();
+        let err =
+            Theme::from_toml("[palette]\na = \"#ff0000\"\nb = \"a\"\n", "p.toml").unwrap_err();
         let (_, line, _, kind, _) = invalid(err);
         assert_eq!((line, kind), (3, ThemeErrorKind::BadPalette));
     }
@@ -1209,7 +1237,8 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
         std::fs::write(&me, "inherits = \"me.toml\"\n").unwrap();
         let err = Theme::load(me.to_str().unwrap()).unwrap_err();
         assert!(
-            err.to_string().ends_with(":1:12: inherits cycle: me.toml -> me.toml"),
+            err.to_string()
+                .ends_with(":1:12: inherits cycle: me.toml -> me.toml"),
             "{err}"
         );
     }
@@ -1231,7 +1260,9 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
         );
         let err = Theme::load("no/such/file.toml").unwrap_err();
         assert!(matches!(err, ThemeError::Read { .. }), "{err}");
-        assert!(err.to_string().starts_with("no/such/file.toml: cannot read theme file"));
+        assert!(err
+            .to_string()
+            .starts_with("no/such/file.toml: cannot read theme file"));
     }
 
     #[test]
@@ -1254,9 +1285,15 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
             depth(&[("NO_COLOR", ""), ("TERM", "xterm-256color")]),
             ColorDepth::Ansi256
         );
-        assert_eq!(depth(&[("TERM", "dumb"), ("COLORTERM", "truecolor")]), ColorDepth::Mono);
+        assert_eq!(
+            depth(&[("TERM", "dumb"), ("COLORTERM", "truecolor")]),
+            ColorDepth::Mono
+        );
         assert_eq!(depth(&[("COLORTERM", "truecolor")]), ColorDepth::TrueColor);
-        assert_eq!(depth(&[("COLORTERM", "24bit"), ("TERM", "xterm")]), ColorDepth::TrueColor);
+        assert_eq!(
+            depth(&[("COLORTERM", "24bit"), ("TERM", "xterm")]),
+            ColorDepth::TrueColor
+        );
         assert_eq!(depth(&[("TERM", "xterm-direct")]), ColorDepth::TrueColor);
         assert_eq!(depth(&[("TERM", "screen-256color")]), ColorDepth::Ansi256);
         assert_eq!(depth(&[("TERM", "xterm")]), ColorDepth::Ansi16);
@@ -1269,23 +1306,40 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
         assert_eq!(nearest_ansi256((128, 128, 128)), Color::Indexed(244));
         assert_eq!(nearest_ansi16((250, 10, 10)), Color::LightRed);
         assert_eq!(nearest_ansi16((10, 10, 10)), Color::Black);
-        assert_eq!(downgrade_color(Color::Indexed(9), ColorDepth::Ansi16), Color::LightRed);
-        assert_eq!(downgrade_color(Color::Indexed(196), ColorDepth::Ansi16), Color::LightRed);
-        assert_eq!(downgrade_color(Color::Blue, ColorDepth::Ansi16), Color::Blue);
-        assert_eq!(downgrade_color(Color::Indexed(52), ColorDepth::Ansi256), Color::Indexed(52));
+        assert_eq!(
+            downgrade_color(Color::Indexed(9), ColorDepth::Ansi16),
+            Color::LightRed
+        );
+        assert_eq!(
+            downgrade_color(Color::Indexed(196), ColorDepth::Ansi16),
+            Color::LightRed
+        );
+        assert_eq!(
+            downgrade_color(Color::Blue, ColorDepth::Ansi16),
+            Color::Blue
+        );
+        assert_eq!(
+            downgrade_color(Color::Indexed(52), ColorDepth::Ansi256),
+            Color::Indexed(52)
+        );
 
         let theme = Theme::load("dark").unwrap();
         for (d, ok) in [
-            (ColorDepth::Ansi256, &(|c: Color| !matches!(c, Color::Rgb(..))) as &dyn Fn(Color) -> bool),
             (
-                ColorDepth::Ansi16,
-                &|c: Color| !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                ColorDepth::Ansi256,
+                &(|c: Color| !matches!(c, Color::Rgb(..))) as &dyn Fn(Color) -> bool,
             ),
+            (ColorDepth::Ansi16, &|c: Color| {
+                !matches!(c, Color::Rgb(..) | Color::Indexed(_))
+            }),
         ] {
             let low = theme.clone().for_depth(d);
             for &role in Role::ALL {
                 let s = low.style(role);
-                assert!(s.fg.is_none_or(ok) && s.bg.is_none_or(ok), "{d:?} {role}: {s:?}");
+                assert!(
+                    s.fg.is_none_or(ok) && s.bg.is_none_or(ok),
+                    "{d:?} {role}: {s:?}"
+                );
                 assert_eq!(s.add_modifier, theme.style(role).add_modifier);
             }
         }
@@ -1294,7 +1348,9 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
 
     #[test]
     fn downgrading_keeps_text_readable() {
-        let style = Style::new().fg(Color::Rgb(250, 250, 250)).bg(Color::Rgb(255, 255, 255));
+        let style = Style::new()
+            .fg(Color::Rgb(250, 250, 250))
+            .bg(Color::Rgb(255, 255, 255));
         let low = downgrade_style(style, ColorDepth::Ansi16);
         assert_eq!(low.bg, Some(Color::White));
         assert_eq!(low.fg, Some(Color::Black));
@@ -1322,7 +1378,11 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
     fn severities_differ_in_every_builtin() {
         for name in Theme::builtin_names() {
             let t = Theme::load(name).unwrap();
-            let (i, w, e) = (t.style(Role::Info), t.style(Role::Warning), t.style(Role::Error));
+            let (i, w, e) = (
+                t.style(Role::Info),
+                t.style(Role::Warning),
+                t.style(Role::Error),
+            );
             assert!(i != w && w != e && i != e, "{name}");
             assert_ne!(t.style(Role::Selection), t.style(Role::Normal), "{name}");
         }

@@ -29,7 +29,11 @@ pub fn parse_frame(msg: &str) -> Option<Frame> {
         return None;
     }
     let code = u32::from_str_radix(hex, 16).ok()?;
-    let expr = msg[..at].trim_end().trim_end_matches(',').trim().to_string();
+    let expr = msg[..at]
+        .trim_end()
+        .trim_end_matches(',')
+        .trim()
+        .to_string();
     let rest = msg[at + 16..].trim_start();
     let origin = rest.strip_prefix('(').and_then(|r| {
         let end = r.find(')')?;
@@ -308,7 +312,10 @@ mod tests {
             summary_kind("Setting wizard error: Failed to read network access account"),
             Some(SummaryKind::Wizard)
         );
-        assert_eq!(summary_kind("Failed to get client identity (80004005)"), Some(SummaryKind::FailedTo));
+        assert_eq!(
+            summary_kind("Failed to get client identity (80004005)"),
+            Some(SummaryKind::FailedTo)
+        );
         assert_eq!(summary_kind("Parsing Policy Body."), None);
     }
 }

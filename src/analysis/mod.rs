@@ -176,7 +176,10 @@ pub fn match_rules(
             pos,
             source: log.source(r).text.path.clone(),
             line: u64::from(log.meta(r).line),
-            component: f.component_str().map(|c| c.into_owned()).unwrap_or_default(),
+            component: f
+                .component_str()
+                .map(|c| c.into_owned())
+                .unwrap_or_default(),
             message,
             codes,
             step: analysis

@@ -63,11 +63,7 @@ pub fn literal_hits(src: &Source, literals: &[&str]) -> Vec<(usize, usize)> {
         let mut rec = src.record_at(a as u64);
         for m in ac.find_iter(&text[a..b]) {
             let off = (a + m.start()) as u64;
-            while src
-                .records
-                .get(rec + 1)
-                .is_some_and(|r| r.start <= off)
-            {
+            while src.records.get(rec + 1).is_some_and(|r| r.start <= off) {
                 rec += 1;
             }
             let hit = (rec, m.pattern().as_usize());

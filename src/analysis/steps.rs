@@ -238,7 +238,10 @@ impl StepBuilder {
                     None => (rest.trim_end_matches('.'), ""),
                 },
             };
-            let code = find_codes(tail).into_iter().map(|h| h.value).find(|&v| v != 0);
+            let code = find_codes(tail)
+                .into_iter()
+                .map(|h| h.value)
+                .find(|&v| v != 0);
             let name = name.trim().to_string();
             if let Some(s) = self.named(&name) {
                 s.outcome = StepOutcome::Failed;
@@ -286,7 +289,10 @@ impl StepBuilder {
             || msg.contains("Task sequence execution failed")
             || msg.contains("Execution of task sequence failed")
         {
-            let code = find_codes(msg).into_iter().map(|h| h.value).find(|&v| v != 0);
+            let code = find_codes(msg)
+                .into_iter()
+                .map(|h| h.value)
+                .find(|&v| v != 0);
             let prev_code = self.last_end.and_then(|e| e.1);
             self.end_run(RunOutcome::Failed, code.or(prev_code));
             return;
@@ -415,8 +421,13 @@ mod tests {
 
     #[test]
     fn failure_before_first_step() {
-        let t = feed(&["Setting wizard error: Failed to read network access account from machine policy."]);
+        let t = feed(&[
+            "Setting wizard error: Failed to read network access account from machine policy.",
+        ]);
         assert_eq!(t.outcome, RunOutcome::Failed);
-        assert!(t.failure_before_steps.unwrap().starts_with("Failed to read network"));
+        assert!(t
+            .failure_before_steps
+            .unwrap()
+            .starts_with("Failed to read network"));
     }
 }

@@ -158,7 +158,16 @@ fn smstrace(span: &[u8]) -> Fields<'_> {
 
 /// Component names seen at the end of lines pasted into tickets ("message  TSManager").
 const COMPONENT_PREFIXES: &[&str] = &[
-    "TSM", "TSP", "TSB", "TSU", "TSProgress", "OSD", "SMSTS", "Smsts", "Ccm", "ccm",
+    "TSM",
+    "TSP",
+    "TSB",
+    "TSU",
+    "TSProgress",
+    "OSD",
+    "SMSTS",
+    "Smsts",
+    "Ccm",
+    "ccm",
 ];
 const COMPONENT_NAMES: &[&str] = &[
     "TSManager",
@@ -192,10 +201,20 @@ fn looks_like_component(tok: &[u8]) -> bool {
 
 fn plain(span: &[u8]) -> Fields<'_> {
     let line = trim_end_ws(trim_eol(span));
-    // A line pasted into a ticket: the message, whitespace, then the component.
-    if let Some(sp) = line.iter().rposition(|c| *c == b' ' || *c == b'\t') {
+    // A line pasted into a ticket: the message, whitespace, then the component. Pages copied
+    // from the web often put a no-break space (C2 A0) there.
+    if let Some(sp) = line
+        .iter()
+        .rposition(|c| *c == b' ' || *c == b'\t' || *c == 0xA0)
+    {
         let tok = &line[sp + 1..];
-        let msg = trim_end_ws(&line[..sp]);
+        let before = &line[..sp];
+        let before = if line[sp] == 0xA0 {
+            before.strip_suffix(b"\xC2").unwrap_or(before)
+        } else {
+            before
+        };
+        let msg = trim_end_ws(before);
         if !msg.is_empty() && looks_like_component(tok) {
             return Fields {
                 message: msg,
@@ -253,6 +272,9 @@ mod tests {
         );
         assert_eq!(f.message, b"Network Access Account is not set");
         assert_eq!(f.component, Some(&b"TSMBootstrap"[..]));
+        let nb = fields(Format::Plain, b"Code(0x80040101)\xC2\xA0TSMBootstrap\n");
+        assert_eq!(nb.message, b"Code(0x80040101)");
+        assert_eq!(nb.component, Some(&b"TSMBootstrap"[..]));
         let g = fields(Format::Plain, b"just some words here\n");
         assert_eq!(g.component, None);
         assert_eq!(g.message, b"just some words here");

@@ -241,10 +241,19 @@ mod tests {
         let text = b"\xEF\xBB\xBF<![LOG[one]LOG]!><time=\"1\" type=\"3\">\r\n<![LOG[two\r\nmore]LOG]!><type=\"2\">\r\nplain warning here\r\nmsg  $$<Comp><01-01-2020 00:00:00.000+0><thread=1 (0x1)>\r\n";
         let s = spans(text);
         assert_eq!(s.len(), 4);
-        assert_eq!((s[0].0, s[0].1, s[0].2), (Format::CmTrace, Severity::Error, 1));
-        assert_eq!((s[1].0, s[1].1, s[1].2), (Format::CmTrace, Severity::Warning, 2));
+        assert_eq!(
+            (s[0].0, s[0].1, s[0].2),
+            (Format::CmTrace, Severity::Error, 1)
+        );
+        assert_eq!(
+            (s[1].0, s[1].1, s[1].2),
+            (Format::CmTrace, Severity::Warning, 2)
+        );
         assert!(s[1].3.contains("more"));
-        assert_eq!((s[2].0, s[2].1, s[2].2), (Format::Plain, Severity::Warning, 4));
+        assert_eq!(
+            (s[2].0, s[2].1, s[2].2),
+            (Format::Plain, Severity::Warning, 4)
+        );
         assert_eq!((s[3].0, s[3].2), (Format::SmsTrace, 5));
     }
 

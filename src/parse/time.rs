@@ -85,7 +85,10 @@ mod tests {
         assert_eq!(t, NaiveTime::from_hms_milli_opt(10, 22, 50, 123).unwrap());
         assert_eq!(b, Some(480));
         let (t, b) = parse_time(b"10:22:50.8422964").unwrap();
-        assert_eq!(t, NaiveTime::from_hms_nano_opt(10, 22, 50, 842_296_400).unwrap());
+        assert_eq!(
+            t,
+            NaiveTime::from_hms_nano_opt(10, 22, 50, 842_296_400).unwrap()
+        );
         assert_eq!(b, None);
         assert_eq!(parse_time(b"01:02:03.004-330").unwrap().1, Some(-330));
         assert!(parse_time(b"garbage").is_none());
@@ -94,10 +97,7 @@ mod tests {
 
     #[test]
     fn parses_dates_and_utc() {
-        assert_eq!(
-            parse_date(b"1-2-2015"),
-            NaiveDate::from_ymd_opt(2015, 1, 2)
-        );
+        assert_eq!(parse_date(b"1-2-2015"), NaiveDate::from_ymd_opt(2015, 1, 2));
         assert!(parse_date(b"13-40-2015").is_none());
         let d = parse_date(b"11-26-2026").unwrap();
         let (t, b) = parse_time(b"10:00:00.000+60").unwrap();

@@ -147,8 +147,12 @@ impl Report {
                 name: s.name.clone(),
                 outcome: s.outcome.name(),
                 exit_code: s.exit_code.map(hex),
-                start: s.start.map(|t| t.local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()),
-                end: s.end.map(|t| t.local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()),
+                start: s
+                    .start
+                    .map(|t| t.local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()),
+                end: s
+                    .end
+                    .map(|t| t.local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()),
                 duration_ms: s.duration_ms(),
                 source: path_of(s.first),
                 line: line_of(s.first),

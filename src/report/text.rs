@@ -1,0 +1,240 @@
+//! The report as text (for a terminal or a ticket) and as Markdown. Findings come first:
+//! they are what the reader came for.
+
+use std::fmt::Write;
+
+use super::Report;
+use crate::sanitize::sanitize;
+
+fn ms(d: Option<i64>) -> String {
+    match d {
+        None => "-".into(),
+        Some(ms) if ms < 1000 => format!("{ms} ms"),
+        Some(ms) if ms < 60_000 => format!("{:.1} s", ms as f64 / 1000.0),
+        Some(ms) => format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000),
+    }
+}
+
+/// Renders the report as plain text.
+pub fn render_text(r: &Report) -> String {
+    let mut o = String::new();
+    let s = &r.summary;
+    let _ = writeln!(
+        o,
+        "Outcome: {}{}{}",
+        s.outcome,
+        s.failing_step
+            .as_ref()
+            .map(|f| format!(" at step \"{}\"", sanitize(f)))
+            .unwrap_or_default(),
+        s.exit_code
+            .as_ref()
+            .map(|c| format!(" (exit code {c})"))
+            .unwrap_or_default()
+    );
+    if let Some(b) = &s.failure_before_steps {
+        let _ = writeln!(o, "Failed before the first step: {}", sanitize(b));
+    }
+    let _ = writeln!(
+        o,
+        "Records: {}  errors: {}  warnings: {}",
+        s.records, s.errors, s.warnings
+    );
+    for src in &r.sources {
+        let _ = writeln!(
+            o,
+            "Source: {} ({}, {}, {} records, {} bytes)",
+            sanitize(&src.path),
+            src.format,
+            src.encoding,
+            src.records,
+            src.bytes
+        );
+    }
+    if r.findings.is_empty() {
+        let _ = writeln!(o, "\nNo known problem matched.");
+    }
+    for (i, f) in r.findings.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "\nFinding {}: {} [{} confidence, rule {}]",
+            i + 1,
+            sanitize(&f.title),
+            format!("{:?}", f.confidence).to_lowercase(),
+            f.id
+        );
+        if f.occurrences > 1 {
+            let _ = writeln!(o, "  Seen {} times.", f.occurrences);
+        }
+        let _ = writeln!(
+            o,
+            "  Cause: {}",
+            sanitize(&f.cause).replace('\n', "\n         ")
+        );
+        let _ = writeln!(o, "  Fix:");
+        for (n, step) in f.fix.iter().enumerate() {
+            let _ = writeln!(o, "    {}. {}", n + 1, sanitize(step));
+        }
+        if let Some(v) = &f.versions {
+            let _ = writeln!(o, "  Affects: {}", sanitize(v));
+        }
+        for rf in &f.references {
+            let _ = writeln!(o, "  See: {}", sanitize(rf));
+        }
+        let _ = writeln!(o, "  Evidence:");
+        for e in &f.evidence {
+            let _ = writeln!(
+                o,
+                "    {}:{}: {}",
+                sanitize(&e.source),
+                e.line,
+                sanitize(e.text.trim())
+            );
+        }
+    }
+    if !r.chains.is_empty() {
+        let _ = writeln!(o, "\nHRESULT chains:");
+        for c in &r.chains {
+            let root = if c.root != c.hresult {
+                format!(
+                    " (root {}{})",
+                    c.root,
+                    c.name.map(|n| format!(" {n}")).unwrap_or_default()
+                )
+            } else {
+                c.name.map(|n| format!(" {n}")).unwrap_or_default()
+            };
+            let _ = writeln!(
+                o,
+                "  {}:{}-{}: {}{} x{} frames{}{}",
+                sanitize(&c.source),
+                c.first_line,
+                c.last_line,
+                c.hresult,
+                root,
+                c.frames,
+                c.component
+                    .as_ref()
+                    .map(|x| format!(" [{}]", sanitize(x)))
+                    .unwrap_or_default(),
+                c.summary
+                    .as_ref()
+                    .map(|x| format!(": {}", sanitize(x)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !r.steps.is_empty() {
+        let _ = writeln!(o, "\nSteps:");
+        for st in &r.steps {
+            let _ = writeln!(
+                o,
+                "  {:>4} {:<40} {:<9} {:>10} {:>9}  line {}",
+                st.index,
+                sanitize(&st.name),
+                st.outcome,
+                st.exit_code.as_deref().unwrap_or("-"),
+                ms(st.duration_ms),
+                st.line
+            );
+        }
+    }
+    o
+}
+
+fn md_escape(s: &str) -> String {
+    sanitize(s).replace('|', "\\|").replace('\n', " ")
+}
+
+/// Renders the report as Markdown.
+pub fn render_markdown(r: &Report) -> String {
+    let mut o = String::new();
+    let s = &r.summary;
+    let _ = writeln!(o, "# tslens report\n");
+    let _ = writeln!(
+        o,
+        "**Outcome:** {}{}{}\n",
+        s.outcome,
+        s.failing_step
+            .as_ref()
+            .map(|f| format!(" at step *{}*", md_escape(f)))
+            .unwrap_or_default(),
+        s.exit_code
+            .as_ref()
+            .map(|c| format!(" (exit code `{c}`)"))
+            .unwrap_or_default()
+    );
+    if let Some(b) = &s.failure_before_steps {
+        let _ = writeln!(o, "**Failed before the first step:** {}\n", md_escape(b));
+    }
+    let _ = writeln!(
+        o,
+        "{} records, {} errors, {} warnings.\n",
+        s.records, s.errors, s.warnings
+    );
+    for (i, f) in r.findings.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "## Finding {}: {}\n\n*{} confidence, rule `{}`*\n",
+            i + 1,
+            md_escape(&f.title),
+            format!("{:?}", f.confidence).to_lowercase(),
+            f.id
+        );
+        let _ = writeln!(o, "**Cause.** {}\n\n**Fix.**\n", sanitize(&f.cause));
+        for (n, step) in f.fix.iter().enumerate() {
+            let _ = writeln!(o, "{}. {}", n + 1, md_escape(step));
+        }
+        if !f.references.is_empty() {
+            let _ = writeln!(o, "\n**References.**\n");
+            for rf in &f.references {
+                let _ = writeln!(o, "- {}", md_escape(rf));
+            }
+        }
+        let _ = writeln!(o, "\n**Evidence.**\n\n```");
+        for e in &f.evidence {
+            let _ = writeln!(
+                o,
+                "{}:{}: {}",
+                sanitize(&e.source),
+                e.line,
+                sanitize(e.text.trim()).replace("```", "'''")
+            );
+        }
+        let _ = writeln!(o, "```\n");
+    }
+    if !r.chains.is_empty() {
+        let _ = writeln!(o, "## HRESULT chains\n\n| lines | code | root | frames | summary |\n|---|---|---|---|---|");
+        for c in &r.chains {
+            let _ = writeln!(
+                o,
+                "| {}:{}-{} | `{}` | `{}`{} | {} | {} |",
+                md_escape(&c.source),
+                c.first_line,
+                c.last_line,
+                c.hresult,
+                c.root,
+                c.name.map(|n| format!(" {n}")).unwrap_or_default(),
+                c.frames,
+                c.summary.as_deref().map(md_escape).unwrap_or_default()
+            );
+        }
+        let _ = writeln!(o);
+    }
+    if !r.steps.is_empty() {
+        let _ = writeln!(o, "## Steps\n\n| # | step | outcome | exit code | duration | line |\n|---|---|---|---|---|---|");
+        for st in &r.steps {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} |",
+                st.index,
+                md_escape(&st.name),
+                st.outcome,
+                st.exit_code.as_deref().unwrap_or("-"),
+                ms(st.duration_ms),
+                st.line
+            );
+        }
+    }
+    o
+}

@@ -1,0 +1,154 @@
+//! Property tests of the log model: nothing lost, nothing duplicated, fields faithful.
+
+use proptest::prelude::*;
+
+use tslens::log::Source;
+use tslens::parse::{self, Format};
+use tslens::source::SourceText;
+
+/// The original spans of every record, concatenated.
+fn rebuilt(input: &[u8]) -> Vec<u8> {
+    let src = Source::index(SourceText::from_vec("t".into(), input.to_vec()));
+    let mut out = Vec::with_capacity(input.len());
+    for i in 0..src.records.len() {
+        let r = src.orig_span(i);
+        out.extend_from_slice(&input[r.start as usize..r.end as usize]);
+    }
+    out
+}
+
+/// Bytes that look like logs often enough to reach every branch of the framer.
+fn loggy_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"<![LOG[".to_vec()),
+        Just(b"]LOG]!>".to_vec()),
+        Just(b"<time=\"10:00:00.000+60\" type=\"3\">".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b" $$<Comp><01-02-2026 10:00:00.000+0><thread=4 (0x4)>".to_vec()),
+        Just(b"\xEF\xBB\xBF".to_vec()),
+        Just(b"\xFF\xFE".to_vec()),
+        proptest::collection::vec(any::<u8>(), 0..12),
+        "[a-zA-Z ,=()0-9]{0,20}".prop_map(|s| s.into_bytes()),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+fn utf16(s: &str, le: bool) -> Vec<u8> {
+    let mut out = if le {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in s.encode_utf16() {
+        out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+    }
+    out
+}
+
+/// One CMTrace record written from fields.
+#[derive(Clone, Debug)]
+struct Rec {
+    message: String,
+    component: String,
+    thread: u32,
+    kind: u8,
+    bias: i32,
+    secs: u32,
+}
+
+fn rec() -> impl Strategy<Value = Rec> {
+    (
+        "[a-zA-Z0-9 .,:()=_\\-]{0,60}(\r\n[a-zA-Z0-9 .,]{1,30}){0,3}",
+        "[A-Za-z]{1,16}",
+        0u32..100_000,
+        0u8..5,
+        -720i32..720,
+        0u32..86_400,
+    )
+        .prop_map(|(message, component, thread, kind, bias, secs)| Rec {
+            message,
+            component,
+            thread,
+            kind,
+            bias,
+            secs,
+        })
+}
+
+fn write(r: &Rec) -> String {
+    format!(
+        "<![LOG[{}]LOG]!><time=\"{:02}:{:02}:{:02}.123{:+}\" date=\"11-26-2026\" component=\"{}\" context=\"\" type=\"{}\" thread=\"{}\" file=\"x.cpp:1\">\r\n",
+        r.message,
+        r.secs / 3600,
+        r.secs / 60 % 60,
+        r.secs % 60,
+        r.bias,
+        r.component,
+        r.kind,
+        r.thread
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn spans_tile_arbitrary_bytes(input in proptest::collection::vec(any::<u8>(), 0..600)) {
+        prop_assert_eq!(rebuilt(&input), input);
+    }
+
+    #[test]
+    fn spans_tile_loggy_bytes(input in loggy_bytes()) {
+        prop_assert_eq!(rebuilt(&input), input);
+    }
+
+    #[test]
+    fn spans_tile_utf16(s in "[a-z<!\\[\\]>=\" \r\n\u{e9}\u{1F600}]{0,200}", le in any::<bool>(), odd in any::<bool>()) {
+        let mut input = utf16(&s, le);
+        if odd {
+            input.push(b'x');
+        }
+        prop_assert_eq!(rebuilt(&input), input);
+    }
+
+    #[test]
+    fn generated_records_parse_back(recs in proptest::collection::vec(rec(), 1..20)) {
+        let text: String = recs.iter().map(write).collect();
+        let src = Source::index(SourceText::from_vec("t".into(), text.into_bytes()));
+        prop_assert_eq!(src.records.len(), recs.len());
+        for (i, r) in recs.iter().enumerate() {
+            prop_assert_eq!(src.records[i].format(), Format::CmTrace);
+            let f = src.fields(i);
+            prop_assert_eq!(f.message_str(), r.message.as_str());
+            prop_assert_eq!(f.component_str().unwrap(), r.component.as_str());
+            prop_assert_eq!(f.thread, Some(r.thread));
+            let ts = f.timestamp().unwrap();
+            prop_assert_eq!(ts.bias_minutes, Some(r.bias));
+            let sev = match r.kind { 3 => "error", 2 => "warning", _ => "info" };
+            prop_assert_eq!(src.records[i].severity().name(), sev);
+        }
+    }
+
+    #[test]
+    fn framing_does_not_depend_on_how_text_arrives(input in loggy_bytes(), cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..6)) {
+        // Frame the text as a follower would: in pieces, holding back incomplete records.
+        let whole = parse::frame(&input, 0, input.len(), 1, true).records;
+        let mut ends: Vec<usize> = cuts.iter().map(|c| c.index(input.len() + 1)).collect();
+        ends.sort_unstable();
+        ends.push(input.len());
+        let mut got = Vec::new();
+        let (mut pos, mut line) = (0usize, 1u32);
+        for (k, &end) in ends.iter().enumerate() {
+            let last = k + 1 == ends.len();
+            if end < pos {
+                continue;
+            }
+            let f = parse::frame(&input, pos, end, line, last);
+            got.extend(f.records);
+            pos = f.resume;
+            line = f.resume_line;
+        }
+        prop_assert_eq!(got, whole);
+    }
+}

@@ -18,8 +18,8 @@ How to regenerate
     cargo fmt
 
 Cargo unpacks the whole crate source whatever features are chosen, so the
-features above only matter for `cargo add`. With no path argument the script
-looks for the newest windows-sys 0.61 (and windows 0.62) in ~/.cargo/registry.
+features above only matter for `cargo add`. Without path arguments the script
+looks for the newest windows-sys 0.61 and windows 0.62 in ~/.cargo/registry.
 
 Tables written (each sorted by value, one name per value):
   NAMES          HRESULT values (`windows_sys::core::HRESULT` constants from
@@ -145,9 +145,10 @@ def main():
     ws = args.windows_sys or newest("~/.cargo/registry/src/*/windows-sys-0.61.*")
     if not ws or not os.path.isfile(os.path.join(ws, FOUNDATION)):
         sys.exit("windows-sys 0.61 source not found; pass its directory (see --help)")
-    win = args.windows
-    if win is None and args.windows_sys is None:
-        win = newest("~/.cargo/registry/src/*/windows-0.62.*")
+    win = args.windows or newest("~/.cargo/registry/src/*/windows-0.62.*")
+    if not win:
+        print("warning: windows 0.62 source not found; WU_* and BG_* names left out",
+              file=sys.stderr)
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = args.out or os.path.join(repo, "src", "codes", "names.rs")
 

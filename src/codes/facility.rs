@@ -130,8 +130,14 @@ static HRESULT_FACILITIES: &[(u16, &str)] = &[
     (1996, "FACILITY_WMAAECMA"),
     // Not in winerror.h: the ConfigMgr client uses 0x87D0xxxx and 0x87D1xxxx.
     (2000, "Configuration Manager (not a winerror.h facility)"),
-    (2001, "Configuration Manager / MDM (not a winerror.h facility)"),
-    (2002, "Configuration Manager site server (not a winerror.h facility)"),
+    (
+        2001,
+        "Configuration Manager / MDM (not a winerror.h facility)",
+    ),
+    (
+        2002,
+        "Configuration Manager site server (not a winerror.h facility)",
+    ),
     (2049, "FACILITY_WEP"),
     (2050, "FACILITY_SYNCENGINE"),
     (2168, "FACILITY_DIRECTMUSIC"),
@@ -266,10 +272,16 @@ mod tests {
     #[test]
     fn facilities() {
         assert_eq!(hresult_facility(0x8007_0002), (7, Some("FACILITY_WIN32")));
-        assert_eq!(hresult_facility(0x8024_0017).1, Some("FACILITY_WINDOWSUPDATE"));
+        assert_eq!(
+            hresult_facility(0x8024_0017).1,
+            Some("FACILITY_WINDOWSUPDATE")
+        );
         assert_eq!(hresult_facility(0x887A_0005), (2170, Some("FACILITY_DXGI")));
         assert_eq!(hresult_facility(0x87D0_0269).0, 2000);
-        assert_eq!(hresult_facility(0x8050_0001).1, Some("FACILITY_WINDOWS_DEFENDER"));
+        assert_eq!(
+            hresult_facility(0x8050_0001).1,
+            Some("FACILITY_WINDOWS_DEFENDER")
+        );
         assert_eq!(nt_facility(0xC007_0005), (7, Some("FACILITY_NTWIN32")));
         assert_eq!(nt_facility(0xC000_0005), (0, None));
     }

@@ -498,19 +498,34 @@ pub(crate) static MSI_EXIT: &[(u32, &str)] = &[
     (0, "The product installed (or was removed) without error."),
     (1601, "The Windows Installer service could not be reached."),
     (1602, "The user cancelled the installation."),
-    (1603, "A fatal error during installation; read the verbose MSI log near 'Return value 3'."),
-    (1605, "The product is not installed, so it cannot be removed or repaired."),
+    (
+        1603,
+        "A fatal error during installation; read the verbose MSI log near 'Return value 3'.",
+    ),
+    (
+        1605,
+        "The product is not installed, so it cannot be removed or repaired.",
+    ),
     (1612, "The installation source is not available."),
-    (1618, "Another installation holds the Windows Installer lock; ConfigMgr normally retries."),
+    (
+        1618,
+        "Another installation holds the Windows Installer lock; ConfigMgr normally retries.",
+    ),
     (1619, "The package could not be opened (path or rights)."),
     (1620, "The file is not a valid Windows Installer package."),
     (1625, "System policy blocks the installation."),
     (1633, "The package is for another platform or processor."),
     (1638, "Another version of the product is already installed."),
     (1639, "The msiexec command line has a bad argument."),
-    (1641, "Success; the installer has started a restart (ConfigMgr treats it as a hard reboot)."),
+    (
+        1641,
+        "Success; the installer has started a restart (ConfigMgr treats it as a hard reboot).",
+    ),
     (1642, "The patch does not match an installed product."),
-    (3010, "Success; a restart is needed to finish (ConfigMgr treats it as a soft reboot)."),
+    (
+        3010,
+        "Success; a restart is needed to finish (ConfigMgr treats it as a soft reboot).",
+    ),
 ];
 
 fn lookup<T: Copy>(table: &'static [(u32, T)], value: u32) -> Option<T> {

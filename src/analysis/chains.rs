@@ -60,6 +60,16 @@ pub enum SummaryKind {
     Returned,
 }
 
+/// Literals of summary lines, for the scanner; [`summary_kind`] decides.
+pub const SUMMARY_TRIGGERS: &[&str] = &[
+    "Setting wizard error",
+    "Code(0x",
+    "returned code",
+    "Failed to",
+    "failed to",
+    "failed with error code",
+];
+
 /// Recognises a summary line.
 pub fn summary_kind(msg: &str) -> Option<SummaryKind> {
     let m = msg.trim_start();
@@ -159,21 +169,22 @@ pub struct ChainInput<'a> {
     pub millis: Option<i64>,
 }
 
-/// Same-thread records allowed between two frames of one chain, and after the last frame
-/// for its summary lines.
-pub const MAX_GAP: usize = 8;
+/// Records (in merged order, all threads) allowed between two frames of one chain, and
+/// between the last frame and a summary line. Failures climb the stack within
+/// milliseconds, so even with dozens of threads interleaved the frames lie close together.
+pub const MAX_DISTANCE: usize = 96;
 /// A pause longer than this (ms) between two frames starts a new chain.
 const MAX_PAUSE_MS: i64 = 120_000;
 
 struct Open {
     chain: Chain,
-    /// Same-thread records seen since the last frame.
-    gap: usize,
+    /// Merged position of the last frame.
+    last_pos: usize,
     last_millis: Option<i64>,
 }
 
-/// Builds chains incrementally from records in merged order. Feed it every record of the
-/// threads that have frames (it ignores what it does not need) and call [`ChainBuilder::finish`].
+/// Builds chains incrementally from records in merged order. Feed it the frame records
+/// and the summary-like records (others are ignored), then call [`ChainBuilder::finish`].
 #[derive(Default)]
 pub struct ChainBuilder {
     open: HashMap<Option<u32>, Open>,
@@ -186,26 +197,36 @@ impl ChainBuilder {
         ChainBuilder::default()
     }
 
-    /// True when a chain is open on this thread (so its records are worth feeding).
-    pub fn is_open(&self, thread: Option<u32>) -> bool {
-        self.open.contains_key(&thread)
+    /// Moves chains that can no longer grow (their thread has been quiet for longer than
+    /// [`MAX_DISTANCE`]) to the finished list.
+    fn close_stale(&mut self, pos: usize) {
+        let stale: Vec<Option<u32>> = self
+            .open
+            .iter()
+            .filter(|(_, o)| pos.saturating_sub(o.last_pos) > MAX_DISTANCE)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in stale {
+            if let Some(o) = self.open.remove(&k) {
+                self.done.push(o.chain);
+            }
+        }
     }
 
     /// Feeds one record.
     pub fn push(&mut self, rec: &ChainInput<'_>) {
-        let frame = parse_frame(rec.message);
+        if self.open.len() > 64 {
+            self.close_stale(rec.pos);
+        }
         let key = rec.thread;
-        if let Some(frame) = frame {
-            let joins = match self.open.get(&key) {
-                Some(o) => {
-                    o.gap <= MAX_GAP
-                        && match (o.last_millis, rec.millis) {
-                            (Some(a), Some(b)) => (b - a).abs() <= MAX_PAUSE_MS,
-                            _ => true,
-                        }
-                }
-                None => false,
-            };
+        if let Some(frame) = parse_frame(rec.message) {
+            let joins = self.open.get(&key).is_some_and(|o| {
+                rec.pos.saturating_sub(o.last_pos) <= MAX_DISTANCE
+                    && match (o.last_millis, rec.millis) {
+                        (Some(a), Some(b)) => (b - a).abs() <= MAX_PAUSE_MS,
+                        _ => true,
+                    }
+            });
             if !joins {
                 if let Some(o) = self.open.remove(&key) {
                     self.done.push(o.chain);
@@ -225,13 +246,13 @@ impl ChainBuilder {
                     key,
                     Open {
                         chain,
-                        gap: 0,
+                        last_pos: rec.pos,
                         last_millis: rec.millis,
                     },
                 );
             }
             if let Some(o) = self.open.get_mut(&key) {
-                o.gap = 0;
+                o.last_pos = rec.pos;
                 o.last_millis = rec.millis.or(o.last_millis);
                 o.chain.code = frame.code;
                 if is_generic(o.chain.root) && !is_generic(frame.code) {
@@ -242,17 +263,13 @@ impl ChainBuilder {
             }
             return;
         }
-        let Some(o) = self.open.get_mut(&key) else {
+        let Some(kind) = summary_kind(rec.message) else {
             return;
         };
-        o.gap += 1;
-        if let Some(kind) = summary_kind(rec.message) {
-            o.chain.summaries.push((rec.record, kind));
-            o.chain.span.1 = rec.pos;
-        }
-        if o.gap > MAX_GAP {
-            if let Some(o) = self.open.remove(&key) {
-                self.done.push(o.chain);
+        if let Some(o) = self.open.get_mut(&key) {
+            if rec.pos.saturating_sub(o.last_pos) <= MAX_DISTANCE {
+                o.chain.summaries.push((rec.record, kind));
+                o.chain.span.1 = rec.pos;
             }
         }
     }

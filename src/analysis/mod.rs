@@ -5,6 +5,7 @@
 //! the knowledge base's patterns), maps each hit to its record, and parses only those.
 
 pub mod chains;
+pub mod prefilter;
 pub mod scan;
 pub mod steps;
 
@@ -44,18 +45,71 @@ pub struct Marks {
     pub frame: bool,
     /// Holds a step message.
     pub step: bool,
+    /// Looks like a chain's summary line.
+    pub summary: bool,
     /// Matched the knowledge base's prefilter.
     pub kb: bool,
     /// Is an error record (kept for code-based rules).
     pub error: bool,
 }
 
+/// The literals and fallback regex that find candidate records in one pass.
+struct Scanner {
+    /// Frames, summaries and step messages: few literals, so the scan runs at SIMD speed.
+    triggers: Option<aho_corasick::AhoCorasick>,
+    /// The knowledge base's literals, ASCII case-insensitive.
+    ac: Option<aho_corasick::AhoCorasick>,
+    n_summary: usize,
+    /// Patterns with no usable literal, scanned by regex.
+    fallback: Option<regex::bytes::Regex>,
+}
+
+impl Scanner {
+    fn new(rules: &RuleSet) -> Scanner {
+        let mut lits: Vec<Vec<u8>> = vec![b"HRESULT=".to_vec()];
+        lits.extend(
+            chains::SUMMARY_TRIGGERS
+                .iter()
+                .map(|t| t.as_bytes().to_vec()),
+        );
+        lits.extend(steps::TRIGGERS.iter().map(|t| t.as_bytes().to_vec()));
+        let n_summary = chains::SUMMARY_TRIGGERS.len();
+        let triggers = scan::automaton(&lits, false);
+        lits.clear();
+        let mut fallback = Vec::new();
+        for rule in rules.rules() {
+            for sig in rule.signals.iter().chain(&rule.unless) {
+                let Some(pat) = &sig.message else { continue };
+                match prefilter::required_literals(pat) {
+                    Some(set) => lits.extend(set),
+                    None if sig.case_sensitive => fallback.push(format!("(?:{pat})")),
+                    None => fallback.push(format!("(?i:{pat})")),
+                }
+            }
+        }
+        let fallback = (!fallback.is_empty())
+            .then(|| {
+                regex::bytes::RegexBuilder::new(&fallback.join("|"))
+                    .size_limit(64 << 20)
+                    .build()
+                    .ok()
+            })
+            .flatten();
+        Scanner {
+            triggers,
+            ac: (!lits.is_empty())
+                .then(|| scan::automaton(&lits, true))
+                .flatten(),
+            n_summary,
+            fallback,
+        }
+    }
+}
+
 /// Positions in merged order of the records worth a closer look, with why.
 pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
+    let scanner = Scanner::new(rules);
     let mut out: BTreeMap<usize, Marks> = BTreeMap::new();
-    let literals: Vec<&str> = std::iter::once("HRESULT=")
-        .chain(steps::TRIGGERS.iter().copied())
-        .collect();
     for (si, src) in log.sources.iter().enumerate() {
         let to_pos = |index: usize| {
             log.position(RecordRef {
@@ -63,16 +117,25 @@ pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
                 index: index as u32,
             })
         };
-        for (rec, pat) in scan::literal_hits(src, &literals) {
-            let m = out.entry(to_pos(rec)).or_default();
-            if pat == 0 {
-                m.frame = true;
-            } else {
-                m.step = true;
+        if let Some(ac) = &scanner.triggers {
+            for (rec, pat) in scan::literal_hits(src, ac) {
+                let m = out.entry(to_pos(rec)).or_default();
+                match pat {
+                    0 => m.frame = true,
+                    p if p <= scanner.n_summary => m.summary = true,
+                    _ => m.step = true,
+                }
             }
         }
-        for rec in scan::regex_hits(src, rules.prefilter()) {
-            out.entry(to_pos(rec)).or_default().kb = true;
+        if let Some(ac) = &scanner.ac {
+            for (rec, _) in scan::literal_hits(src, ac) {
+                out.entry(to_pos(rec)).or_default().kb = true;
+            }
+        }
+        if let Some(re) = &scanner.fallback {
+            for rec in scan::regex_hits(src, re) {
+                out.entry(to_pos(rec)).or_default().kb = true;
+            }
         }
         for (i, r) in src.records.iter().enumerate() {
             if r.severity() == Severity::Error {
@@ -83,27 +146,16 @@ pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
     out
 }
 
-/// Record positions after each frame that the chain builder must see: the records between
-/// frames of one thread, and the summary lines after the last frame.
-const CHAIN_WINDOW: usize = 256;
-
 /// Analyses a whole log.
 pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
     let cands = candidates(log, rules);
 
-    // Chains: feed the builder every record within a window after each frame.
-    let mut chain_positions: Vec<usize> = Vec::new();
-    let mut covered = 0usize;
-    for (&pos, m) in &cands {
-        if m.frame {
-            let from = pos.max(covered);
-            let to = (pos + CHAIN_WINDOW).min(log.len());
-            chain_positions.extend(from..to);
-            covered = covered.max(to);
-        }
-    }
+    // Chains: frames and the summary lines near them.
     let mut cb = ChainBuilder::new();
-    for &pos in &chain_positions {
+    for (&pos, m) in &cands {
+        if !(m.frame || m.summary) {
+            continue;
+        }
         let r = log.at(pos);
         let f = log.fields(r);
         let msg = f.message_str();
@@ -122,7 +174,8 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
     // Steps.
     let mut sb = StepBuilder::new();
     for (&pos, m) in &cands {
-        if m.step {
+        // Wizard errors are found as summaries; the timeline reads them too.
+        if m.step || m.summary {
             let r = log.at(pos);
             let f = log.fields(r);
             sb.push(pos, r, &f.message_str(), f.timestamp());
@@ -165,8 +218,16 @@ pub fn match_rules(
     let wanted = rules.codes();
     let mut owned: Vec<Owned> = Vec::new();
     for (&pos, m) in cands {
+        if !(m.kb || m.frame || m.error || m.summary) {
+            continue;
+        }
         let r = log.at(pos);
         let f = log.fields(r);
+        // A literal hit is only a hint: confirm it with the rules' own patterns before
+        // paying for codes and copies.
+        if m.kb && !(m.frame || m.error || m.summary) && !rules.prefilter().is_match(f.message) {
+            continue;
+        }
         let message = f.message_str().into_owned();
         let codes: Vec<u32> = find_codes(&message).into_iter().map(|h| h.value).collect();
         if !m.kb && !codes.iter().any(|c| wanted.contains(c)) {

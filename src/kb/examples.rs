@@ -80,14 +80,20 @@ pub(crate) fn scan_codes(message: &str) -> Vec<u32> {
     };
     if let Some(re) = HEX_PREFIXED.as_ref() {
         for cap in re.captures_iter(message) {
-            if let Some(v) = cap.get(1).and_then(|m| u32::from_str_radix(m.as_str(), 16).ok()) {
+            if let Some(v) = cap
+                .get(1)
+                .and_then(|m| u32::from_str_radix(m.as_str(), 16).ok())
+            {
                 push(v);
             }
         }
     }
     if let Some(re) = HEX_BARE.as_ref() {
         for cap in re.captures_iter(message) {
-            if let Some(v) = cap.get(1).and_then(|m| u32::from_str_radix(m.as_str(), 16).ok()) {
+            if let Some(v) = cap
+                .get(1)
+                .and_then(|m| u32::from_str_radix(m.as_str(), 16).ok())
+            {
                 push(v);
             }
         }

@@ -12,6 +12,8 @@ use super::{Evidence, Finding, MatchRecord};
 const SIZE_LIMIT: usize = 128 << 20;
 /// Lazy-DFA cache for the prefilter, so large alternations stay fast.
 const DFA_SIZE_LIMIT: usize = 32 << 20;
+/// An empty character class: a regex that matches nothing.
+const NEVER: &str = "[a&&b]";
 /// Most evidence records kept per finding.
 const MAX_EVIDENCE: usize = 12;
 /// Longest evidence text kept, in bytes (records can be megabytes of XML).
@@ -25,6 +27,9 @@ struct SigRef {
     sig: usize,
 }
 
+/// One value per signal of a rule (`.0`) and per unless (`.1`).
+type PerSignal<T> = (Vec<T>, Vec<T>);
+
 /// Everything derived from a rule list that evaluation needs.
 #[derive(Clone, Debug)]
 pub(crate) struct Compiled {
@@ -34,7 +39,7 @@ pub(crate) struct Compiled {
     by_pattern: Vec<Vec<SigRef>>,
     by_code: HashMap<u32, Vec<SigRef>>,
     /// For each rule: the set index of each signal's and each unless's message pattern.
-    pattern_of: Vec<(Vec<Option<usize>>, Vec<Option<usize>>)>,
+    pattern_of: Vec<PerSignal<Option<usize>>>,
 }
 
 impl Compiled {
@@ -53,7 +58,11 @@ impl Compiled {
                     .iter()
                     .enumerate()
                     .map(|(s, signal)| {
-                        let sref = SigRef { rule: r, unless, sig: s };
+                        let sref = SigRef {
+                            rule: r,
+                            unless,
+                            sig: s,
+                        };
                         for &code in &signal.codes {
                             codes.insert(code);
                         }
@@ -88,8 +97,7 @@ impl Compiled {
             .build()
             .map_err(|e| super::schema::regex_reason(&e))?;
         let prefilter_src = if patterns.is_empty() {
-            // An empty class: matches nothing.
-            "[a&&b]".to_string()
+            NEVER.to_string()
         } else {
             patterns.join("|")
         };
@@ -108,12 +116,30 @@ impl Compiled {
         })
     }
 
+    /// Matchers for no rules at all.
+    pub fn never() -> Compiled {
+        Compiled {
+            // A constant, valid pattern: this cannot fail at run time.
+            prefilter: BytesRegex::new(NEVER).expect("constant pattern compiles"),
+            codes: HashSet::new(),
+            set: RegexSet::empty(),
+            by_pattern: Vec::new(),
+            by_code: HashMap::new(),
+            pattern_of: Vec::new(),
+        }
+    }
+
     /// Matches candidates (sorted by index) against every rule; see [`super::RuleSet::evaluate`].
     pub fn evaluate(&self, rules: &[Rule], candidates: &[MatchRecord<'_>]) -> Vec<Finding> {
         // hits[rule].0[signal] / .1[unless] = positions in `candidates`, ascending.
-        let mut hits: Vec<(Vec<Vec<usize>>, Vec<Vec<usize>>)> = rules
+        let mut hits: Vec<PerSignal<Vec<usize>>> = rules
             .iter()
-            .map(|r| (vec![Vec::new(); r.signals.len()], vec![Vec::new(); r.unless.len()]))
+            .map(|r| {
+                (
+                    vec![Vec::new(); r.signals.len()],
+                    vec![Vec::new(); r.unless.len()],
+                )
+            })
             .collect();
 
         for (pos, rec) in candidates.iter().enumerate() {
@@ -125,16 +151,24 @@ impl Compiled {
             let mut consider = |sref: SigRef| {
                 let rule = &rules[sref.rule];
                 let (signal, pattern) = if sref.unless {
-                    (&rule.unless[sref.sig], self.pattern_of[sref.rule].1[sref.sig])
+                    (
+                        &rule.unless[sref.sig],
+                        self.pattern_of[sref.rule].1[sref.sig],
+                    )
                 } else {
-                    (&rule.signals[sref.sig], self.pattern_of[sref.rule].0[sref.sig])
+                    (
+                        &rule.signals[sref.sig],
+                        self.pattern_of[sref.rule].0[sref.sig],
+                    )
                 };
                 if let Some(p) = pattern {
                     if !matched.contains(&p) {
                         return;
                     }
                 }
-                if !signal.codes_match(rec.codes) || !signal.context_matches(rec.component, rec.step) {
+                if !signal.codes_match(rec.codes)
+                    || !signal.context_matches(rec.component, rec.step)
+                {
                     return;
                 }
                 let list = if sref.unless {
@@ -234,7 +268,7 @@ fn finding_for(
             .filter(|&pos| match rule.within {
                 Some(w) => {
                     let i = candidates[pos].index;
-                    i + w >= end && i <= start.saturating_add(w)
+                    i.saturating_add(w) >= end && i <= start.saturating_add(w)
                 }
                 None => true,
             })
@@ -318,7 +352,11 @@ fn occurrences_all(
                     break;
                 }
             }
-            let take = if rule.ordered { k == next } else { got[k].is_none() };
+            let take = if rule.ordered {
+                k == next
+            } else {
+                got[k].is_none()
+            };
             if take {
                 got[k] = Some(pos);
                 count += 1;
@@ -394,7 +432,11 @@ pub(crate) fn render_causes(rule: &Rule) -> (String, Vec<String>) {
             let fix = causes
                 .iter()
                 .enumerate()
-                .flat_map(|(i, c)| c.fix.iter().map(move |f| format!("If cause {}: {f}", i + 1)))
+                .flat_map(|(i, c)| {
+                    c.fix
+                        .iter()
+                        .map(move |f| format!("If cause {}: {f}", i + 1))
+                })
                 .collect();
             (cause, fix)
         }

@@ -1,1 +1,340 @@
 //! Known problems: rule files, validation and matching.
+//!
+//! Rules are TOML data (`kb/*.toml`, embedded at build time, plus any user
+//! directory); `docs/kb.md` describes the format. The pipeline runs
+//! [`RuleSet::prefilter`] over the log buffer and keeps records it matches or
+//! that carry one of [`RuleSet::codes`]; [`RuleSet::evaluate`] turns those
+//! candidates into ranked [`Finding`]s.
+
+mod error;
+mod examples;
+mod matcher;
+mod schema;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+pub use error::{RuleError, RuleErrorKind};
+pub use schema::{Cause, Confidence, Example, Mode, Rule, Signal};
+
+use matcher::Compiled;
+
+/// The built-in rule files, embedded so the binary needs no data directory.
+/// A test checks that this list and the files in `kb/` are the same.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "kb/applications.toml",
+        include_str!("../../kb/applications.toml"),
+    ),
+    ("kb/bitlocker.toml", include_str!("../../kb/bitlocker.toml")),
+    ("kb/boot-pxe.toml", include_str!("../../kb/boot-pxe.toml")),
+    (
+        "kb/capture-sysprep.toml",
+        include_str!("../../kb/capture-sysprep.toml"),
+    ),
+    ("kb/content.toml", include_str!("../../kb/content.toml")),
+    ("kb/disk.toml", include_str!("../../kb/disk.toml")),
+    (
+        "kb/domain-join.toml",
+        include_str!("../../kb/domain-join.toml"),
+    ),
+    ("kb/drivers.toml", include_str!("../../kb/drivers.toml")),
+    ("kb/generic.toml", include_str!("../../kb/generic.toml")),
+    ("kb/ipu.toml", include_str!("../../kb/ipu.toml")),
+    ("kb/mdt.toml", include_str!("../../kb/mdt.toml")),
+    (
+        "kb/naa-identity.toml",
+        include_str!("../../kb/naa-identity.toml"),
+    ),
+    (
+        "kb/run-command.toml",
+        include_str!("../../kb/run-command.toml"),
+    ),
+    (
+        "kb/setup-windows.toml",
+        include_str!("../../kb/setup-windows.toml"),
+    ),
+    ("kb/ts-engine.toml", include_str!("../../kb/ts-engine.toml")),
+    ("kb/updates.toml", include_str!("../../kb/updates.toml")),
+    ("kb/usmt.toml", include_str!("../../kb/usmt.toml")),
+    ("kb/winpe.toml", include_str!("../../kb/winpe.toml")),
+];
+
+/// One log record offered to the matcher.
+#[derive(Clone, Copy, Debug)]
+pub struct MatchRecord<'a> {
+    /// Index of the record in the merged log; `within` distances use it.
+    pub index: usize,
+    /// The file the record came from, as shown to the user.
+    pub source: &'a str,
+    /// 1-based line of the record's first line in its file.
+    pub line: u64,
+    /// The record's component ("" when the format has none).
+    pub component: &'a str,
+    /// The record's message text.
+    pub message: &'a str,
+    /// Every error code the message mentions.
+    pub codes: &'a [u32],
+    /// Name of the task-sequence step the record falls in, if known.
+    pub step: Option<&'a str>,
+}
+
+/// A log record quoted as evidence for a finding.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Evidence {
+    /// Index of the record in the merged log.
+    pub index: usize,
+    /// The file it came from.
+    pub source: String,
+    /// 1-based line in that file.
+    pub line: u64,
+    /// The message (long ones are cut short).
+    pub text: String,
+}
+
+/// A known problem recognised in the log.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub id: String,
+    /// The rule's title.
+    pub title: String,
+    /// How sure the match is.
+    pub confidence: Confidence,
+    /// The rule's priority (ranks findings of equal confidence).
+    pub priority: i32,
+    /// The cause; several causes are numbered "1. ... 2. ...", most likely first.
+    pub cause: String,
+    /// Fix steps in order; with several causes each step starts "If cause N:".
+    pub fix: Vec<String>,
+    /// Articles and other sources.
+    pub references: Vec<String>,
+    /// Affected versions.
+    pub versions: Option<String>,
+    /// Records that matched, from the first occurrence (at most 12).
+    pub evidence: Vec<Evidence>,
+    /// How many separate times the problem shows in the log.
+    pub occurrences: usize,
+}
+
+/// A checked set of rules, compiled for matching.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    compiled: Compiled,
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        RuleSet::empty()
+    }
+}
+
+impl RuleSet {
+    /// A set with no rules (its prefilter matches nothing).
+    pub fn empty() -> RuleSet {
+        RuleSet {
+            rules: Vec::new(),
+            compiled: Compiled::never(),
+        }
+    }
+
+    /// Every built-in rule. Built-in files are checked by the test suite, so
+    /// the errors [`RuleSet::builtin_checked`] would report are never expected.
+    pub fn builtin() -> RuleSet {
+        RuleSet::builtin_checked().0
+    }
+
+    /// The built-in rules and any problem found while loading them.
+    pub fn builtin_checked() -> (RuleSet, Vec<RuleError>) {
+        let mut set = RuleSet::empty();
+        let errors = set.add_sources(
+            BUILTIN
+                .iter()
+                .map(|(name, text)| (PathBuf::from(name), Ok((*text).to_string())))
+                .collect(),
+        );
+        (set, errors)
+    }
+
+    /// Names of the embedded rule files (`kb/<name>.toml`).
+    pub fn builtin_files() -> impl Iterator<Item = &'static str> {
+        BUILTIN.iter().map(|(name, _)| *name)
+    }
+
+    /// Builds a set from rules already loaded (for example by [`RuleSet::load_file`]).
+    ///
+    /// Fails on a duplicate id or when the patterns together exceed the regex size limits.
+    pub fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
+        let mut ids = HashSet::new();
+        for rule in &rules {
+            if !ids.insert(rule.id.as_str()) {
+                return Err(duplicate(rule, "another rule in this set"));
+            }
+        }
+        let compiled = Compiled::new(&rules).map_err(|reason| {
+            let path = rules.first().map(|r| r.file.clone()).unwrap_or_default();
+            RuleError::whole_file(&path, RuleErrorKind::BadRegex, too_large(&reason))
+        })?;
+        Ok(RuleSet { rules, compiled })
+    }
+
+    /// Adds the rule files (`*.toml`) of a directory, in name order.
+    ///
+    /// A file with any problem is skipped whole and its error returned; the
+    /// rules already in the set and the other files still load. A missing or
+    /// unreadable directory is returned as one error.
+    pub fn load_dir(&mut self, dir: &Path) -> Vec<RuleError> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                return vec![RuleError::whole_file(
+                    dir,
+                    RuleErrorKind::Io,
+                    format!("cannot read rule directory: {e}"),
+                )]
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+            .collect();
+        paths.sort();
+        let sources = paths
+            .into_iter()
+            .map(|p| {
+                let text = read_text(&p);
+                (p, text)
+            })
+            .collect();
+        self.add_sources(sources)
+    }
+
+    /// Reads and checks one rule file (for `tslens kb check`). Duplicate ids
+    /// inside the file are errors; clashes with other files are not checked here.
+    pub fn load_file(path: &Path) -> Result<Vec<Rule>, RuleError> {
+        let text = read_text(path)?;
+        schema::parse_rules(path, &text)
+    }
+
+    /// Runs each rule's `[[rule.example]]` excerpts and reports those that do
+    /// not behave as declared, and rules that have no example that fires.
+    pub fn check_examples(rules: &[Rule]) -> Vec<RuleError> {
+        rules
+            .iter()
+            .flat_map(examples::check_rule_examples)
+            .collect()
+    }
+
+    /// The rules, built-in first, then user files in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// One regex over raw log bytes matching anything any rule's message
+    /// pattern (signal or unless) could match: records it hits are candidates.
+    pub fn prefilter(&self) -> &regex::bytes::Regex {
+        &self.compiled.prefilter
+    }
+
+    /// Every code any rule mentions: records carrying one are candidates too.
+    pub fn codes(&self) -> &HashSet<u32> {
+        &self.compiled.codes
+    }
+
+    /// Matches candidate records (sorted by `index`) against every rule.
+    ///
+    /// Findings are ranked by confidence, then priority, then earliest
+    /// evidence. A problem that shows several times is one finding with
+    /// `occurrences > 1` and the evidence of its first occurrence.
+    pub fn evaluate(&self, candidates: &[MatchRecord<'_>]) -> Vec<Finding> {
+        self.compiled.evaluate(&self.rules, candidates)
+    }
+
+    /// Parses sources in order and adds the good ones; returns the problems.
+    fn add_sources(
+        &mut self,
+        sources: Vec<(PathBuf, Result<String, RuleError>)>,
+    ) -> Vec<RuleError> {
+        let mut errors = Vec::new();
+        let mut ids: HashSet<String> = self.rules.iter().map(|r| r.id.clone()).collect();
+        let mut batches: VecDeque<Vec<Rule>> = VecDeque::new();
+        for (path, text) in sources {
+            let rules = match text.and_then(|t| schema::parse_rules(&path, &t)) {
+                Ok(rules) => rules,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            if let Some(rule) = rules.iter().find(|r| ids.contains(&r.id)) {
+                errors.push(duplicate(rule, "a rule loaded earlier"));
+                continue;
+            }
+            ids.extend(rules.iter().map(|r| r.id.clone()));
+            batches.push_back(rules);
+        }
+        if batches.is_empty() {
+            return errors;
+        }
+        // Usually everything compiles together; if not, add file by file so
+        // only the file that breaks the limits is dropped.
+        let mut all = self.rules.clone();
+        all.extend(batches.iter().flatten().cloned());
+        if let Ok(compiled) = Compiled::new(&all) {
+            self.rules = all;
+            self.compiled = compiled;
+            return errors;
+        }
+        while let Some(batch) = batches.pop_front() {
+            let mut next = self.rules.clone();
+            next.extend(batch.iter().cloned());
+            match Compiled::new(&next) {
+                Ok(compiled) => {
+                    self.rules = next;
+                    self.compiled = compiled;
+                }
+                Err(reason) => {
+                    let path = batch.first().map(|r| r.file.clone()).unwrap_or_default();
+                    errors.push(RuleError::whole_file(
+                        &path,
+                        RuleErrorKind::BadRegex,
+                        too_large(&reason),
+                    ));
+                }
+            }
+        }
+        errors
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, RuleError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        RuleError::whole_file(
+            path,
+            RuleErrorKind::Io,
+            format!("cannot read rule file: {e}"),
+        )
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| RuleError::whole_file(path, RuleErrorKind::Io, "rule file is not valid UTF-8"))
+}
+
+fn duplicate(rule: &Rule, other: &str) -> RuleError {
+    RuleError {
+        path: rule.file.clone(),
+        line: rule.id_line,
+        column: 1,
+        kind: RuleErrorKind::DuplicateId,
+        reason: format!("rule id `{}` is already used by {other}", rule.id),
+    }
+}
+
+fn too_large(reason: &str) -> String {
+    format!("the rule patterns are too large to compile together: {reason}")
+}

@@ -161,6 +161,8 @@ pub struct Rule {
     pub file: PathBuf,
     /// The line of the rule in that file.
     pub line: usize,
+    /// The line of its `id`, where duplicate-id errors point.
+    pub(crate) id_line: usize,
 }
 
 const DEFAULT_PRIORITY: i32 = 50;
@@ -276,7 +278,7 @@ pub(crate) fn parse_rules(path: &Path, text: &str) -> Result<Vec<Rule>, RuleErro
         if !seen.insert(rule.id.as_str()) {
             return Err(RuleError {
                 path: path.to_path_buf(),
-                line: rule.line,
+                line: rule.id_line,
                 column: 1,
                 kind: RuleErrorKind::DuplicateId,
                 reason: format!("duplicate rule id `{}` in this file", rule.id),
@@ -344,7 +346,9 @@ fn build_rule(path: &Path, text: &str, raw: Spanned<RawRule>) -> Result<Rule, Ru
                         path,
                         text,
                         at,
-                        format!("`within` must be a whole number of records, 1 or more (got {value})"),
+                        format!(
+                            "`within` must be a whole number of records, 1 or more (got {value})"
+                        ),
                     ))
                 }
             }
@@ -373,7 +377,12 @@ fn build_rule(path: &Path, text: &str, raw: Spanned<RawRule>) -> Result<Rule, Ru
         signals.push(build_signal(path, text, s, "signal")?);
     }
     if signals.is_empty() {
-        return Err(invalid(path, text, signal_at, "a rule needs at least one [[rule.signal]]"));
+        return Err(invalid(
+            path,
+            text,
+            signal_at,
+            "a rule needs at least one [[rule.signal]]",
+        ));
     }
     if signals.iter().all(|s| s.optional) {
         return Err(invalid(
@@ -413,7 +422,12 @@ fn build_rule(path: &Path, text: &str, raw: Spanned<RawRule>) -> Result<Rule, Ru
         });
     }
     if causes.is_empty() {
-        return Err(invalid(path, text, cause_at, "a rule needs at least one [[rule.cause]]"));
+        return Err(invalid(
+            path,
+            text,
+            cause_at,
+            "a rule needs at least one [[rule.cause]]",
+        ));
     }
 
     let mut examples = Vec::new();
@@ -449,6 +463,7 @@ fn build_rule(path: &Path, text: &str, raw: Spanned<RawRule>) -> Result<Rule, Ru
         examples,
         file: path.to_path_buf(),
         line: line_col(text, rule_start).0,
+        id_line: line_col(text, id_at).0,
     })
 }
 
@@ -490,8 +505,9 @@ fn build_signal(
         Some(m) => {
             let m_at = m.span().start;
             let pattern = m.into_inner();
-            let compiled = prepare_message(&pattern, cs)
-                .map_err(|reason| RuleError::at(path, text, m_at, RuleErrorKind::BadRegex, reason))?;
+            let compiled = prepare_message(&pattern, cs).map_err(|reason| {
+                RuleError::at(path, text, m_at, RuleErrorKind::BadRegex, reason)
+            })?;
             (Some(pattern), Some(compiled))
         }
     };
@@ -626,7 +642,8 @@ pub(crate) fn prepare_message(pattern: &str, case_sensitive: bool) -> Result<Str
     } else {
         format!("(?i:{out})")
     };
-    let re = Regex::new(&wrapped).map_err(|e| format!("bad regex in `message`: {}", regex_reason(&e)))?;
+    let re = Regex::new(&wrapped)
+        .map_err(|e| format!("bad regex in `message`: {}", regex_reason(&e)))?;
     if re.is_match("") {
         return Err(
             "`message` pattern matches an empty message, so it would match every record"
@@ -641,7 +658,13 @@ pub(crate) fn regex_reason(e: &regex::Error) -> String {
     let s = e.to_string();
     s.lines()
         .find_map(|l| l.trim().strip_prefix("error: ").map(str::to_string))
-        .unwrap_or_else(|| s.lines().last().unwrap_or("invalid pattern").trim().to_string())
+        .unwrap_or_else(|| {
+            s.lines()
+                .last()
+                .unwrap_or("invalid pattern")
+                .trim()
+                .to_string()
+        })
 }
 
 /// Parses a rule's code: `0x` hex (1 to 8 digits) or a decimal number (signed or unsigned).
@@ -679,7 +702,10 @@ fn bad_code(s: &str) -> String {
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .split('-')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }

@@ -4,14 +4,16 @@
 //! ([`codes`], [`chains`], [`steps`], [`kb`]) -> view state and frames ([`tui`]).
 //! Only `tui` and `theme` know about the terminal.
 
-pub mod codes;
-pub mod kb;
-pub mod sanitize;
-pub mod theme;
-pub mod log;
-pub mod parse;
-pub mod source;
 pub mod analysis;
 pub mod cli;
+pub mod codes;
 pub mod config;
+pub mod follow;
+pub mod kb;
+pub mod log;
+pub mod parse;
 pub mod report;
+pub mod sanitize;
+pub mod source;
+pub mod theme;
+pub mod tui;

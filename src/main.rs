@@ -147,8 +147,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             let rules = rules_with(&cli.explore.kb)?;
-            let _ = rules;
-            bail!("the explorer is not built yet: use `tslens report`"); // TUI-PENDING
+            tslens::tui::run(&cli.explore, rules)?;
             Ok(ExitCode::SUCCESS)
         }
     }

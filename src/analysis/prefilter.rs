@@ -133,7 +133,7 @@ mod tests {
         );
         assert_eq!(
             l(r"HRESULT=8009100[eE].*CMSG"),
-            Some(vec!["hresult=8009100".into()])
+            Some(vec!["hresult=8009100e".into()])
         );
         assert_eq!(
             l(r"(?i)(unknown host|no IP address)"),

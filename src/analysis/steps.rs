@@ -231,11 +231,23 @@ impl StepBuilder {
             return;
         }
         if let Some(rest) = msg.strip_prefix("Failed to run the action: ") {
-            let (name, tail) = match rest.find(".\r").or_else(|| rest.find(".\n")) {
-                Some(i) => (&rest[..i], &rest[i..]),
-                None => match rest.rfind(". ") {
+            // Step names may hold dots, so prefer a name this run has started.
+            let run = self.run;
+            let known = self
+                .t
+                .steps
+                .iter()
+                .filter(|s| s.run == run && !s.name.is_empty() && rest.starts_with(s.name.as_str()))
+                .map(|s| s.name.len())
+                .max();
+            let (name, tail) = match known {
+                Some(n) => (&rest[..n], &rest[n..]),
+                None => match rest.find(".\r").or_else(|| rest.find(".\n")) {
                     Some(i) => (&rest[..i], &rest[i..]),
-                    None => (rest.trim_end_matches('.'), ""),
+                    None => match rest.rfind(". ") {
+                        Some(i) => (&rest[..i], &rest[i..]),
+                        None => (rest.trim_end_matches('.'), ""),
+                    },
                 },
             };
             let code = find_codes(tail)
@@ -344,6 +356,20 @@ impl StepBuilder {
                 t.outcome = RunOutcome::Failed;
                 t.failing_step = failed.map(|s| s.name.clone());
                 t.exit_code = code.or(failed.and_then(|s| s.exit_code));
+                if failed.is_none() {
+                    // No step logged a failure: the one that never finished took the run
+                    // down (a reboot outside the task sequence's control, a crash).
+                    let run = self.run;
+                    if let Some(s) = t
+                        .steps
+                        .iter_mut()
+                        .rev()
+                        .find(|s| s.run == run && s.outcome == StepOutcome::Running)
+                    {
+                        s.outcome = StepOutcome::Failed;
+                        t.failing_step = Some(s.name.clone());
+                    }
+                }
             }
             None if last_run.is_empty() => {
                 t.outcome = if t.failure_before_steps.is_some() {

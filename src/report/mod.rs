@@ -116,6 +116,16 @@ pub struct ChainReport {
     pub origin: Option<String>,
 }
 
+/// The symbolic name to show for a chain's root, or None where Windows' name would mislead
+/// (FACILITY_ITF codes are defined by the component that returned them).
+pub fn chain_name(code: u32) -> Option<&'static str> {
+    let d = crate::codes::decode(code);
+    if d.warning.is_some() {
+        return None;
+    }
+    d.name
+}
+
 impl Report {
     /// Builds the report from a log and its analysis.
     pub fn build(log: &Log, analysis: &Analysis) -> Report {
@@ -165,7 +175,7 @@ impl Report {
             .map(|c| ChainReport {
                 hresult: hex(c.code),
                 root: hex(c.root),
-                name: crate::codes::name(c.root),
+                name: chain_name(c.root),
                 frames: c.frames.len(),
                 component: c.component.clone(),
                 thread: c.thread,

@@ -1,0 +1,110 @@
+//! One frame of the explorer, drawn on ratatui's TestBackend at several positions of a big
+//! log (the target is 5 ms at any position of the 1 GB benchmark log).
+//!
+//! The log is `TSLENS_BENCH_LOG` when set (e.g. the file from
+//! `gen_smsts.py --size 1G --out /tmp/smsts-1g.log`), else a synthetic 20 MB log built here.
+
+use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tslens::kb::RuleSet;
+use tslens::log::{Log, Source};
+use tslens::source::{Input, SourceText};
+use tslens::theme::Theme;
+use tslens::tui::{view, App, Loaded, Msg, Options};
+
+fn main() {
+    divan::main();
+}
+
+fn synthetic(bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes + 4096);
+    let mut i = 0u64;
+    while out.len() < bytes {
+        let (kind, msg) = match i % 97 {
+            0 => (
+                3,
+                format!(
+                    "Install(), HRESULT=80070005 (e:\\src\\install.cpp,{})",
+                    i % 900
+                ),
+            ),
+            1 => (
+                3,
+                "Run(), HRESULT=80004005 (e:\\src\\main.cpp,88)".to_string(),
+            ),
+            2 => (
+                3,
+                "Failed to install the package. Code(0x80004005)".to_string(),
+            ),
+            3 => (2, format!("Retrying download of item {i}")),
+            _ => (
+                1,
+                format!("Set a global environment variable _SMSTSVar{i}=value {i}"),
+            ),
+        };
+        let s = i / 10;
+        out.extend_from_slice(
+            format!(
+                "<![LOG[{msg}]LOG]!><time=\"{:02}:{:02}:{:02}.{:03}+000\" date=\"03-10-2026\" component=\"TSManager\" context=\"\" type=\"{kind}\" thread=\"{}\" file=\"x.cpp:1\">\r\n",
+                (s / 3600) % 24,
+                (s / 60) % 60,
+                s % 60,
+                i % 1000,
+                100 + i % 7
+            )
+            .as_bytes(),
+        );
+        i += 1;
+    }
+    out
+}
+
+static APP: LazyLock<Mutex<App>> = LazyLock::new(|| {
+    let log = match std::env::var_os("TSLENS_BENCH_LOG") {
+        Some(p) => Log::open(&[Input::File(PathBuf::from(p))]).expect("cannot open the log"),
+        None => Log::from_sources(vec![Source::index(SourceText::from_vec(
+            "bench.log".into(),
+            synthetic(20 << 20),
+        ))]),
+    };
+    let loaded = Loaded::new(log, &RuleSet::builtin());
+    let theme = Theme::load("dark").expect("built-in theme");
+    let mut app = App::new(loaded, theme, &Options::default());
+    app.update(Msg::Resize(200, 50));
+    Mutex::new(app)
+});
+
+/// A frame with the cursor at a fraction of the log.
+#[divan::bench(args = [0.0, 0.25, 0.5, 0.75, 1.0])]
+fn frame(bencher: divan::Bencher, at: f64) {
+    let mut app = APP.lock().expect("lock");
+    app.search = None;
+    let row = ((app.rows.len().saturating_sub(1)) as f64 * at) as usize;
+    app.set_cursor(row, true);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    bencher.bench_local(|| {
+        // A fresh buffer each time, so that every frame is drawn whole, not diffed away.
+        term.clear().expect("clear");
+        term.draw(|f| view(&app, f)).expect("draw");
+    });
+}
+
+/// A frame with a search highlighting matches on screen.
+#[divan::bench]
+fn frame_with_search(bencher: divan::Bencher) {
+    let mut app = APP.lock().expect("lock");
+    let row = app.rows.len() / 2;
+    app.set_cursor(row, true);
+    app.search = Some(tslens::tui::search::Search::new(
+        tslens::tui::search::Pattern::new("variable").expect("pattern"),
+    ));
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    bencher.bench_local(|| {
+        term.clear().expect("clear");
+        term.draw(|f| view(&app, f)).expect("draw");
+    });
+    app.search = None;
+}

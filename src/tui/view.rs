@@ -1,0 +1,831 @@
+//! Drawing: a pure function of the state. Only the rows on screen are looked at, so a frame
+//! costs the same at any position of any log.
+
+use std::borrow::Cow;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::Frame;
+
+use crate::analysis::StepOutcome;
+use crate::sanitize::{display_width, sanitize, slice_columns, truncate_with_ellipsis};
+use crate::theme::{Role, Theme};
+
+use super::app::{App, LoadState, Pane};
+use super::keymap::{BINDINGS, GROUPS};
+use super::panel::{self, hex, severity_style};
+use super::rows::{MemberKind, Row};
+use super::search::short_name;
+
+/// Below this size the screen shows a short message instead of a cramped layout.
+pub const MIN_WIDTH: u16 = 40;
+/// See [`MIN_WIDTH`].
+pub const MIN_HEIGHT: u16 = 8;
+
+/// Bytes of a message formatted per visible row at most, beyond the horizontal scroll:
+/// a row shows a screen's width, not a megabyte.
+const ROW_BYTES_PER_COLUMN: usize = 8;
+
+/// Where each part of the screen goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The log view, its header row included.
+    pub log: Rect,
+    /// The side panel.
+    pub panel: Option<Rect>,
+    /// The step timeline.
+    pub steps: Option<Rect>,
+    /// The status (or prompt) line.
+    pub status: Rect,
+    /// The window is too small for a layout.
+    pub too_small: bool,
+}
+
+impl Layout {
+    /// Rows of records the log view shows.
+    pub fn log_body_rows(&self) -> usize {
+        self.log.height.saturating_sub(1) as usize
+    }
+}
+
+/// Lays out the screen for `area`.
+pub fn layout(app: &App, area: Rect) -> Layout {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return Layout {
+            too_small: true,
+            ..Layout::default()
+        };
+    }
+    let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+    let main = Rect::new(area.x, area.y, area.width, area.height - 1);
+    let mut left = main;
+    let mut panel = None;
+    if app.show_panel {
+        if main.width >= 100 {
+            let w = (main.width * 2 / 5).clamp(36, 72);
+            left.width = main.width - w;
+            panel = Some(Rect::new(main.x + left.width, main.y, w, main.height));
+        } else if main.height >= 20 {
+            let h = main.height * 2 / 5;
+            left.height = main.height - h;
+            panel = Some(Rect::new(main.x, main.y + left.height, main.width, h));
+        }
+    }
+    let mut steps = None;
+    let n = app.analysis.steps.steps.len();
+    if app.show_steps && n > 0 && left.height >= 16 {
+        let h = ((n + 1) as u16).min(left.height / 4).clamp(3, 9);
+        left.height -= h;
+        steps = Some(Rect::new(left.x, left.y + left.height, left.width, h));
+    }
+    Layout {
+        log: left,
+        panel,
+        steps,
+        status,
+        too_small: false,
+    }
+}
+
+/// Draws the whole screen.
+pub fn view(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let lay = layout(app, area);
+    let theme = &app.theme;
+    let buf = frame.buffer_mut();
+    buf.set_style(area, theme.style(Role::Normal));
+    if lay.too_small {
+        draw_too_small(buf, area, theme);
+        return;
+    }
+    draw_log(app, buf, lay.log);
+    if let Some(r) = lay.steps {
+        draw_steps(app, buf, r);
+    }
+    if let Some(r) = lay.panel {
+        draw_panel(app, buf, r);
+    }
+    if let Some(pos) = draw_status(app, buf, lay.status) {
+        frame.set_cursor_position(pos);
+    }
+    if let Some(scroll) = app.help {
+        draw_help(app, frame.buffer_mut(), area, scroll);
+    }
+}
+
+fn draw_too_small(buf: &mut Buffer, area: Rect, theme: &Theme) {
+    let lines = ["Window too small", "(need at least 40x8)"];
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, l) in lines.iter().enumerate() {
+        let y = top + i as u16;
+        if y >= area.y + area.height {
+            break;
+        }
+        let w = display_width(l).min(area.width as usize) as u16;
+        let x = area.x + (area.width - w) / 2;
+        buf.set_stringn(x, y, l, area.width as usize, theme.style(Role::Heading));
+    }
+}
+
+/// Writes `text` at (x, y), clipped at `right`; returns the next x.
+fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, style: Style) -> u16 {
+    if x >= right {
+        return x;
+    }
+    let (nx, _) = buf.set_stringn(x, y, text, (right - x) as usize, style);
+    nx
+}
+
+/// Column widths of the log view.
+struct Columns {
+    gutter: u16,
+    line: u16,
+    time: u16,
+    source: u16,
+    component: u16,
+    thread: u16,
+}
+
+fn columns(app: &App, width: u16) -> Columns {
+    let max_line = app
+        .log
+        .sources
+        .iter()
+        .filter_map(|s| s.records.last().map(|r| r.line))
+        .max()
+        .unwrap_or(1);
+    let digits = (max_line.max(1).ilog10() + 1).max(4) as u16;
+    let line = if app.lines_known && width >= 60 {
+        digits + 1
+    } else {
+        0
+    };
+    let source = if app.log.sources.len() > 1 && width >= 90 {
+        13
+    } else {
+        0
+    };
+    let component = match width {
+        0..70 => 0,
+        70..110 => 13,
+        _ => 17,
+    };
+    let thread = if width >= 90 { 6 } else { 0 };
+    Columns {
+        gutter: 2,
+        line,
+        time: if width >= 50 { 13 } else { 0 },
+        source,
+        component,
+        thread,
+    }
+}
+
+fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
+    let theme = &app.theme;
+    let cols = columns(app, area.width);
+    let right = area.x + area.width;
+    // Header.
+    let head = theme.style(Role::Heading);
+    let mut x = area.x + cols.gutter;
+    let mut header = |x: &mut u16, w: u16, label: &str| {
+        if w > 0 {
+            put(buf, *x, area.y, right, label, head);
+            *x += w;
+        }
+    };
+    header(&mut x, cols.line, "line");
+    header(&mut x, cols.time, "time");
+    header(&mut x, cols.source, "source");
+    header(&mut x, cols.component, "component");
+    header(&mut x, cols.thread, "thread");
+    let mut label = String::from("message");
+    if app.hscroll > 0 {
+        label.push_str(&format!("  (scrolled {} columns; 0 resets)", app.hscroll));
+    }
+    put(buf, x, area.y, right, &label, head);
+    if app.focus == Pane::Log {
+        buf.set_style(
+            Rect::new(area.x, area.y, 1, 1),
+            theme.style(Role::BorderFocused),
+        );
+        put(
+            buf,
+            area.x,
+            area.y,
+            right,
+            "▌",
+            theme.style(Role::BorderFocused),
+        );
+    }
+
+    let body = area.height.saturating_sub(1) as usize;
+    let len = app.rows.len();
+    if len == 0 {
+        let msg = match &app.load {
+            LoadState::Indexing { .. } | LoadState::Analysing => "Loading…",
+            _ if app.rows.is_explicit() && app.filter_progress().is_some() => "Filtering…",
+            _ if app.rows.is_explicit() => "No record passes the filters (x clears them).",
+            _ => "This log is empty.",
+        };
+        put(
+            buf,
+            area.x + 2,
+            area.y + 1,
+            right,
+            msg,
+            theme.style(Role::Dim),
+        );
+        return;
+    }
+    let top = app.top.min(len.saturating_sub(body.max(1)));
+    for i in 0..body {
+        let row = top + i;
+        if row >= len {
+            break;
+        }
+        let y = area.y + 1 + i as u16;
+        draw_row(app, buf, Rect::new(area.x, y, area.width, 1), &cols, row);
+    }
+}
+
+/// The time column's text: `HH:MM:SS.mmm` from the raw time, bias dropped.
+fn short_time(raw: &[u8]) -> String {
+    let s = String::from_utf8_lossy(raw);
+    let end = s.find(['+', '-']).unwrap_or(s.len());
+    sanitize(&s[..end]).chars().take(12).collect()
+}
+
+/// A message as one line: line breaks become a visible mark; only the part that can show is
+/// decoded.
+fn one_line(bytes: &[u8], upto_cols: usize) -> String {
+    let max = upto_cols
+        .saturating_mul(ROW_BYTES_PER_COLUMN)
+        .saturating_add(64);
+    let cut = &bytes[..bytes.len().min(max)];
+    let text = String::from_utf8_lossy(cut);
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('\n').enumerate() {
+        let part = part.strip_suffix('\r').unwrap_or(part);
+        if i > 0 {
+            out.push_str(" ⏎ ");
+        }
+        out.push_str(&sanitize(part));
+    }
+    out
+}
+
+fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize) {
+    let theme = &app.theme;
+    let log = &app.log;
+    let Some(kind) = app.rows.row(row) else {
+        return;
+    };
+    let pos = kind.pos();
+    if pos >= log.len() {
+        return;
+    }
+    let r = log.at(pos);
+    let meta = log.meta(r);
+    let fields = log.fields(r);
+    let right = area.x + area.width;
+    let y = area.y;
+    let selected = row == app.cursor;
+    let member = app.index.member(pos);
+
+    let sev = meta.severity();
+    let mut msg_style = severity_style(theme, sev);
+    let mut mark = " ";
+    let mut mark_style = theme.style(Role::Marker);
+    match (kind, member) {
+        (Row::Chain { .. }, _) => {
+            msg_style = theme.style(Role::ChainFolded);
+            mark = "▸";
+            mark_style = theme.style(Role::ChainFolded);
+        }
+        (Row::Record(_), Some((_, MemberKind::Root))) => {
+            msg_style = theme.style(Role::ChainRoot);
+            mark = "◆";
+            mark_style = msg_style;
+        }
+        (Row::Record(_), Some((_, MemberKind::Frame))) => {
+            msg_style = theme.style(Role::ChainFrame);
+            mark = "│";
+            mark_style = msg_style;
+        }
+        (Row::Record(_), Some((_, MemberKind::Summary))) => {
+            msg_style = theme
+                .style(Role::ChainFrame)
+                .patch(severity_style(theme, sev));
+            mark = "└";
+            mark_style = theme.style(Role::ChainFrame);
+        }
+        _ => {}
+    }
+    let sel = |s: Style| {
+        if selected {
+            s.patch(theme.style(Role::Selection))
+        } else {
+            s
+        }
+    };
+    if selected {
+        buf.set_style(area, theme.style(Role::Selection));
+    }
+    let bookmarked = app.bookmarks.contains(&r);
+    let mut x = area.x;
+    put(
+        buf,
+        x,
+        y,
+        right,
+        if bookmarked { "●" } else { " " },
+        sel(theme.style(Role::Bookmark)),
+    );
+    x += 1;
+    put(buf, x, y, right, mark, sel(mark_style));
+    x = area.x + cols.gutter;
+    if cols.line > 0 {
+        let text = format!("{:>w$} ", meta.line, w = cols.line as usize - 1);
+        put(buf, x, y, right, &text, sel(theme.style(Role::LineNumber)));
+        x += cols.line;
+    }
+    if cols.time > 0 {
+        let t = fields.time.map(short_time).unwrap_or_default();
+        put(buf, x, y, right, &t, sel(theme.style(Role::Time)));
+        x += cols.time;
+    }
+    if cols.source > 0 {
+        let name = short_name(&log.source(r).text.path);
+        let clean = sanitize(&name);
+        let t = truncate_with_ellipsis(&clean, cols.source as usize - 1);
+        put(buf, x, y, right, &t, sel(theme.style(Role::Source)));
+        x += cols.source;
+    }
+    let (component, thread) = match kind {
+        Row::Chain { chain, .. } => {
+            let c = app.analysis.chains.get(chain);
+            (
+                c.and_then(|c| c.component.clone()),
+                c.and_then(|c| c.thread),
+            )
+        }
+        Row::Record(_) => (fields.component_str().map(Cow::into_owned), fields.thread),
+    };
+    if cols.component > 0 {
+        let clean = sanitize(component.as_deref().unwrap_or(""));
+        let t = truncate_with_ellipsis(&clean, cols.component as usize - 1);
+        put(buf, x, y, right, &t, sel(theme.style(Role::Component)));
+        x += cols.component;
+    }
+    if cols.thread > 0 {
+        let t = thread.map(|t| t.to_string()).unwrap_or_default();
+        let t = truncate_with_ellipsis(&t, cols.thread as usize - 1).into_owned();
+        put(buf, x, y, right, &t, sel(theme.style(Role::Thread)));
+        x += cols.thread;
+    }
+    if x >= right {
+        return;
+    }
+    let width = (right - x) as usize;
+    let text = match kind {
+        Row::Chain { chain, .. } => chain_summary(app, chain),
+        Row::Record(_) => one_line(fields.message, app.hscroll + width),
+    };
+    let visible = slice_columns(&text, app.hscroll, width);
+    let base = sel(msg_style);
+    let end = put(buf, x, y, right, &visible, base);
+    // Search matches, highlighted within what is on screen.
+    if let Some(s) = &app.search {
+        let hl = theme.style(if selected {
+            Role::SearchCurrent
+        } else {
+            Role::SearchMatch
+        });
+        for m in s.pattern.display.find_iter(&visible) {
+            if m.start() == m.end() {
+                continue;
+            }
+            let before = display_width(&visible[..m.start()]) as u16;
+            let w = display_width(m.as_str()) as u16;
+            let sx = x + before;
+            if sx >= end {
+                break;
+            }
+            let w = w.min(end - sx);
+            buf.set_style(Rect::new(sx, y, w, 1), hl);
+        }
+    }
+}
+
+/// The one line that stands for a folded chain.
+fn chain_summary(app: &App, chain: usize) -> String {
+    let Some(c) = app.analysis.chains.get(chain) else {
+        return String::new();
+    };
+    let mut s = hex(c.code);
+    if let Some(n) = panel::trusted_name(c.code) {
+        s.push(' ');
+        s.push_str(n);
+    }
+    if c.root != c.code {
+        s.push_str(" ← root ");
+        s.push_str(&hex(c.root));
+        if let Some(n) = panel::trusted_name(c.root) {
+            s.push(' ');
+            s.push_str(n);
+        }
+    }
+    s.push_str(&format!(" · {} frames", c.frames.len()));
+    if let Some(o) = &c.origin {
+        s.push_str(" · ");
+        s.push_str(&sanitize(o));
+    }
+    if let Some(t) = &c.summary_text {
+        s.push_str(" · ");
+        s.push_str(&one_line(t.as_bytes(), 400));
+    }
+    s
+}
+
+fn pane_block<'a>(app: &App, title: String, focused: bool, borders: Borders) -> Block<'a> {
+    let theme = &app.theme;
+    let border = theme.style(if focused {
+        Role::BorderFocused
+    } else {
+        Role::Border
+    });
+    Block::default()
+        .borders(borders)
+        .border_style(border)
+        .title(Line::styled(title, theme.style(Role::Title)))
+}
+
+fn draw_panel(app: &App, buf: &mut Buffer, area: Rect) {
+    let focused = app.focus == Pane::Panel;
+    let borders = if area.x > 0 {
+        Borders::LEFT | Borders::TOP
+    } else {
+        Borders::TOP
+    };
+    let title = match app.finding {
+        Some(_) => " Finding ".to_string(),
+        None => " Details ".to_string(),
+    };
+    let block = pane_block(app, title, focused, borders);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.width < 4 || inner.height == 0 {
+        return;
+    }
+    let inner = Rect::new(inner.x + 1, inner.y, inner.width - 1, inner.height);
+    let text = panel::build(app, inner.width as usize);
+    let h = inner.height as usize;
+    let max_scroll = text.lines.len().saturating_sub(h);
+    let scroll = if app.panel_scroll == usize::MAX {
+        // Keep the selected evidence in sight.
+        text.evidence_lines
+            .get(app.evidence_sel)
+            .map_or(0, |&l| l.saturating_sub(h / 2))
+            .min(max_scroll)
+    } else {
+        app.panel_scroll.min(max_scroll)
+    };
+    for (i, line) in text.lines.iter().skip(scroll).take(h).enumerate() {
+        buf.set_line(inner.x, inner.y + i as u16, line, inner.width);
+    }
+    if scroll < max_scroll {
+        let y = inner.y + inner.height - 1;
+        let x = inner.x + inner.width.saturating_sub(3);
+        put(buf, x, y, x + 3, " ↓ ", app.theme.style(Role::Dim));
+    }
+}
+
+/// `1.2s`, `4m05s`, `1h02m`.
+pub fn duration(ms: i64) -> String {
+    let ms = ms.max(0);
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    } else if ms < 3_600_000 {
+        format!("{}m{:02}s", ms / 60_000, (ms / 1000) % 60)
+    } else {
+        format!("{}h{:02}m", ms / 3_600_000, (ms / 60_000) % 60)
+    }
+}
+
+fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
+    let theme = &app.theme;
+    let t = &app.analysis.steps;
+    let focused = app.focus == Pane::Steps;
+    let mut title = format!(" Steps ({}) · {}", t.steps.len(), t.outcome.name());
+    if let Some(f) = &t.failing_step {
+        title.push_str(&format!(" · failed at {}", sanitize(f)));
+    }
+    if let Some(c) = t.exit_code {
+        title.push_str(&format!(" · {}", hex(c)));
+    }
+    title.push(' ');
+    let block = pane_block(app, title, focused, Borders::TOP);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let h = inner.height as usize;
+    if h == 0 || t.steps.is_empty() {
+        return;
+    }
+    let sel = if focused {
+        Some(app.step_sel)
+    } else {
+        app.current_step()
+    };
+    let anchor = sel.unwrap_or(0);
+    let top = anchor
+        .saturating_sub(h / 2)
+        .min(t.steps.len().saturating_sub(h));
+    let last_run = t.steps.last().map_or(0, |s| s.run);
+    let any_reboot = t.steps.iter().any(|s| s.reboot);
+    let right = inner.x + inner.width;
+    for (i, step) in t.steps.iter().enumerate().skip(top).take(h) {
+        let y = inner.y + (i - top) as u16;
+        let (sym, role) = match step.outcome {
+            StepOutcome::Succeeded => ("✓", Role::StepSucceeded),
+            StepOutcome::Failed => ("✗", Role::StepFailed),
+            StepOutcome::Skipped => ("-", Role::StepSkipped),
+            StepOutcome::Running => ("…", Role::StepRunning),
+        };
+        let failing = step.outcome == StepOutcome::Failed
+            && step.run == last_run
+            && t.failing_step.as_deref() == Some(step.name.as_str());
+        let mut style = theme.style(role);
+        let is_sel = sel == Some(i);
+        if is_sel {
+            let row = Rect::new(inner.x, y, inner.width, 1);
+            buf.set_style(row, theme.style(Role::Selection));
+            style = style.patch(theme.style(Role::Selection));
+        }
+        let dim = if is_sel {
+            theme.style(Role::Dim).patch(theme.style(Role::Selection))
+        } else {
+            theme.style(Role::Dim)
+        };
+        let mut x = inner.x;
+        x = put(buf, x, y, right, if is_sel { "▶" } else { " " }, style);
+        x = put(buf, x, y, right, &format!("{sym} "), style);
+        x = put(buf, x, y, right, &format!("{:>4} ", step.pointer), dim);
+        let dur = step.duration_ms().map(duration).unwrap_or_default();
+        let code = step
+            .exit_code
+            .filter(|&c| c != 0)
+            .map(hex)
+            .unwrap_or_default();
+        let mut tail = format!(" {dur:>7} {:<9} {code:<10}", step.outcome.name());
+        if any_reboot {
+            tail.push_str(if step.reboot { " reboot" } else { "       " });
+        }
+        if failing {
+            tail.push_str(" ◀ failing");
+        } else if t.failing_step.is_some() {
+            tail.push_str("          ");
+        }
+        let room = (right.saturating_sub(x) as usize).saturating_sub(display_width(&tail));
+        let name = sanitize(&step.name);
+        let name = crate::sanitize::fit_width(&name, room);
+        x = put(buf, x, y, right, &name, style);
+        put(buf, x, y, right, &tail, style);
+    }
+}
+
+fn progress_text(app: &App) -> Option<String> {
+    match &app.load {
+        LoadState::Indexing { done, total } if *total > 0 => {
+            Some(format!("indexing {}%", done * 100 / total))
+        }
+        LoadState::Indexing { done, .. } => Some(format!("reading {} MB", done >> 20)),
+        LoadState::Analysing => Some("analysing…".into()),
+        LoadState::Failed(e) => Some(format!("load failed: {}", sanitize(e))),
+        LoadState::Ready => None,
+    }
+}
+
+/// Draws the status line, or the prompt when one is open; returns where the text cursor
+/// goes.
+fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
+    let theme = &app.theme;
+    let right = area.x + area.width;
+    if let Some(p) = &app.prompt {
+        let style = theme.style(Role::Prompt);
+        buf.set_style(area, style);
+        let mut info = String::new();
+        let mut info_style = theme.style(Role::Dim);
+        if let Some(e) = &p.error {
+            info = e.clone();
+            info_style = theme.style(Role::PromptError);
+        } else if p.kind == super::app::PromptKind::Search {
+            if let Some(s) = &app.search {
+                let counting = !s.counted(app.log.len());
+                info = format!(
+                    "{}{} matches",
+                    s.matches.len(),
+                    if counting { "+" } else { "" }
+                );
+            }
+        } else if p.kind == super::app::PromptKind::Goto {
+            info = "line number, Enter to go".into();
+        } else {
+            info = "regex; Enter applies, empty clears".into();
+        }
+        let info = sanitize(&info).into_owned();
+        let info_w = (display_width(&info) as u16).min(area.width / 2);
+        let input = sanitize(&p.input);
+        let room = area.width.saturating_sub(info_w + 3) as usize;
+        let before_cursor = sanitize(&p.input[..p.cursor.min(p.input.len())]);
+        let cw = display_width(&before_cursor);
+        // Keep the cursor in sight when the input is longer than the line.
+        let skip = cw.saturating_sub(room.saturating_sub(2));
+        let shown = slice_columns(&input, skip, room);
+        let mut x = put(buf, area.x, area.y, right, p.kind.sigil(), style);
+        x = put(buf, x, area.y, right, &shown, style);
+        let _ = x;
+        if info_w > 0 {
+            let ix = right - info_w;
+            put(
+                buf,
+                ix,
+                area.y,
+                right,
+                &truncate_with_ellipsis(&info, info_w as usize),
+                info_style,
+            );
+        }
+        let cx = area.x + 1 + (cw - skip).min(room) as u16;
+        return Some(Position::new(cx.min(right.saturating_sub(1)), area.y));
+    }
+    let bar = theme.style(Role::StatusBar);
+    let accent = theme.style(Role::StatusAccent);
+    buf.set_style(area, bar);
+    let log = &app.log;
+    let mut parts: Vec<(String, Style)> = Vec::new();
+    let names: Vec<String> = log
+        .sources
+        .iter()
+        .map(|s| short_name(&s.text.path))
+        .collect();
+    let src = match app.current_ref() {
+        Some(r) if names.len() > 1 => format!(
+            "{} ({} files)",
+            names.get(r.source as usize).cloned().unwrap_or_default(),
+            names.len()
+        ),
+        _ => names.first().cloned().unwrap_or_else(|| "-".into()),
+    };
+    parts.push((sanitize(&src).into_owned(), accent));
+    let len = app.rows.len();
+    let pos_text = match ((app.cursor + 1) * 100).checked_div(len) {
+        None => "0/0".to_string(),
+        Some(pct) => {
+            let mut s = format!("{}/{} {pct}%", app.cursor + 1, len);
+            if let (Some(r), true) = (app.current_ref(), app.lines_known) {
+                s.push_str(&format!(" line {}", log.meta(r).line));
+            }
+            s
+        }
+    };
+    parts.push((pos_text, bar));
+    if let Some(n) = &app.notice {
+        parts.push((sanitize(n).into_owned(), accent));
+    }
+    if let Some(p) = progress_text(app) {
+        parts.push((p, accent));
+    }
+    if app.follow {
+        parts.push(("FOLLOW".into(), accent));
+    }
+    if let Some(s) = &app.search {
+        let counting = !s.counted(log.len());
+        let ord = app
+            .match_ordinal()
+            .map(|i| format!("{i}/"))
+            .unwrap_or_default();
+        parts.push((
+            format!(
+                "/{} {ord}{}{}",
+                sanitize(&s.pattern.text),
+                s.matches.len(),
+                if counting { "+" } else { "" }
+            ),
+            bar,
+        ));
+    }
+    if app.filters.active() {
+        let mut f = app.filters.describe(log);
+        if let Some(p) = app.filter_progress() {
+            f.push_str(&format!(" filtering {p}%"));
+        }
+        f.push_str(&format!(" · {} hidden", app.rows.filtered_count()));
+        parts.push((sanitize(&f).into_owned(), accent));
+    }
+    let counts = format!(
+        "{} err {} warn · {} chains · {} findings",
+        app.index.errors.len(),
+        app.index.warnings.len(),
+        app.analysis.chains.len(),
+        app.analysis.findings.len()
+    );
+    parts.push((counts, bar));
+    parts.push(("? help".into(), theme.style(Role::Dim).patch(bar)));
+    let mut x = area.x + 1;
+    for (i, (text, style)) in parts.iter().enumerate() {
+        if i > 0 {
+            x = put(buf, x, area.y, right, " │ ", bar);
+        }
+        let room = right.saturating_sub(x) as usize;
+        let t = truncate_with_ellipsis(text, room);
+        x = put(buf, x, area.y, right, &t, *style);
+        if x >= right {
+            break;
+        }
+    }
+    None
+}
+
+fn help_lines(theme: &Theme, groups: std::ops::Range<usize>) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for g in groups {
+        let Some(name) = GROUPS.get(g) else {
+            continue;
+        };
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(name.to_string(), theme.style(Role::Heading)));
+        for b in BINDINGS.iter().filter(|b| b.group == g) {
+            lines.push(Line::from(vec![
+                ratatui::text::Span::styled(
+                    format!("  {:<15} ", b.keys),
+                    theme.style(Role::HelpKey),
+                ),
+                ratatui::text::Span::styled(b.help.to_string(), theme.style(Role::HelpText)),
+            ]));
+        }
+    }
+    lines
+}
+
+fn draw_help(app: &App, buf: &mut Buffer, area: Rect, scroll: usize) {
+    let theme = &app.theme;
+    // Wide screens get two columns, so that every key shows at once.
+    let two = area.width >= 120;
+    let columns: Vec<Vec<Line<'static>>> = if two {
+        vec![help_lines(theme, 0..2), help_lines(theme, 2..GROUPS.len())]
+    } else {
+        vec![help_lines(theme, 0..GROUPS.len())]
+    };
+    let tall = columns.iter().map(Vec::len).max().unwrap_or(0) + 2;
+    let w = area.width.saturating_sub(4).min(if two { 118 } else { 62 });
+    let h = area.height.saturating_sub(2).min(tall as u16 + 2);
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(rect, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::BorderFocused))
+        .style(theme.style(Role::Normal))
+        .title(Line::styled(
+            " tslens keys (Esc closes, j/k scroll) ",
+            theme.style(Role::Title),
+        ));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let footer = "Mouse: the wheel scrolls, a click selects. Prompts: Enter, Esc, Ctrl-u, Ctrl-w.";
+    let body_h = inner.height.saturating_sub(2);
+    let cw = inner.width / columns.len() as u16;
+    for (i, lines) in columns.into_iter().enumerate() {
+        let scroll = scroll.min(lines.len().saturating_sub(body_h as usize));
+        let r = Rect::new(
+            inner.x + 1 + cw * i as u16,
+            inner.y,
+            cw.saturating_sub(1),
+            body_h,
+        );
+        Paragraph::new(lines.into_iter().skip(scroll).collect::<Vec<_>>()).render(r, buf);
+    }
+    if inner.height >= 2 {
+        let y = inner.y + inner.height - 1;
+        put(
+            buf,
+            inner.x + 1,
+            y,
+            inner.x + inner.width,
+            footer,
+            theme.style(Role::Dim),
+        );
+    }
+}

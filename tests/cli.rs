@@ -1,0 +1,180 @@
+//! The command-line contract: versions, help, lookups, and one-line errors with exit 2.
+
+use assert_cmd::Command;
+
+fn tslens() -> Command {
+    Command::cargo_bin("tslens").unwrap()
+}
+
+fn stderr_line(out: &std::process::Output) -> String {
+    let s = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(s.trim_end().lines().count(), 1, "one line expected: {s:?}");
+    s
+}
+
+#[test]
+fn version_and_help() {
+    let out = tslens().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("tslens "));
+    for args in [
+        &["--help"][..],
+        &["report", "--help"],
+        &["lookup", "--help"],
+        &["kb", "--help"],
+        &["kb", "check", "--help"],
+    ] {
+        let out = tslens().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn lookup_accepts_every_spelling() {
+    for arg in ["0x80070002", "80070002", "-2147024894", "2147942402"] {
+        let out = tslens()
+            .args(["lookup", "--format", "json", arg])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{arg}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v[0]["hex"], "0x80070002", "{arg}");
+        assert_eq!(v[0]["facility"], 7, "{arg}");
+    }
+    let out = tslens().args(["lookup", "0x80040101"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("0x80040101"));
+    assert!(
+        text.contains("FACILITY_ITF") && text.contains("Not a drag-and-drop"),
+        "{text}"
+    );
+    let out = tslens().args(["lookup", "2"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ERROR_FILE_NOT_FOUND"));
+}
+
+#[test]
+fn lookup_rejects_words() {
+    let out = tslens().args(["lookup", "hello"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_line(&out).contains("hello"));
+}
+
+#[test]
+fn bad_inputs_give_one_line_and_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.log");
+    let out = tslens().args(["report"]).arg(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let line = stderr_line(&out);
+    assert!(
+        line.contains("nope.log") && line.contains("no such file"),
+        "{line}"
+    );
+
+    let empty_dir = dir.path().join("empty");
+    std::fs::create_dir(&empty_dir).unwrap();
+    let out = tslens().args(["report"]).arg(&empty_dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_line(&out).contains("no .log"));
+
+    let out = tslens()
+        .args(["report", "--format", "yaml", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn odd_files_are_read_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.log", Vec::new()),
+        ("binary.log", (0..=255u8).cycle().take(70_000).collect()),
+        ("unterminated.log", b"<![LOG[never closed".to_vec()),
+        ("long.log", vec![b'x'; 12 << 20]),
+    ];
+    for (name, bytes) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, &bytes).unwrap();
+        let out = tslens()
+            .args(["report", "--format", "json"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            v["sources"][0]["bytes"].as_u64().unwrap(),
+            bytes.len() as u64,
+            "{name}"
+        );
+        let records = v["sources"][0]["records"].as_u64().unwrap();
+        assert_eq!(records == 0, bytes.is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn standard_input_is_read() {
+    let text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-logs/naa-not-set.log"
+    ))
+    .unwrap();
+    let out = tslens()
+        .args(["report", "--format", "json", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["sources"][0]["path"], "-");
+    assert_eq!(v["findings"][0]["id"], "naa-not-set");
+}
+
+#[test]
+fn report_formats_put_findings_first() {
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-logs/signature-failure.log"
+    );
+    let out = tslens().args(["report", log]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let f = text.find("Finding 1").unwrap();
+    let c = text.find("HRESULT chains").unwrap();
+    assert!(f < c);
+    let out = tslens()
+        .args(["report", "--format", "markdown", log])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("## Finding 1"));
+}
+
+#[test]
+fn kb_check_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[rule]]\nid = \"x\"\ntitle = \"t\"\nnonsense = 1\n").unwrap();
+    let out = tslens().args(["kb", "check"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:"), "{err}");
+    let out = tslens()
+        .args(["kb", "check", concat!(env!("CARGO_MANIFEST_DIR"), "/kb")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tslens().args(["kb", "list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 60);
+}

@@ -1,0 +1,240 @@
+//! The real binary in a real terminal: tmux runs it, `send-keys` types, `capture-pane`
+//! reads the screen. Skipped, with the reason printed, when tmux is not installed.
+//! `TSLENS_E2E_TIMEOUT_MS` sets how long to wait for a screen (default 15 s).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    sock: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// A private tmux server, or `None` (with the reason printed) when tmux is missing.
+    fn start(test: &str) -> Option<Tmux> {
+        match Command::new("tmux").arg("-V").output() {
+            Ok(o) if o.status.success() => {}
+            _ => {
+                println!("skipping {test}: tmux is not installed");
+                return None;
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("sock");
+        Some(Tmux { sock, _dir: dir })
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.sock)
+            .arg("-f")
+            .arg("/dev/null")
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs `shell_cmd` in a new 120x40 session; the shell prints `EXIT=<status>` after it.
+    fn run(&self, shell_cmd: &str) {
+        let full = format!("{shell_cmd}; echo EXIT=$?; sleep 60");
+        self.cmd(&[
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            "t",
+            "sh",
+            "-c",
+            &full,
+        ]);
+        self.cmd(&["set-option", "-g", "status", "off"]);
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    fn screen(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Waits until the screen satisfies `pred`; panics with the last screen otherwise.
+    fn wait(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let ms = std::env::var("TSLENS_E2E_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(15_000);
+        let deadline = Instant::now() + Duration::from_millis(ms);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        self.wait(text, |s| s.contains(text))
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        self.cmd(&["display-message", "-p", "-t", "t", "#{alternate_on}"])
+            .trim()
+            == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.sock)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_tslens")
+}
+
+fn sample(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-logs")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn open_fold_search_help_quit() {
+    let Some(t) = Tmux::start("open_fold_search_help_quit") else {
+        return;
+    };
+    t.run(&format!("{} {}", bin(), sample("naa-not-set.log")));
+    // Open: the finding is in the panel with no key pressed.
+    let s = t.wait_for("Finding 1/");
+    assert!(s.contains("Network Access Account"), "{s}");
+    assert!(t.alternate_screen_on());
+
+    // Fold: the chain is one line; Enter opens it, Enter folds it again.
+    t.keys(&["g", "c"]);
+    t.wait("a folded chain row", |s| {
+        s.lines()
+            .any(|l| l.contains("▸") && l.contains("0x80040101"))
+    });
+    t.keys(&["Enter"]);
+    t.wait("the chain's frames", |s| s.contains("HRESULT=80040101"));
+    t.keys(&["Enter"]);
+    t.wait("the chain folded again", |s| {
+        !s.contains("HRESULT=80040101") && s.lines().any(|l| l.contains("▸"))
+    });
+
+    // Search: incremental, counted, then n.
+    t.keys(&["g", "/"]);
+    t.keys(&["-l", "network"]);
+    t.wait("the match count", |s| {
+        s.lines()
+            .any(|l| l.starts_with("/network") && l.contains("matches"))
+    });
+    t.keys(&["Enter", "n"]);
+    t.wait("the search in the status line", |s| {
+        s.contains("/network 2/")
+    });
+
+    // Help overlay, closed by Esc.
+    t.keys(&["?"]);
+    t.wait_for("tslens keys");
+    t.keys(&["Escape"]);
+    t.wait("help closed", |s| !s.contains("tslens keys"));
+
+    // Quit restores the terminal.
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    assert!(!t.alternate_screen_on());
+}
+
+#[test]
+fn pipe_input_and_sigterm_restore_the_terminal() {
+    let Some(t) = Tmux::start("pipe_input_and_sigterm_restore_the_terminal") else {
+        return;
+    };
+    t.run(&format!(
+        "cat {} | {} -",
+        sample("signature-failure.log"),
+        bin()
+    ));
+    t.wait_for("Finding 1/");
+    t.wait_for("signature varification failed");
+    // Keys still come from the terminal.
+    t.keys(&["?"]);
+    t.wait_for("tslens keys");
+    t.keys(&["Escape"]);
+    let pid = t
+        .cmd(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
+        .trim()
+        .to_string();
+    // The pane runs `sh -c`; the explorer is its child.
+    let out = Command::new("pgrep").args(["-P", &pid, "tslens"]).output();
+    let Ok(out) = out else {
+        println!("skipping the SIGTERM part: pgrep is not installed");
+        return;
+    };
+    let child = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .map(str::to_string);
+    let Some(child) = child else {
+        println!("skipping the SIGTERM part: the explorer's pid was not found");
+        return;
+    };
+    Command::new("kill")
+        .args(["-TERM", &child])
+        .status()
+        .unwrap();
+    t.wait_for("EXIT=");
+    assert!(!t.alternate_screen_on());
+}
+
+#[test]
+fn ctrl_c_quits_and_a_bad_theme_fails_before_the_screen() {
+    let Some(t) = Tmux::start("ctrl_c_quits_and_a_bad_theme_fails_before_the_screen") else {
+        return;
+    };
+    t.run(&format!("{} {}", bin(), sample("bare-metal-success.log")));
+    t.wait_for("bare-metal-success.log");
+    t.keys(&["C-c"]);
+    t.wait_for("EXIT=0");
+    assert!(!t.alternate_screen_on());
+
+    let dir = tempfile::tempdir().unwrap();
+    let theme = dir.path().join("bad.toml");
+    std::fs::write(
+        &theme,
+        "name = \"bad\"\n[styles]\nerror = { fg = \"reddish\" }\n",
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .arg("--theme")
+        .arg(&theme)
+        .arg(sample("bare-metal-success.log"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:3"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

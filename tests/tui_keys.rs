@@ -1,0 +1,363 @@
+//! The explorer's state and keys, driven without a terminal.
+
+mod tui_support;
+
+use tslens::parse::Severity;
+use tslens::tui::app::{LoadState, Pane, PromptKind};
+use tslens::tui::rows::Row;
+use tslens::tui::{Effect, Msg};
+use tui_support::*;
+
+#[test]
+fn first_screen_shows_the_top_finding_on_its_evidence() {
+    let app = app();
+    assert_eq!(app.load, LoadState::Ready);
+    assert_eq!(app.finding, Some(0));
+    assert_eq!(app.analysis.findings[0].id, "test-access-denied");
+    let ev = app.analysis.findings[0].evidence[0].index;
+    assert_eq!(app.current_pos(), Some(ev));
+    assert!(current_message(&app).starts_with("Access is denied"));
+    // On screen.
+    assert!(app.cursor >= app.top && app.cursor < app.top + app.page());
+}
+
+#[test]
+fn moving_like_less() {
+    let mut a = app();
+    keys(&mut a, "g");
+    assert_eq!(a.cursor, 0);
+    keys(&mut a, "jjj");
+    assert_eq!(a.cursor, 3);
+    keys(&mut a, "k<down><up><up>");
+    assert_eq!(a.cursor, 1);
+    keys(&mut a, "G");
+    assert_eq!(a.cursor, a.rows.len() - 1);
+    keys(&mut a, "<c-u>");
+    assert_eq!(a.cursor, a.rows.len() - 1 - a.page() / 2);
+    keys(&mut a, "g<pgdn>");
+    assert_eq!(a.cursor, a.page());
+    keys(&mut a, "<c-d>g");
+    assert_eq!(a.cursor, 0);
+    assert_eq!(a.top, 0);
+    // Never beyond the ends.
+    keys(&mut a, "kkk");
+    assert_eq!(a.cursor, 0);
+}
+
+#[test]
+fn chain_is_folded_to_one_row_and_toggles() {
+    let mut a = app();
+    let chain = &a.analysis.chains[0];
+    assert_eq!(chain.frames.len(), 3);
+    assert_eq!(chain.root, 0x8007_0005);
+    let total = a.log.len();
+    // Folded by default: 3 frames and the summary line make one row.
+    assert_eq!(a.rows.len(), total - 3);
+    keys(&mut a, "gc");
+    assert!(matches!(a.current_row(), Some(Row::Chain { chain: 0, .. })));
+    keys(&mut a, "<ret>");
+    assert_eq!(a.rows.len(), total);
+    assert!(matches!(a.current_row(), Some(Row::Record(_))));
+    assert!(current_message(&a).contains("HRESULT=80070005"));
+    // The other thread's record between the frames stays in its place.
+    keys(&mut a, "j");
+    assert_eq!(current_message(&a), "Waiting for the action to finish");
+    keys(&mut a, "<space>");
+    assert_eq!(
+        a.notice.as_deref(),
+        Some("no chain here (c / C move between chains)")
+    );
+    keys(&mut a, "jj<space>");
+    assert_eq!(a.rows.len(), total - 3);
+    assert!(matches!(a.current_row(), Some(Row::Chain { .. })));
+    keys(&mut a, "Z");
+    assert_eq!(a.rows.len(), total);
+    keys(&mut a, "Z");
+    assert_eq!(a.rows.len(), total - 3);
+}
+
+#[test]
+fn incremental_search_counts_and_moves() {
+    let mut a = app();
+    keys(&mut a, "g/clean");
+    // While typing: the first match is under the cursor, and every match is counted.
+    assert!(a.prompt.is_some());
+    assert!(current_message(&a).starts_with("Cleaning up item 0"));
+    assert_eq!(a.search.as_ref().unwrap().matches.len(), 40);
+    keys(&mut a, "<ret>");
+    assert!(a.prompt.is_none());
+    assert_eq!(a.match_ordinal(), Some(1));
+    keys(&mut a, "nn");
+    assert_eq!(current_message(&a), "Cleaning up item 2");
+    keys(&mut a, "N");
+    assert_eq!(current_message(&a), "Cleaning up item 1");
+    keys(&mut a, "G");
+    keys(&mut a, "n");
+    assert_eq!(current_message(&a), "Cleaning up item 0");
+    assert_eq!(a.notice.as_deref(), Some("search wrapped"));
+    keys(&mut a, "<esc>");
+    assert!(a.search.is_none());
+}
+
+#[test]
+fn search_is_smart_case_and_esc_restores() {
+    let mut a = app();
+    keys(&mut a, "g");
+    keys(&mut a, "/Cleaning");
+    assert_eq!(a.search.as_ref().unwrap().matches.len(), 40);
+    keys(&mut a, "<esc>");
+    assert_eq!(a.cursor, 0);
+    assert!(a.search.is_none());
+    keys(&mut a, "/CLEANING<ret>");
+    assert_eq!(a.search.as_ref().unwrap().matches.len(), 0);
+    assert_eq!(a.cursor, 0);
+}
+
+#[test]
+fn invalid_pattern_shows_its_error_in_the_prompt() {
+    let mut a = app();
+    keys(&mut a, "/(abc");
+    let p = a.prompt.as_ref().unwrap();
+    assert_eq!(p.kind, PromptKind::Search);
+    let err = p.error.as_deref().unwrap();
+    assert!(err.contains("unclosed group"), "{err}");
+    // Enter keeps the prompt open on an invalid pattern; fixing it clears the error.
+    keys(&mut a, "<ret>");
+    assert!(a.prompt.is_some());
+    keys(&mut a, ")");
+    assert!(a.prompt.as_ref().unwrap().error.is_none());
+    keys(&mut a, "<ret>");
+    assert!(a.prompt.is_none());
+}
+
+#[test]
+fn filters_compose_and_count_hidden_records() {
+    let mut a = app();
+    let total = a.log.len();
+    keys(&mut a, "v");
+    assert_eq!(a.filters.min_severity, Some(Severity::Warning));
+    let warn_or_worse = a.rows.len();
+    assert!(warn_or_worse < total);
+    assert!(a.rows.filtered_count() > 0);
+    keys(&mut a, "v");
+    assert_eq!(a.filters.min_severity, Some(Severity::Error));
+    // Add a text filter on top: only errors mentioning HRESULT, but the folded chain row
+    // stands for its frames.
+    keys(&mut a, "&denied<ret>");
+    assert_eq!(a.rows.len(), 1);
+    assert!(current_message(&a).starts_with("Access is denied"));
+    // Analysis still sees every record.
+    assert_eq!(a.analysis.chains.len(), 1);
+    assert_eq!(a.index.errors.len(), 7);
+    keys(&mut a, "x");
+    assert!(!a.filters.active());
+    assert_eq!(a.rows.len(), total - 3);
+    assert!(current_message(&a).starts_with("Access is denied"));
+}
+
+#[test]
+fn component_and_thread_filters_take_the_current_record() {
+    let mut a = app();
+    keys(&mut a, "g");
+    keys(&mut a, "/Formatting<ret>");
+    keys(&mut a, "o");
+    assert_eq!(a.filters.component.as_deref(), Some("OSDDiskPart"));
+    assert_eq!(a.rows.len(), 2);
+    keys(&mut a, "oT");
+    assert_eq!(a.filters.thread, Some(300));
+    assert_eq!(a.rows.len(), 2);
+    keys(&mut a, "T");
+    assert!(!a.filters.active());
+}
+
+#[test]
+fn next_error_warning_chain_step_and_finding() {
+    let mut a = app();
+    keys(&mut a, "g");
+    keys(&mut a, "w");
+    assert_eq!(
+        a.current_pos().map(|p| a.log.meta(a.log.at(p)).severity()),
+        Some(Severity::Warning)
+    );
+    keys(&mut a, "e");
+    assert!(current_message(&a).starts_with("Access is denied"));
+    keys(&mut a, "e");
+    // The next error is the folded chain (its frames are errors).
+    assert!(matches!(a.current_row(), Some(Row::Chain { .. })));
+    keys(&mut a, "e");
+    assert!(current_message(&a).starts_with("Failed to run the action"));
+    keys(&mut a, "E");
+    assert!(matches!(a.current_row(), Some(Row::Chain { .. })));
+    keys(&mut a, "g");
+    keys(&mut a, "s");
+    assert!(current_message(&a).contains("Partition Disk"));
+    keys(&mut a, "s");
+    assert!(current_message(&a).contains("Install App"));
+    keys(&mut a, "S");
+    assert!(current_message(&a).contains("Partition Disk"));
+    keys(&mut a, "G");
+    keys(&mut a, "i");
+    assert_eq!(a.finding, Some(0));
+    assert!(current_message(&a).starts_with("Access is denied"));
+    keys(&mut a, "e");
+    keys(&mut a, "g");
+    keys(&mut a, "e");
+    assert!(a.notice.is_none() || a.notice.as_deref() != Some("no error below"));
+}
+
+#[test]
+fn evidence_in_the_panel_jumps() {
+    let mut a = app();
+    keys(&mut a, "<tab>");
+    assert_eq!(a.focus, Pane::Panel);
+    let n = a.analysis.findings[0].evidence.len();
+    assert!(n >= 1);
+    keys(&mut a, "G");
+    assert_eq!(a.evidence_sel, n - 1);
+    keys(&mut a, "<ret>");
+    let ev = a.analysis.findings[0].evidence[n - 1].index;
+    assert_eq!(a.current_pos(), Some(ev));
+    keys(&mut a, "<esc>");
+    assert_eq!(a.focus, Pane::Log);
+}
+
+#[test]
+fn steps_pane_jumps_to_a_step() {
+    let mut a = app();
+    keys(&mut a, "<tab><tab>");
+    assert_eq!(a.focus, Pane::Steps);
+    keys(&mut a, "g<ret>");
+    assert!(current_message(&a).contains("Partition Disk"));
+    keys(&mut a, "j<ret>");
+    assert!(current_message(&a).contains("Install App"));
+    keys(&mut a, "<s-tab>");
+    assert_eq!(a.focus, Pane::Panel);
+}
+
+#[test]
+fn bookmarks_and_go_to_line() {
+    let mut a = app();
+    keys(&mut a, ":5<ret>");
+    assert_eq!(a.log.meta(a.current_ref().unwrap()).line, 5);
+    keys(&mut a, "m");
+    keys(&mut a, ":30<ret>m");
+    let l30 = a.log.meta(a.current_ref().unwrap()).line;
+    keys(&mut a, "G");
+    keys(&mut a, "b");
+    assert_eq!(a.notice.as_deref(), Some("no bookmark below"));
+    keys(&mut a, "B");
+    assert_eq!(a.log.meta(a.current_ref().unwrap()).line, l30);
+    keys(&mut a, "B");
+    assert_eq!(a.log.meta(a.current_ref().unwrap()).line, 5);
+    keys(&mut a, "b");
+    assert_eq!(a.log.meta(a.current_ref().unwrap()).line, l30);
+    keys(&mut a, "B");
+    keys(&mut a, "m");
+    assert_eq!(a.bookmarks.len(), 1);
+    keys(&mut a, ":abc");
+    assert!(a.prompt.as_ref().unwrap().error.is_some());
+    keys(&mut a, "<esc>");
+    assert!(a.prompt.is_none());
+}
+
+#[test]
+fn copy_goes_out_as_an_effect() {
+    let mut a = app();
+    let fx = keys(&mut a, "y");
+    match &fx[..] {
+        [Effect::Copy(text)] => assert!(text.contains("<![LOG[Access is denied")),
+        other => panic!("{other:?}"),
+    }
+    let fx = keys(&mut a, "Y");
+    match &fx[..] {
+        [Effect::Copy(text)] => {
+            assert!(text.contains("The installer cannot write its folder"));
+            assert!(text.contains("1. Make the folder writable."));
+            assert!(text.contains("smsts.log:"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A folded chain copies all of its records.
+    let fx = keys(&mut a, "gcy");
+    match &fx[..] {
+        [Effect::Copy(text)] => assert_eq!(text.matches("HRESULT=").count(), 3),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn help_esc_and_quit() {
+    let mut a = app();
+    keys(&mut a, "?");
+    assert!(a.help.is_some());
+    keys(&mut a, "j");
+    assert_eq!(a.help, Some(1));
+    keys(&mut a, "<esc>");
+    assert!(a.help.is_none());
+    assert_eq!(keys(&mut a, "q"), vec![Effect::Quit]);
+    assert_eq!(keys(&mut a, "<c-c>"), vec![Effect::Quit]);
+    assert_eq!(a.update(Msg::Quit), vec![Effect::Quit]);
+    // In a prompt, q is text.
+    assert!(keys(&mut a, "/q").is_empty());
+}
+
+#[test]
+fn follow_goes_to_the_end_and_moving_up_stops_it() {
+    let mut a = app();
+    keys(&mut a, "F");
+    assert!(a.follow);
+    assert_eq!(a.cursor, a.rows.len() - 1);
+    keys(&mut a, "k");
+    assert!(!a.follow);
+}
+
+#[test]
+fn several_sources_merge_by_time_and_narrow_to_one() {
+    let a_text: String = (0..10)
+        .map(|i| rec(i * 2, "A", 1, 1, &format!("from a {i}")))
+        .collect();
+    let b_text: String = (0..10)
+        .map(|i| rec(i * 2 + 1, "B", 1, 2, &format!("from b {i}")))
+        .collect();
+    let sa = tslens::log::Source::index(tslens::source::SourceText::from_vec(
+        "a.log".into(),
+        a_text.into_bytes(),
+    ));
+    let sb = tslens::log::Source::index(tslens::source::SourceText::from_vec(
+        "b.log".into(),
+        b_text.into_bytes(),
+    ));
+    let log = tslens::log::Log::from_sources(vec![sa, sb]);
+    let mut a = app_with(log, 120, 40);
+    keys(&mut a, "g");
+    assert_eq!(current_message(&a), "from a 0");
+    keys(&mut a, "j");
+    assert_eq!(current_message(&a), "from b 0");
+    keys(&mut a, "u");
+    assert_eq!(a.filters.source, Some(0));
+    assert_eq!(a.rows.len(), 10);
+    keys(&mut a, "u");
+    assert_eq!(a.filters.source, Some(1));
+    keys(&mut a, "g");
+    assert_eq!(current_message(&a), "from b 0");
+    keys(&mut a, "u");
+    assert_eq!(a.filters.source, None);
+    assert_eq!(a.rows.len(), 20);
+}
+
+#[test]
+fn empty_and_odd_inputs_do_not_panic() {
+    for text in [
+        "",
+        "\n",
+        "no format at all\r\n\x1b[31m",
+        "<![LOG[never closed\n",
+    ] {
+        let mut a = app_with(log_from("x.log", text), 80, 24);
+        keys(&mut a, "jkgGGeEwWcCiIsSnN<ret><space>Zmbb:1<ret>/x<ret>nN&x<ret>vvvxotTuy?<esc><tab><ret><tab><ret>");
+        for (w, h) in [(1, 1), (20, 6), (0, 0), (300, 100)] {
+            a.update(Msg::Resize(w, h));
+            keys(&mut a, "jG<pgup>");
+        }
+    }
+}

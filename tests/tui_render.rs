@@ -1,0 +1,187 @@
+//! Frames of the explorer, drawn on ratatui's TestBackend and compared with the committed
+//! snapshots in `tests/snapshots/` (CI runs with CI=true, so insta never writes them).
+
+mod tui_support;
+
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+use ratatui::Terminal;
+use tslens::theme::{Role, Theme};
+use tslens::tui::{view, App, Msg};
+use tui_support::*;
+
+fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+    app.update(Msg::Resize(w, h));
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view(app, f)).unwrap();
+    t
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn first_screen() {
+    let mut a = app();
+    let t = draw(&mut a, 120, 40);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn narrow_first_screen() {
+    let mut a = app();
+    let t = draw(&mut a, 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn unfolded_chain_marks_the_root_frame() {
+    let mut a = app();
+    keys(&mut a, "gc<ret>");
+    let t = draw(&mut a, 120, 40);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn help_overlay_lists_every_key() {
+    let mut a = app();
+    keys(&mut a, "?");
+    let t = draw(&mut a, 120, 40);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn search_highlights_and_counts() {
+    let mut a = app();
+    keys(&mut a, "g/item 1");
+    let t = draw(&mut a, 120, 40);
+    insta::assert_snapshot!(t.backend());
+    let buf = t.backend().buffer();
+    let last = text(buf).lines().last().unwrap().to_string();
+    assert!(last.starts_with("/item 1"), "{last}");
+    assert!(last.contains("14 matches"), "{last}");
+}
+
+#[test]
+fn invalid_search_shows_the_error() {
+    let mut a = app();
+    keys(&mut a, "/[abc");
+    let t = draw(&mut a, 120, 40);
+    let screen = text(t.backend().buffer());
+    let last = screen.lines().last().unwrap();
+    assert!(last.contains("unclosed character class"), "{last}");
+}
+
+#[test]
+fn filtered_view_says_what_is_hidden() {
+    let mut a = app();
+    keys(&mut a, "vv");
+    let t = draw(&mut a, 120, 40);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn tiny_windows_show_a_short_message() {
+    let mut a = app();
+    let t = draw(&mut a, 20, 6);
+    insta::assert_snapshot!(t.backend());
+    for (w, h) in [(1, 1), (2, 1), (39, 8), (40, 7), (40, 8), (20, 5)] {
+        let _ = draw(&mut a, w, h);
+    }
+}
+
+#[test]
+fn log_text_cannot_drive_the_terminal() {
+    let mut a = app();
+    keys(&mut a, "g/evil<ret>");
+    let t = draw(&mut a, 200, 40);
+    let screen = text(t.backend().buffer());
+    assert!(
+        screen.contains("evil ␛]52;c;ZWNobyBwd25lZA==␇ and ␛[2J title ␛]0;pwned␇ ⟨U+202E⟩txt.exe")
+    );
+    for c in screen.chars() {
+        assert!(
+            c == '\n' || !c.is_control(),
+            "control {:#x} on screen",
+            c as u32
+        );
+        assert!(!('\u{202a}'..='\u{202e}').contains(&c));
+    }
+}
+
+#[test]
+fn colours_follow_the_theme() {
+    let mut a = app();
+    let t = draw(&mut a, 120, 40);
+    let buf = t.backend().buffer();
+    let screen = text(buf);
+    let theme = Theme::load("dark").unwrap();
+    // The "Volume label" warning row: its message cells take the warning style.
+    let (y, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("Volume label"))
+        .unwrap();
+    let x = line.find("Volume label").unwrap();
+    let x = line[..x].chars().count() as u16;
+    assert_eq!(
+        buf[(x, y as u16)].fg,
+        theme.style(Role::Warning).fg.unwrap_or_default()
+    );
+}
+
+#[test]
+fn mono_theme_still_shows_the_selection() {
+    let mut a = app();
+    a.theme = Theme::load("mono").unwrap();
+    let t = draw(&mut a, 120, 40);
+    let buf = t.backend().buffer();
+    let y = (1 + a.cursor - a.top) as u16;
+    let cell = &buf[(30, y)];
+    assert!(cell.fg == ratatui::style::Color::Reset || cell.fg == ratatui::style::Color::default());
+    assert!(
+        cell.modifier
+            .intersects(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED),
+        "{:?}",
+        cell
+    );
+}
+
+#[test]
+fn every_theme_draws() {
+    for name in Theme::builtin_names() {
+        let mut a = app();
+        a.theme = Theme::load(name).unwrap();
+        let _ = draw(&mut a, 120, 40);
+    }
+}
+
+#[test]
+fn founding_case_first_screen() {
+    let mut a = sample("naa-not-set.log");
+    let t = draw(&mut a, 140, 40);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("Finding 1/"), "{screen}");
+    assert!(screen.contains("Network Access Account"), "{screen}");
+    assert!(screen.contains("0x80040101"), "{screen}");
+    let ev = a.analysis.findings[0].evidence[0].index;
+    assert_eq!(a.rows.row_of(ev, &a.index), Some(a.cursor));
+}
+
+#[test]
+fn resize_keeps_the_cursor_on_screen() {
+    let mut a = app();
+    for (w, h) in [(120, 40), (60, 10), (200, 60), (41, 9)] {
+        let _ = draw(&mut a, w, h);
+        assert!(a.cursor >= a.top && a.cursor < a.top + a.page(), "{w}x{h}");
+    }
+}

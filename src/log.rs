@@ -98,6 +98,14 @@ impl Source {
         }
     }
 
+    /// The component of record `i` as text ("" when it has none or it is not UTF-8).
+    pub fn component(&self, i: usize) -> &str {
+        self.fields(i)
+            .component
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .unwrap_or("")
+    }
+
     /// The most common record format: what the file "is".
     pub fn format(&self) -> Format {
         let mut counts = [0usize; 3];

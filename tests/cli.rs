@@ -1,4 +1,5 @@
 //! The command-line contract: versions, help, lookups, and one-line errors with exit 2.
+#![allow(clippy::unwrap_used)]
 
 use assert_cmd::Command;
 

@@ -1,4 +1,5 @@
 //! What `tslens report` concludes on the bundled sample logs and on real logs: outcome,
+#![allow(clippy::unwrap_used)]
 //! steps, failing step, chains (code, root, frames, lines) and the top finding.
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! The real binary in a real terminal: tmux runs it, `send-keys` types, `capture-pane`
 //! reads the screen. Skipped, with the reason printed, when tmux is not installed.
 //! `TSLENS_E2E_TIMEOUT_MS` sets how long to wait for a screen (default 15 s).
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,4 +1,5 @@
 //! Property tests of the log model: nothing lost, nothing duplicated, fields faithful.
+#![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
 

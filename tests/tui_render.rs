@@ -157,6 +157,22 @@ fn mono_theme_still_shows_the_selection() {
 }
 
 #[test]
+fn sixteen_colour_terminals_get_sixteen_colours() {
+    use ratatui::style::Color;
+    let mut a = app();
+    a.theme = Theme::default().for_depth(tslens::theme::ColorDepth::Ansi16);
+    let t = draw(&mut a, 120, 40);
+    for cell in t.backend().buffer().content() {
+        for c in [cell.fg, cell.bg] {
+            assert!(
+                !matches!(c, Color::Rgb(..) | Color::Indexed(16..)),
+                "{c:?} is not one of the 16 colours"
+            );
+        }
+    }
+}
+
+#[test]
 fn every_theme_draws() {
     for name in Theme::builtin_names() {
         let mut a = app();

@@ -206,17 +206,10 @@ pub fn match_rules(
     cands: &BTreeMap<usize, Marks>,
     analysis: &Analysis,
 ) -> Vec<Finding> {
-    struct Owned {
-        pos: usize,
-        source: String,
-        line: u64,
-        component: String,
-        message: String,
-        codes: Vec<u32>,
-        step: Option<String>,
-    }
     let wanted = rules.codes();
-    let mut owned: Vec<Owned> = Vec::new();
+    // Messages are borrowed from the log text (copied only when not valid UTF-8), so
+    // hundreds of thousands of candidates cost little memory.
+    let mut keep: Vec<(usize, RecordRef, std::borrow::Cow<'_, str>, Vec<u32>)> = Vec::new();
     for (&pos, m) in cands {
         if !(m.kb || m.frame || m.error || m.summary) {
             continue;
@@ -224,41 +217,30 @@ pub fn match_rules(
         let r = log.at(pos);
         let f = log.fields(r);
         // A literal hit is only a hint: confirm it with the rules' own patterns before
-        // paying for codes and copies.
+        // paying for codes.
         if m.kb && !(m.frame || m.error || m.summary) && !rules.prefilter().is_match(f.message) {
             continue;
         }
-        let message = f.message_str().into_owned();
+        let message = f.message_str();
         let codes: Vec<u32> = find_codes(&message).into_iter().map(|h| h.value).collect();
         if !m.kb && !codes.iter().any(|c| wanted.contains(c)) {
             continue;
         }
-        owned.push(Owned {
-            pos,
-            source: log.source(r).text.path.clone(),
-            line: u64::from(log.meta(r).line),
-            component: f
-                .component_str()
-                .map(|c| c.into_owned())
-                .unwrap_or_default(),
+        keep.push((pos, r, message, codes));
+    }
+    let recs: Vec<MatchRecord<'_>> = keep
+        .iter()
+        .map(|(pos, r, message, codes)| MatchRecord {
+            index: *pos,
+            source: &log.source(*r).text.path,
+            line: u64::from(log.meta(*r).line),
+            component: log.source(*r).component(r.index as usize),
             message,
             codes,
             step: analysis
-                .step_at(pos)
+                .step_at(*pos)
                 .and_then(|i| analysis.steps.steps.get(i))
-                .map(|s| s.name.clone()),
-        });
-    }
-    let recs: Vec<MatchRecord<'_>> = owned
-        .iter()
-        .map(|o| MatchRecord {
-            index: o.pos,
-            source: &o.source,
-            line: o.line,
-            component: &o.component,
-            message: &o.message,
-            codes: &o.codes,
-            step: o.step.as_deref(),
+                .map(|s| s.name.as_str()),
         })
         .collect();
     rules.evaluate(&recs)

@@ -268,7 +268,7 @@ mod tests {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         let text: String = (0..100).map(rec).collect();
         f.write_all(text.as_bytes()).unwrap();
-        let budget = rec(0).len() * 10 + 5;
+        let budget = rec(99).len() * 10 + 5;
         let p = preview(&[Input::File(f.path().to_path_buf())], true, budget).unwrap();
         assert!(p.tail);
         assert_eq!(p.log.len(), 10);

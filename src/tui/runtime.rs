@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use crossbeam_channel::{never, select_biased, unbounded, Receiver};
+use crossbeam_channel::{bounded, never, select_biased, unbounded, Receiver, Sender};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{self, Event};
@@ -19,7 +19,7 @@ use ratatui::Terminal;
 
 use crate::cli::ExploreArgs;
 use crate::kb::RuleSet;
-use crate::source::resolve_inputs;
+use crate::source::{resolve_inputs, Input};
 use crate::theme::{detect_color_depth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
@@ -79,24 +79,24 @@ impl Drop for Guard {
 }
 
 /// What the other threads send to the loop.
-enum Input {
+enum FromTerminal {
     Event(Event),
     Gone,
 }
 
-fn spawn_input() -> Receiver<Input> {
+fn spawn_input() -> Receiver<FromTerminal> {
     let (tx, rx) = unbounded();
     std::thread::spawn(move || loop {
         match event::read() {
             Ok(ev) => {
-                if tx.send(Input::Event(ev)).is_err() {
+                if tx.send(FromTerminal::Event(ev)).is_err() {
                     break;
                 }
             }
             Err(_) => {
                 // The terminal is gone (an SSH drop): say so once and stop reading, rather
                 // than spin on a dead descriptor.
-                let _ = tx.send(Input::Gone);
+                let _ = tx.send(FromTerminal::Gone);
                 break;
             }
         }
@@ -146,16 +146,26 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<()> {
         bail!("standard output is not a terminal; `tslens report FILE` prints the diagnosis");
     }
     let inputs = resolve_inputs(&args.paths)?;
+    if inputs.contains(&Input::Stdin) && std::io::stdin().is_terminal() {
+        bail!("`-` reads a log from standard input, which is a terminal here: pipe one in");
+    }
     let opts = Options {
         follow: args.follow,
     };
     let preview = load::preview(&inputs, args.follow, PREVIEW_BYTES)?;
     let (load_tx, load_rx) = unbounded();
+    // The worker waits for the first frame: on a small machine it would otherwise take the
+    // cores the first screen needs.
+    let (go_tx, go_rx) = bounded::<()>(1);
     let mut app = if preview.complete {
         App::new(Loaded::new(preview.log, &rules), theme, &opts)
     } else {
         let app = App::from_preview(preview, theme, &opts);
-        std::thread::spawn(move || load::load_full(&inputs, &rules, &load_tx));
+        std::thread::spawn(move || {
+            if go_rx.recv().is_ok() {
+                load::load_full(&inputs, &rules, &load_tx);
+            }
+        });
         app
     };
 
@@ -164,7 +174,7 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<()> {
         .context("cannot open the terminal")?;
     let size = terminal.size().context("cannot read the terminal size")?;
     app.update(Msg::Resize(size.width, size.height));
-    let result = event_loop(&mut terminal, &mut app, load_rx);
+    let result = event_loop(&mut terminal, &mut app, load_rx, go_tx);
     drop(terminal);
     drop(guard);
     result
@@ -182,12 +192,14 @@ fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
     load_rx: Receiver<LoadMsg>,
+    go: Sender<()>,
 ) -> Result<()> {
     let input_rx = spawn_input();
     let signal_rx = spawn_signals()?;
     let mut load_rx = load_rx;
     draw(terminal, app)?;
     app.dirty = false;
+    let _ = go.send(());
     let mut last_draw = Instant::now();
     loop {
         let timeout = if app.busy() {
@@ -244,13 +256,13 @@ fn event_loop(
     }
 }
 
-fn input_msg(i: Input) -> Option<Msg> {
+fn input_msg(i: FromTerminal) -> Option<Msg> {
     match i {
-        Input::Event(Event::Key(k)) => Some(Msg::Key(k)),
-        Input::Event(Event::Mouse(m)) => Some(Msg::Mouse(m)),
-        Input::Event(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
-        Input::Event(_) => None,
-        Input::Gone => Some(Msg::Quit),
+        FromTerminal::Event(Event::Key(k)) => Some(Msg::Key(k)),
+        FromTerminal::Event(Event::Mouse(m)) => Some(Msg::Mouse(m)),
+        FromTerminal::Event(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
+        FromTerminal::Event(_) => None,
+        FromTerminal::Gone => Some(Msg::Quit),
     }
 }
 

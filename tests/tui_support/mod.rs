@@ -1,6 +1,6 @@
 //! Shared by the explorer's tests: a small synthetic task-sequence log, a rule that matches
 //! it, and a driver that types keys into the app.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::PathBuf;
 

@@ -35,7 +35,7 @@ for ((i = 0; i < rounds; i++)); do
   run full "$bin" report --format json "$log"
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-echo "file: $log ($(stat -c %s "$log") bytes), $rounds rounds, $(nproc) cores"
+echo "file: $log ($(stat -L -c %s "$log") bytes), $rounds rounds, $(nproc) cores"
 for k in rg index analysis full; do
   t=$(echo "${times[$k]}" | median); m=$(echo "${rss[$k]}" | median)
   printf '%-9s median %6.3f s   peak RSS %7.1f MiB   (runs: %s)\n' "$k" "$t" "$(echo "$m/1024" | bc -l)" "${times[$k]}"

@@ -74,6 +74,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 OutputFormat::Markdown => tslens::report::render_markdown(&report),
             };
             write_out(&text)?;
+            // The process ends here: tearing down a multi-gigabyte mapping and index page
+            // by page would only delay the exit.
+            std::mem::forget(analysis);
+            std::mem::forget(log);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Lookup(args)) => {

@@ -151,36 +151,33 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
     let cands = candidates(log, rules);
 
     // Chains: frames and the summary lines near them.
+    // Parse the records the builders read on every core; the builders then run in order.
+    let wanted: Vec<(usize, Marks)> = cands
+        .iter()
+        .filter(|(_, m)| m.frame || m.summary || m.step)
+        .map(|(p, m)| (*p, *m))
+        .collect();
+    let parsed = parse_parallel(log, &wanted);
+
     let mut cb = ChainBuilder::new();
-    for (&pos, m) in &cands {
-        if !(m.frame || m.summary) {
-            continue;
+    let mut sb = StepBuilder::new();
+    for p in &parsed {
+        if p.marks.frame || p.marks.summary {
+            cb.push(&ChainInput {
+                pos: p.pos,
+                record: p.record,
+                thread: p.thread,
+                component: p.component,
+                message: &p.message,
+                millis: p.time.map(|t| t.utc_millis()),
+            });
         }
-        let r = log.at(pos);
-        let f = log.fields(r);
-        let msg = f.message_str();
-        let comp = f.component_str();
-        cb.push(&ChainInput {
-            pos,
-            record: r,
-            thread: f.thread,
-            component: comp.as_deref(),
-            message: &msg,
-            millis: f.timestamp().map(|t| t.utc_millis()),
-        });
+        // Wizard errors are found as summaries; the timeline reads them too.
+        if p.marks.step || p.marks.summary {
+            sb.push(p.pos, p.record, &p.message, p.time);
+        }
     }
     let chains = cb.finish(|r| log.message(r).into_owned());
-
-    // Steps.
-    let mut sb = StepBuilder::new();
-    for (&pos, m) in &cands {
-        // Wizard errors are found as summaries; the timeline reads them too.
-        if m.step || m.summary {
-            let r = log.at(pos);
-            let f = log.fields(r);
-            sb.push(pos, r, &f.message_str(), f.timestamp());
-        }
-    }
     let mut timeline = sb.timeline();
     if timeline.steps.is_empty() && timeline.exit_code.is_none() {
         if let Some(last) = chains.last() {
@@ -197,6 +194,59 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
     };
     analysis.findings = match_rules(log, rules, &cands, &analysis);
     analysis
+}
+
+/// The fields of one candidate record that the builders need.
+struct Parsed<'a> {
+    pos: usize,
+    marks: Marks,
+    record: RecordRef,
+    thread: Option<u32>,
+    component: Option<&'a str>,
+    message: std::borrow::Cow<'a, str>,
+    time: Option<crate::parse::Timestamp>,
+}
+
+fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
+    let record = log.at(pos);
+    let f = log.fields(record);
+    Parsed {
+        pos,
+        marks,
+        record,
+        thread: f.thread,
+        component: f.component.and_then(|c| std::str::from_utf8(c).ok()),
+        time: f.timestamp(),
+        message: f.message_str(),
+    }
+}
+
+/// Parses candidates on several threads, keeping their order.
+fn parse_parallel<'a>(log: &'a Log, wanted: &[(usize, Marks)]) -> Vec<Parsed<'a>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    if threads == 1 || wanted.len() < 20_000 {
+        return wanted.iter().map(|&(p, m)| parse_one(log, p, m)).collect();
+    }
+    let chunk = wanted.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = wanted
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|&(p, m)| parse_one(log, p, m))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// Runs the knowledge base over the candidate records.

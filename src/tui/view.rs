@@ -201,7 +201,8 @@ fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
     header(&mut x, cols.time, "time");
     header(&mut x, cols.source, "source");
     header(&mut x, cols.component, "component");
-    header(&mut x, cols.thread, "thread");
+    // The thread column is narrow: a short label keeps it apart from "message".
+    header(&mut x, cols.thread, "thr");
     let mut label = String::from("message");
     if app.hscroll > 0 {
         label.push_str(&format!("  (scrolled {} columns; 0 resets)", app.hscroll));

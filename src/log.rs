@@ -69,6 +69,35 @@ impl Source {
         Source { text, records }
     }
 
+    /// An empty source for a followed file or stream, filled by [`Source::append`].
+    pub fn streaming(path: String, encoding: crate::source::Encoding) -> Source {
+        Source {
+            text: SourceText::streaming(path, encoding),
+            records: Vec::new(),
+        }
+    }
+
+    /// Appends complete records read from a followed file: `text` starts on a record
+    /// boundary at `orig_offset` in the file, and each record's `start` is relative to `text`
+    /// (as the follower sends them); they are rebased onto the end of this source's text.
+    pub fn append(&mut self, text: &[u8], records: &[RecordMeta], orig_offset: u64) {
+        let base = self.text.bytes().len() as u64;
+        self.text.append_text(text, orig_offset);
+        self.records.extend(records.iter().map(|r| {
+            let mut r = *r;
+            r.start += base;
+            r
+        }));
+    }
+
+    /// A copy in owned memory, for work on another thread while this one grows.
+    pub fn snapshot(&self) -> Source {
+        Source {
+            text: self.text.snapshot(),
+            records: self.records.clone(),
+        }
+    }
+
     /// Text offsets of record `i`.
     pub fn span(&self, i: usize) -> Range<usize> {
         let start = self.records.get(i).map_or(0, |r| r.start as usize);
@@ -183,6 +212,57 @@ impl Log {
         Log { sources, merged }
     }
 
+    /// Appends records to source `source` (see [`Source::append`]). A live log grows in the
+    /// order its records arrive: they go after everything already there, so that positions
+    /// already handed out (rows, the analysis) stay valid.
+    pub fn append(&mut self, source: usize, text: &[u8], records: &[RecordMeta], orig_offset: u64) {
+        let Some(src) = self.sources.get_mut(source) else {
+            return;
+        };
+        let first = src.records.len();
+        src.append(text, records, orig_offset);
+        if self.sources.len() > 1 {
+            self.merged
+                .extend((first..first + records.len()).map(|i| RecordRef {
+                    source: source as u32,
+                    index: i as u32,
+                }));
+        }
+    }
+
+    /// Adds a source (a stream that starts while the log is shown), after every record
+    /// already there; returns its index.
+    pub fn push_source(&mut self, source: Source) -> usize {
+        if self.sources.len() == 1 {
+            // One source reads through the identity; with two the order must be spelled out.
+            let n = self.sources[0].records.len();
+            self.merged = (0..n)
+                .map(|i| RecordRef {
+                    source: 0,
+                    index: i as u32,
+                })
+                .collect();
+        }
+        let added = source.records.len();
+        self.sources.push(source);
+        let si = self.sources.len() - 1;
+        if self.sources.len() > 1 {
+            self.merged.extend((0..added).map(|i| RecordRef {
+                source: si as u32,
+                index: i as u32,
+            }));
+        }
+        si
+    }
+
+    /// A copy in owned memory with the same positions, for the live analysis.
+    pub fn snapshot(&self) -> Log {
+        Log {
+            sources: self.sources.iter().map(Source::snapshot).collect(),
+            merged: self.merged.clone(),
+        }
+    }
+
     /// Number of records across all sources.
     pub fn len(&self) -> usize {
         if self.sources.len() == 1 {
@@ -264,4 +344,61 @@ fn merge_by_time(sources: &[Source]) -> Vec<RecordRef> {
     }
     keyed.sort_by_key(|(t, r)| (*t, *r));
     keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Encoding;
+
+    fn rec(i: usize) -> String {
+        format!("<![LOG[message {i}]LOG]!><time=\"10:00:0{i}.000+000\" date=\"01-01-2026\" component=\"C\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n")
+    }
+
+    #[test]
+    fn appended_batches_index_like_the_whole_text() {
+        let whole: String = (0..6).map(rec).collect();
+        let expect = Source::index(SourceText::from_vec("t".into(), whole.clone().into_bytes()));
+        let mut grown = Source::streaming("t".into(), Encoding::Utf8);
+        let mut offset = 0u64;
+        let mut line = 1u32;
+        for part in [0..2usize, 2..3, 3..6] {
+            let text: String = part.map(rec).collect();
+            let framed = parse::frame(text.as_bytes(), 0, text.len(), line, false);
+            grown.append(text.as_bytes(), &framed.records, offset);
+            offset += text.len() as u64;
+            line = framed.resume_line;
+        }
+        assert_eq!(grown.records, expect.records);
+        assert_eq!(grown.text.bytes(), expect.text.bytes());
+        assert_eq!(grown.fields(5).message, b"message 5");
+    }
+
+    #[test]
+    fn a_pushed_source_and_its_appends_go_after_what_was_there() {
+        let one = Source::index(SourceText::from_vec("a".into(), rec(5).into_bytes()));
+        let mut log = Log::from_sources(vec![one]);
+        let si = log.push_source(Source::streaming("-".into(), Encoding::Utf8));
+        let text = rec(1);
+        let framed = parse::frame(text.as_bytes(), 0, text.len(), 1, false);
+        log.append(si, text.as_bytes(), &framed.records, 0);
+        assert_eq!(log.len(), 2);
+        // Arrival order, not time order: positions already shown never move.
+        assert_eq!(
+            log.at(0),
+            RecordRef {
+                source: 0,
+                index: 0
+            }
+        );
+        assert_eq!(
+            log.at(1),
+            RecordRef {
+                source: 1,
+                index: 0
+            }
+        );
+        assert_eq!(log.message(log.at(1)), "message 1");
+        assert_eq!(log.snapshot().len(), 2);
+    }
 }

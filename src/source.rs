@@ -196,6 +196,72 @@ impl SourceText {
         }
     }
 
+    /// An empty text for a followed file or stream, which grows by [`SourceText::append_text`].
+    /// Its bytes are owned: a followed file is never memory-mapped, since a writer that
+    /// truncates it would make a mapped view fault.
+    pub fn streaming(path: String, encoding: Encoding) -> SourceText {
+        SourceText {
+            path,
+            encoding,
+            bytes: Bytes::Owned(Vec::new()),
+            orig_len: 0,
+            line_map: matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be).then(Vec::new),
+        }
+    }
+
+    /// Appends decoded text (UTF-8, as the follower hands it out) that starts on a line
+    /// boundary at `orig_offset` in the original file. For transcoded text the line table
+    /// grows too, so that the new records' spans map back to the file.
+    pub fn append_text(&mut self, text: &[u8], orig_offset: u64) {
+        if text.is_empty() {
+            return;
+        }
+        // A mapped file cannot grow in place; copying it once keeps appends correct should a
+        // caller ever append to one (followed files are read into owned memory from the start).
+        if let Bytes::Mapped(m) = &self.bytes {
+            self.bytes = Bytes::Owned(m.to_vec());
+        }
+        let Bytes::Owned(buf) = &mut self.bytes else {
+            return;
+        };
+        let base = buf.len() as u64;
+        buf.extend_from_slice(text);
+        match self.line_map.as_mut() {
+            None => self.orig_len = orig_offset + text.len() as u64,
+            Some(map) => {
+                // Every line start of the new text, with its file offset: a UTF-16 unit is two
+                // bytes, and the text came from decoding UTF-16, so counting units is exact.
+                if map.last().is_none_or(|&(t, _)| t < base) {
+                    map.push((base, orig_offset));
+                }
+                let mut file = orig_offset;
+                let mut from = 0usize;
+                for nl in memchr::memchr_iter(b'\n', text) {
+                    let line = &text[from..=nl];
+                    file += utf16_bytes(line);
+                    from = nl + 1;
+                    if from < text.len() {
+                        map.push((base + from as u64, file));
+                    }
+                }
+                file += utf16_bytes(&text[from..]);
+                self.orig_len = file;
+            }
+        }
+    }
+
+    /// A copy of this text in owned memory, for work on another thread (the live analysis)
+    /// while this one keeps growing.
+    pub fn snapshot(&self) -> SourceText {
+        SourceText {
+            path: self.path.clone(),
+            encoding: self.encoding,
+            bytes: Bytes::Owned(self.bytes().to_vec()),
+            orig_len: self.orig_len,
+            line_map: self.line_map.clone(),
+        }
+    }
+
     /// The text, as UTF-8 bytes (the BOM, if any, is kept at the start).
     pub fn bytes(&self) -> &[u8] {
         match &self.bytes {
@@ -232,6 +298,12 @@ impl SourceText {
     pub fn orig_range(&self, text: Range<u64>) -> Range<u64> {
         self.orig_offset(text.start)..self.orig_offset(text.end)
     }
+}
+
+/// Size in UTF-16 of text decoded from UTF-16 (each invalid byte stands for one unit, as
+/// U+FFFD did when it was decoded).
+fn utf16_bytes(text: &[u8]) -> u64 {
+    String::from_utf8_lossy(text).encode_utf16().count() as u64 * 2
 }
 
 /// Transcodes UTF-16 to UTF-8 (unpaired surrogates and an odd last byte become U+FFFD) and
@@ -378,6 +450,36 @@ mod tests {
         let src = SourceText::from_vec("t".into(), orig);
         let text = String::from_utf8(src.bytes().to_vec()).unwrap();
         assert_eq!(text, "\u{FEFF}a\u{FFFD}b\u{FFFD}");
+    }
+
+    #[test]
+    fn appended_text_equals_the_whole_file() {
+        // UTF-8: text offsets stay file offsets.
+        let whole = SourceText::from_vec("t".into(), b"a\nbb\nccc\n".to_vec());
+        let mut grown = SourceText::streaming("t".into(), Encoding::Utf8);
+        grown.append_text(b"a\nbb\n", 0);
+        grown.append_text(b"ccc\n", 5);
+        assert_eq!(grown.bytes(), whole.bytes());
+        assert_eq!(grown.orig_len(), whole.orig_len());
+
+        // UTF-16: the line table grows so that every line start maps back to the file.
+        let s = "\u{FEFF}ab\r\ncé\r\nz\r\n";
+        let orig: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let whole = SourceText::from_vec("t".into(), orig.clone());
+        let mut grown = SourceText::streaming("t".into(), Encoding::Utf16Le);
+        let text = s.as_bytes();
+        // Split after the second line: 3+2+2+3+2 = 12 text bytes, 2+4+4+4+4 = 18 file bytes.
+        grown.append_text(&text[..12], 0);
+        grown.append_text(&text[12..], 18);
+        assert_eq!(grown.bytes(), whole.bytes());
+        assert_eq!(grown.orig_len(), orig.len() as u64);
+        for off in [0u64, 7, 12, text.len() as u64] {
+            assert_eq!(
+                grown.orig_offset(off),
+                whole.orig_offset(off),
+                "offset {off}"
+            );
+        }
     }
 
     #[test]

@@ -239,3 +239,69 @@ fn ctrl_c_quits_and_a_bad_theme_fails_before_the_screen() {
     assert!(err.contains("bad.toml:3"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// CMTrace records `name 0`, `name 1`, ... for `range`.
+fn live_records(name: &str, range: std::ops::Range<u32>) -> String {
+    range
+        .map(|i| {
+            format!(
+                "<![LOG[{name} {i}]LOG]!><time=\"10:15:{i:02}.000+000\" date=\"11-26-2026\" component=\"TSManager\" context=\"\" type=\"1\" thread=\"7\" file=\"t.cpp:1\">\r\n"
+            )
+        })
+        .collect()
+}
+
+fn append_to(path: &Path, text: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+#[test]
+fn follow_shows_appends_across_a_rollover_once() {
+    let Some(t) = Tmux::start("follow_shows_appends_across_a_rollover_once") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("smsts.log");
+    std::fs::write(&live, live_records("alpha", 0..3)).unwrap();
+    t.run(&format!("{} --follow --poll 50 {}", bin(), live.display()));
+    t.wait_for("alpha 2");
+
+    append_to(&live, &live_records("alpha", 3..6));
+    t.wait_for("alpha 5");
+
+    // The task sequence rolls its log over and starts a new one under the same name.
+    std::fs::rename(&live, dir.path().join("smsts-20261126-101500.log")).unwrap();
+    std::fs::write(&live, live_records("bravo", 0..2)).unwrap();
+    t.wait_for("bravo 1");
+    append_to(&live, &live_records("bravo", 2..4));
+    let s = t.wait_for("bravo 3");
+
+    // Every record once: none lost across the rollover, none read twice. Only the log view
+    // counts (left of the side panel, which repeats the selected record).
+    let rows: Vec<&str> = s
+        .lines()
+        .map(|l| l.split('│').next().unwrap_or("").trim_end())
+        .collect();
+    for (name, n) in [("alpha", 6), ("bravo", 4)] {
+        for i in 0..n {
+            let needle = format!("{name} {i}");
+            let count = rows.iter().filter(|r| r.ends_with(&needle)).count();
+            assert_eq!(count, 1, "{needle:?} in\n{s}");
+        }
+    }
+    // The change of file is shown in the log view, where it happened.
+    assert!(
+        s.contains("rolled over") || s.contains("was replaced"),
+        "no marker row in\n{s}"
+    );
+    assert!(s.contains("FOLLOW"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    assert!(!t.alternate_screen_on());
+}

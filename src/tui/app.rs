@@ -1,7 +1,7 @@
 //! The explorer's state and its pure update function: messages in, state and effects out,
 //! no terminal and no I/O, so that every key can be tested without a screen.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{
@@ -10,12 +10,13 @@ use ratatui::crossterm::event::{
 use ratatui::layout::Rect;
 
 use crate::analysis::Analysis;
-use crate::log::{Log, RecordRef};
-use crate::parse::Severity;
+use crate::follow::{Batch, FollowEvent};
+use crate::log::{Log, RecordRef, Source};
+use crate::parse::{Format, RecordMeta, Severity};
 use crate::theme::Theme;
 
 use super::keymap::{action_for, Action};
-use super::load::{LoadMsg, Loaded, Preview};
+use super::load::{Analysed, LoadMsg, Loaded, Preview};
 use super::rows::{Index, Row, RowMap};
 use super::search::{Filters, Pattern, Search, Seek};
 use super::view::{layout, Layout};
@@ -107,6 +108,15 @@ pub enum Msg {
     Resize(u16, u16),
     /// News from the loading worker.
     Load(LoadMsg),
+    /// News from the follower of stream `stream` (see [`App::add_stream`]).
+    Follow {
+        /// The stream, as [`App::add_stream`] numbered it.
+        stream: usize,
+        /// What happened.
+        event: FollowEvent,
+    },
+    /// A fresh analysis of the live log.
+    Analysed(Box<Analysed>),
     /// A signal or a lost terminal: leave.
     Quit,
 }
@@ -124,6 +134,12 @@ struct FilterJob {
     next: usize,
     /// The position to put the cursor back on once the rows are known.
     anchor: usize,
+}
+
+/// A followed file or stream, and the source its records go to.
+#[derive(Clone, Debug)]
+struct Stream {
+    source: usize,
 }
 
 /// Clipboard payloads beyond this are cut: terminals drop larger OSC 52 writes.
@@ -189,6 +205,22 @@ pub struct App {
     pub lines_known: bool,
     /// Preview source -> (input, text offset of its start), to map records once loaded.
     preview_origin: Vec<(usize, u64)>,
+    /// Followed files and streams.
+    streams: Vec<Stream>,
+    /// Rows that mark a truncation, rotation or switch of a followed file; not log text.
+    pub markers: BTreeSet<RecordRef>,
+    /// Records that arrived while the view was not following the end.
+    pub new_below: usize,
+    /// The state of a followed input worth keeping on the status line (waiting, deleted,
+    /// end of stream).
+    pub stream_note: Option<String>,
+    /// Records the current analysis covers; more means a new one is due.
+    analysed_len: usize,
+    /// Findings already shown, by rule id, so that only new ones are announced.
+    seen_findings: HashSet<String>,
+    /// A stream ended before the user moved: show its top finding once it is analysed, as
+    /// a loaded file does.
+    open_when_analysed: bool,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
 }
@@ -214,6 +246,7 @@ impl App {
             log: preview.log,
             analysis,
             index,
+            resume: Vec::new(),
         });
         if app.follow {
             app.cursor = app.rows.len().saturating_sub(1);
@@ -254,6 +287,13 @@ impl App {
             notice: None,
             lines_known: true,
             preview_origin: Vec::new(),
+            streams: Vec::new(),
+            markers: BTreeSet::new(),
+            new_below: 0,
+            stream_note: None,
+            analysed_len: 0,
+            seen_findings: HashSet::new(),
+            open_when_analysed: false,
             dirty: true,
         }
     }
@@ -324,6 +364,9 @@ impl App {
             .step_sel
             .min(self.analysis.steps.steps.len().saturating_sub(1));
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        self.analysed_len = self.log.len();
+        self.seen_findings
+            .extend(self.analysis.findings.iter().map(|f| f.id.clone()));
         self.dirty = true;
     }
 
@@ -339,6 +382,239 @@ impl App {
             return;
         }
         self.open_finding(0);
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Following
+
+    /// Registers a followed file or stream whose records go to source `source`, or, with
+    /// `None`, to a new empty source named `name` (standard input, a folder's live log).
+    /// Returns the stream's number for [`Msg::Follow`].
+    pub fn add_stream(&mut self, source: Option<usize>, name: &str) -> usize {
+        let source = match source.filter(|&s| s < self.log.sources.len()) {
+            Some(s) => s,
+            None => {
+                let from = self.log.len();
+                let si = self.log.push_source(Source::streaming(
+                    name.to_string(),
+                    crate::source::Encoding::Utf8,
+                ));
+                self.index.extend(&self.log, from);
+                si
+            }
+        };
+        self.streams.push(Stream { source });
+        self.streams.len() - 1
+    }
+
+    /// True when records arrived since the analysis was made.
+    pub fn analysis_stale(&self) -> bool {
+        self.analysed_len != self.log.len()
+    }
+
+    fn on_follow(&mut self, stream: usize, event: FollowEvent) {
+        let Some(source) = self.streams.get(stream).map(|s| s.source) else {
+            return;
+        };
+        let name = |p: &str| super::search::short_name(p);
+        match event {
+            FollowEvent::Records { batch, .. } => self.append_batch(source, batch),
+            FollowEvent::Opened { path, .. } => {
+                // A folder's live log is named once the follower has found it.
+                if let Some(src) = self.log.sources.get_mut(source) {
+                    src.text.path = path;
+                }
+                self.stream_note = None;
+            }
+            FollowEvent::Waiting { paths } => {
+                self.stream_note = Some(format!("waiting for {}", paths.join(", ")));
+            }
+            FollowEvent::Truncated { path } => {
+                let text = format!("— {} truncated: reading from the start —", name(&path));
+                self.add_marker(source, &text);
+            }
+            FollowEvent::Rotated { path, rolled } => {
+                let text = format!(
+                    "— rolled over: {} → {}; new {} from line 1 —",
+                    name(&path),
+                    name(&rolled),
+                    name(&path)
+                );
+                self.add_marker(source, &text);
+            }
+            FollowEvent::Deleted { path } => {
+                self.stream_note = Some(format!("{} deleted: waiting for it", name(&path)));
+            }
+            FollowEvent::Recreated { path } => {
+                self.stream_note = None;
+                let text = format!("— {} was replaced: reading the new file —", name(&path));
+                self.add_marker(source, &text);
+            }
+            FollowEvent::Switched {
+                from,
+                to,
+                continued,
+            } => {
+                if let Some(src) = self.log.sources.get_mut(source) {
+                    src.text.path = to.clone();
+                }
+                // The first log a folder follower finds is no switch worth a row.
+                if from.is_some() {
+                    let text = if continued {
+                        format!("— the log moved to {to}: reading on —")
+                    } else {
+                        format!("— switched to {to}: reading it from the start —")
+                    };
+                    self.add_marker(source, &text);
+                }
+            }
+            FollowEvent::PollOnly { reason } => {
+                self.notice = Some(format!("polling for changes: {reason}"));
+            }
+            FollowEvent::EndOfStream { source: name } => {
+                self.stream_note = Some(format!("{name}: end of stream"));
+                if !self.moved && !self.follow {
+                    self.open_when_analysed = true;
+                    self.open_top_finding_if_due();
+                }
+            }
+            FollowEvent::Error(msg) => self.notice = Some(msg),
+        }
+        self.dirty = true;
+    }
+
+    /// Appends a follower's batch to source `source`.
+    pub fn append_batch(&mut self, source: usize, batch: Batch) {
+        let Some(src) = self.log.sources.get_mut(source) else {
+            return;
+        };
+        if src.records.is_empty()
+            && src.text.bytes().is_empty()
+            && src.text.encoding != batch.encoding
+        {
+            // A stream's encoding is known only from its first bytes.
+            let path = std::mem::take(&mut src.text.path);
+            *src = Source::streaming(path, batch.encoding);
+        }
+        let from = self.log.len();
+        self.log
+            .append(source, &batch.text, &batch.records, batch.offset);
+        self.grown(from);
+    }
+
+    /// Adds an inert row saying what happened to a followed file, at the end of `source`.
+    fn add_marker(&mut self, source: usize, text: &str) {
+        let Some(src) = self.log.sources.get(source) else {
+            return;
+        };
+        let index = src.records.len() as u32;
+        let offset = src.text.orig_len();
+        let line = format!("{text}\n");
+        // Line 0: the row is the explorer's, not a line of the file.
+        let meta = RecordMeta::new(0, 0, Format::Plain, Severity::Info);
+        let from = self.log.len();
+        self.log.append(source, line.as_bytes(), &[meta], offset);
+        self.markers.insert(RecordRef {
+            source: source as u32,
+            index,
+        });
+        self.grown(from);
+    }
+
+    /// The log grew from `from` records: new rows, and the view pinned to the end while
+    /// following, or held still with the new records counted.
+    fn grown(&mut self, from: usize) {
+        let len = self.log.len();
+        if len <= from {
+            return;
+        }
+        self.index.extend(&self.log, from);
+        let rows_before = self.rows.len();
+        self.rows.grow(len);
+        if self.rows.is_explicit() && self.filter_job.is_none() {
+            // A filter running already goes on to the new end by itself.
+            for pos in from..len {
+                if self.filters.pass(&self.log, pos) {
+                    self.rows.push_visible(pos);
+                }
+            }
+        }
+        if self.follow {
+            self.cursor = self.rows.len().saturating_sub(1);
+            self.scroll_to_cursor(false);
+        } else {
+            // Only rows that land out of sight are news: those on screen are seen.
+            let seen_to = self.top.saturating_add(self.page()).max(rows_before);
+            self.new_below += self.rows.len().saturating_sub(seen_to);
+        }
+        self.dirty = true;
+    }
+
+    /// Puts in a fresh analysis of the live log, keeping the cursor's record and the view's
+    /// place; announces a finding not seen before.
+    pub fn install_analysis(&mut self, a: Analysed) {
+        if a.len > self.log.len() {
+            return;
+        }
+        let anchor = self.current_pos();
+        let offset = self.cursor.saturating_sub(self.top);
+        let mut index = a.index;
+        index.extend(&self.log, a.len);
+        let fresh: Vec<String> = a
+            .analysis
+            .findings
+            .iter()
+            .filter(|f| !self.seen_findings.contains(&f.id))
+            .map(|f| f.title.clone())
+            .collect();
+        self.seen_findings
+            .extend(a.analysis.findings.iter().map(|f| f.id.clone()));
+        if let Some(title) = fresh.first() {
+            self.notice = Some(format!("new finding: {title} (i opens it)"));
+        }
+        let chains = a.analysis.chains.len();
+        // Chains found before keep their fold state; new ones fold.
+        self.folded.resize(chains, true);
+        self.analysis = a.analysis;
+        self.index = index;
+        self.analysed_len = a.len;
+        if self
+            .finding
+            .is_some_and(|f| f >= self.analysis.findings.len())
+        {
+            self.finding = None;
+        }
+        self.step_sel = self
+            .step_sel
+            .min(self.analysis.steps.steps.len().saturating_sub(1));
+        self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
+        if self.filters.active() {
+            self.rebuild_rows(anchor.unwrap_or(0));
+        } else if let Some(pos) = anchor {
+            self.cursor = self.rows.row_near(pos, &self.index);
+        }
+        if self.follow {
+            self.cursor = self.rows.len().saturating_sub(1);
+            self.scroll_to_cursor(false);
+        } else {
+            // Folds that close above the cursor must not make the view jump.
+            self.top = self.cursor.saturating_sub(offset);
+            self.scroll_to_cursor(false);
+        }
+        self.open_top_finding_if_due();
+        self.dirty = true;
+    }
+
+    /// After a stream has ended and its analysis is complete, shows the top finding, unless
+    /// the user has moved meanwhile.
+    fn open_top_finding_if_due(&mut self) {
+        if !self.open_when_analysed || self.analysis_stale() {
+            return;
+        }
+        self.open_when_analysed = false;
+        if !self.moved && !self.follow && !self.analysis.findings.is_empty() {
+            self.open_finding(0);
+        }
     }
 
     // -----------------------------------------------------------------------------------
@@ -409,6 +685,10 @@ impl App {
                 if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat {
                     self.notice = None;
                     self.on_key(key, &mut fx);
+                    if self.follow || self.cursor + 1 >= self.rows.len() {
+                        // The user has seen the end: nothing is new below any more.
+                        self.new_below = 0;
+                    }
                     self.dirty = true;
                 }
             }
@@ -424,6 +704,8 @@ impl App {
                 self.dirty = true;
             }
             Msg::Load(l) => self.on_load(l),
+            Msg::Follow { stream, event } => self.on_follow(stream, event),
+            Msg::Analysed(a) => self.install_analysis(*a),
             Msg::Quit => fx.push(Effect::Quit),
         }
         fx
@@ -594,6 +876,7 @@ impl App {
             ToggleFollow => {
                 self.follow = !self.follow;
                 if self.follow {
+                    self.new_below = 0;
                     self.set_cursor(self.rows.len().saturating_sub(1), false);
                 }
                 self.notice = Some(if self.follow {
@@ -1322,8 +1605,12 @@ impl App {
                 let anchor = job.anchor;
                 if end >= len {
                     self.filter_job = None;
-                    self.cursor = self.rows.row_near(anchor, &self.index);
-                    self.scroll_to_cursor(true);
+                    self.cursor = if self.follow {
+                        self.rows.len().saturating_sub(1)
+                    } else {
+                        self.rows.row_near(anchor, &self.index)
+                    };
+                    self.scroll_to_cursor(!self.follow);
                 }
                 self.dirty = true;
                 continue;

@@ -28,6 +28,9 @@ pub struct Loaded {
     pub analysis: Analysis,
     /// The view's lookup tables.
     pub index: Index,
+    /// Per source loaded for following: where its follower takes over (the file offset
+    /// just after the last complete record kept, and the line number there).
+    pub resume: Vec<Option<(u64, u32)>>,
 }
 
 impl Loaded {
@@ -40,6 +43,31 @@ impl Loaded {
             log,
             analysis,
             index,
+            resume: Vec::new(),
+        }
+    }
+}
+
+/// A fresh analysis of a live log's snapshot, made off the UI thread.
+pub struct Analysed {
+    /// The analysis.
+    pub analysis: Analysis,
+    /// The tables for the snapshot; the records that arrived since are added on install.
+    pub index: Index,
+    /// Number of records in the snapshot: a prefix of the live log, whose positions never
+    /// move (a live log only grows at its end).
+    pub len: usize,
+}
+
+impl Analysed {
+    /// Analyses a snapshot of the log.
+    pub fn run(log: &Log, rules: &RuleSet) -> Analysed {
+        let analysis = analyze(log, rules);
+        let index = Index::build(log, &analysis);
+        Analysed {
+            analysis,
+            index,
+            len: log.len(),
         }
     }
 }
@@ -171,9 +199,11 @@ pub fn preview(inputs: &[Input], tail: bool, budget: usize) -> Result<Preview, S
 }
 
 /// Reads, indexes and analyses every input on the calling thread (the worker), reporting
-/// progress at most every 50 ms.
-pub fn load_full(inputs: &[Input], rules: &RuleSet, tx: &Sender<LoadMsg>) {
-    match load_inner(inputs, rules, tx) {
+/// progress at most every 50 ms. Files whose `follow` flag is set are read into memory
+/// rather than mapped (a writer may truncate them), a last record still being written is
+/// left to the follower, and [`Loaded::resume`] says where each follower takes over.
+pub fn load_full(inputs: &[Input], rules: &RuleSet, tx: &Sender<LoadMsg>, follow: &[bool]) {
+    match load_inner(inputs, rules, tx, follow) {
         Ok(loaded) => {
             let _ = tx.send(LoadMsg::Done(Box::new(loaded)));
         }
@@ -187,6 +217,7 @@ fn load_inner(
     inputs: &[Input],
     rules: &RuleSet,
     tx: &Sender<LoadMsg>,
+    follow: &[bool],
 ) -> Result<Loaded, SourceError> {
     let total: u64 = inputs
         .iter()
@@ -203,11 +234,24 @@ fn load_inner(
         }
     };
     let mut sources = Vec::with_capacity(inputs.len());
+    let mut resume = Vec::new();
     let mut before = 0u64;
-    for input in inputs {
+    for (i, input) in inputs.iter().enumerate() {
+        let followed = follow.get(i).copied().unwrap_or(false);
         let text = match input {
-            Input::File(p) => SourceText::open(p)?,
-            Input::Stdin => read_stdin(&mut |n| report(before + n, false))?,
+            Input::File(p) if followed => {
+                let (text, at) = read_for_follow(p)?;
+                resume.push(Some(at));
+                text
+            }
+            Input::File(p) => {
+                resume.push(None);
+                SourceText::open(p)?
+            }
+            Input::Stdin => {
+                resume.push(None);
+                read_stdin(&mut |n| report(before + n, false))?
+            }
         };
         let size = text.bytes().len() as u64;
         let source = Source::index_with_progress(text, |done, t| {
@@ -221,7 +265,23 @@ fn load_inner(
     }
     let _ = tx.send(LoadMsg::Analysing);
     let log = Log::from_sources(sources);
-    Ok(Loaded::new(log, rules))
+    let mut loaded = Loaded::new(log, rules);
+    loaded.resume = resume;
+    Ok(loaded)
+}
+
+/// Reads a file that is about to be followed: into memory, never mapped, and without a last
+/// record that may still be being written (the follower sends it whole once it is done).
+/// Returns the text and where the follower must start: file offset and line number.
+fn read_for_follow(path: &Path) -> Result<(SourceText, (u64, u32)), SourceError> {
+    let mut bytes = std::fs::read(path).map_err(|e| open_err(path, &e))?;
+    let name = path.display().to_string();
+    let probe = SourceText::from_vec(name.clone(), bytes.clone());
+    let len = probe.bytes().len();
+    let framed = parse::frame(probe.bytes(), 0, len, 1, false);
+    let cut = probe.orig_offset(framed.resume as u64);
+    bytes.truncate(usize::try_from(cut).unwrap_or(usize::MAX));
+    Ok((SourceText::from_vec(name, bytes), (cut, framed.resume_line)))
 }
 
 fn read_stdin(progress: &mut dyn FnMut(u64)) -> Result<SourceText, SourceError> {

@@ -124,6 +124,47 @@ impl Index {
         idx
     }
 
+    /// Adds the records of a live log from position `from` on (they were appended after
+    /// the ones these tables know); chains and steps wait for the next analysis.
+    pub fn extend(&mut self, log: &Log, from: usize) {
+        let len = log.len();
+        let multi = log.sources.len() > 1;
+        // A log that just went from one source to two has no position table yet: every
+        // record needs its entry, not only the new ones.
+        let first = if multi && self.pos_of.is_empty() {
+            0
+        } else {
+            from.min(len)
+        };
+        if multi {
+            self.pos_of.resize_with(log.sources.len(), Vec::new);
+            for (table, src) in self.pos_of.iter_mut().zip(&log.sources) {
+                table.resize(src.records.len(), 0);
+            }
+        }
+        for pos in first..len {
+            let r = log.at(pos);
+            if pos >= from {
+                let meta = log
+                    .sources
+                    .get(r.source as usize)
+                    .and_then(|s| s.records.get(r.index as usize));
+                match meta.map(|m| m.severity()) {
+                    Some(Severity::Error) => self.errors.push(pos as u32),
+                    Some(Severity::Warning) => self.warnings.push(pos as u32),
+                    _ => {}
+                }
+            }
+            if let Some(slot) = self
+                .pos_of
+                .get_mut(r.source as usize)
+                .and_then(|v| v.get_mut(r.index as usize))
+            {
+                *slot = pos as u32;
+            }
+        }
+    }
+
     /// Merged position of a record.
     pub fn position(&self, log: &Log, r: RecordRef) -> usize {
         if log.sources.len() <= 1 {
@@ -214,6 +255,12 @@ impl RowMap {
             heads,
             explicit: None,
         }
+    }
+
+    /// The log grew to `len` records at its end. Without a filter the new records are rows
+    /// at once; with one, the caller passes them through [`RowMap::push_visible`].
+    pub fn grow(&mut self, len: usize) {
+        self.len = self.len.max(len);
     }
 
     /// True when `pos` is hidden inside a folded chain.

@@ -2,7 +2,9 @@
 //! the loading worker, and the loop that feeds messages to the app and draws when needed.
 
 use std::io::{IsTerminal, Stdout, Write};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -18,18 +20,25 @@ use ratatui::crossterm::{execute, queue};
 use ratatui::Terminal;
 
 use crate::cli::ExploreArgs;
+use crate::follow::{FollowEvent, FollowOptions, FollowTarget, Follower, Start, DEFAULT_POLL};
 use crate::kb::RuleSet;
-use crate::source::{resolve_inputs, Input};
+use crate::log::Log;
+use crate::source::{resolve_inputs, Input, SourceError};
 use crate::theme::{detect_color_depth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
-use super::load::{self, LoadMsg, Loaded, PREVIEW_BYTES};
+use super::load::{self, Analysed, LoadMsg, Loaded, PREVIEW_BYTES};
 use super::view::view;
 
 /// At most this many frames per second: more is invisible and costs a slow link.
 const FRAME_GAP: Duration = Duration::from_millis(33);
 /// Work slices between checks for input.
 const WORK_SLICE: Duration = Duration::from_millis(8);
+/// While records arrive, the analysis runs again at most this often: chains, steps and
+/// findings stay current, and a log of a few MB costs a few milliseconds each time.
+const ANALYSIS_GAP: Duration = Duration::from_millis(250);
+/// Follower events handled per turn of the loop, so that a flood still lets keys through.
+const EVENTS_PER_TURN: usize = 64;
 
 /// Mouse reporting: button presses and the wheel only (1000), in SGR encoding (1006). Any-
 /// motion tracking (1003) would flood a slow link with events nobody uses.
@@ -138,6 +147,74 @@ fn load_theme(name: Option<&str>) -> Result<Theme> {
     Ok(theme.for_depth(depth))
 }
 
+/// What the command line asks to follow, split from what is only read.
+struct Plan {
+    /// Inputs read (and indexed) before following starts, in log source order.
+    load: Vec<Input>,
+    /// Per input of `load`: followed from where loading stopped.
+    followed: Vec<bool>,
+    /// Folders whose live `smsts.log` is followed (given with `--follow`).
+    dirs: Vec<PathBuf>,
+    /// Standard input streams into the log.
+    stdin: bool,
+    /// The stat poll interval.
+    poll: Duration,
+}
+
+impl Plan {
+    fn any(&self) -> bool {
+        self.stdin || !self.dirs.is_empty() || self.followed.iter().any(|f| *f)
+    }
+}
+
+/// True for a folder's live task-sequence log, which a folder follower reads itself.
+fn is_live_smsts(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("smsts.log"))
+}
+
+fn plan(args: &ExploreArgs) -> Result<Plan> {
+    let mut p = Plan {
+        load: Vec::new(),
+        followed: Vec::new(),
+        dirs: Vec::new(),
+        stdin: false,
+        poll: args
+            .poll
+            .map_or(DEFAULT_POLL, |ms| Duration::from_millis(ms.max(10))),
+    };
+    for arg in &args.paths {
+        if arg == "-" {
+            // Standard input always streams: a pipe may never end.
+            p.stdin = true;
+            continue;
+        }
+        let one = std::slice::from_ref(arg);
+        if args.follow && Path::new(arg).is_dir() {
+            p.dirs.push(PathBuf::from(arg));
+            // The folder's other logs (rolled copies, other components) are read once; a
+            // folder with none yet is fine, its smsts.log is waited for.
+            let files = match resolve_inputs(one) {
+                Ok(files) => files,
+                Err(SourceError::EmptyDir { .. }) => Vec::new(),
+                Err(e) => return Err(e.into()),
+            };
+            for f in files {
+                if matches!(&f, Input::File(path) if !is_live_smsts(path)) {
+                    p.load.push(f);
+                    p.followed.push(false);
+                }
+            }
+            continue;
+        }
+        for f in resolve_inputs(one)? {
+            p.load.push(f);
+            p.followed.push(args.follow);
+        }
+    }
+    Ok(p)
+}
+
 /// Opens the explorer on the inputs and runs it until the user quits.
 pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<()> {
     // Everything that can fail on bad input fails here, before the screen opens.
@@ -145,39 +222,185 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!("standard output is not a terminal; `tslens report FILE` prints the diagnosis");
     }
-    let inputs = resolve_inputs(&args.paths)?;
-    if inputs.contains(&Input::Stdin) && std::io::stdin().is_terminal() {
+    let plan = plan(args)?;
+    if plan.stdin && std::io::stdin().is_terminal() {
         bail!("`-` reads a log from standard input, which is a terminal here: pipe one in");
     }
     let opts = Options {
         follow: args.follow,
     };
-    let preview = load::preview(&inputs, args.follow, PREVIEW_BYTES)?;
+    let rules = Arc::new(rules);
+    let preview = load::preview(&plan.load, args.follow, PREVIEW_BYTES)?;
     let (load_tx, load_rx) = unbounded();
     // The worker waits for the first frame: on a small machine it would otherwise take the
     // cores the first screen needs.
     let (go_tx, go_rx) = bounded::<()>(1);
-    let mut app = if preview.complete {
-        App::new(Loaded::new(preview.log, &rules), theme, &opts)
-    } else {
+    // A followed file is loaded by the worker in any case: it must be read into memory,
+    // not mapped, and cut where its follower takes over.
+    let needs_worker = !preview.complete || plan.followed.iter().any(|f| *f);
+    let mut app = if needs_worker {
         let app = App::from_preview(preview, theme, &opts);
+        let inputs = plan.load.clone();
+        let followed = plan.followed.clone();
+        let rules = rules.clone();
         std::thread::spawn(move || {
             if go_rx.recv().is_ok() {
-                load::load_full(&inputs, &rules, &load_tx);
+                load::load_full(&inputs, &rules, &load_tx, &followed);
             }
         });
         app
+    } else {
+        App::new(Loaded::new(preview.log, &rules), theme, &opts)
     };
+    let mut live = Live::new(plan, rules);
+    if !needs_worker {
+        // Nothing to wait for: the streams start with the screen.
+        live.start(&mut app, &[]);
+    }
 
     let guard = Guard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
         .context("cannot open the terminal")?;
     let size = terminal.size().context("cannot read the terminal size")?;
     app.update(Msg::Resize(size.width, size.height));
-    let result = event_loop(&mut terminal, &mut app, load_rx, go_tx);
+    let result = event_loop(&mut terminal, &mut app, load_rx, go_tx, &mut live);
     drop(terminal);
     drop(guard);
     result
+}
+
+/// The followers and the live analysis.
+struct Live {
+    plan: Option<Plan>,
+    rules: Arc<RuleSet>,
+    followers: Vec<Follower>,
+    /// Every follower's events, tagged with the app's stream number.
+    events: Receiver<(usize, FollowEvent)>,
+    events_tx: Sender<(usize, FollowEvent)>,
+    /// Snapshots to the analysis thread, once it runs.
+    snapshots: Option<Sender<Log>>,
+    analysed: Receiver<Analysed>,
+    analysed_tx: Sender<Analysed>,
+    /// An analysis is under way.
+    running: bool,
+    last_run: Option<Instant>,
+}
+
+impl Live {
+    fn new(plan: Plan, rules: Arc<RuleSet>) -> Live {
+        // Bounded: a screen that falls behind slows the followers, which slow their reads.
+        let (events_tx, events) = bounded(EVENTS_PER_TURN);
+        let (analysed_tx, analysed) = unbounded();
+        Live {
+            plan: plan.any().then_some(plan),
+            rules,
+            followers: Vec::new(),
+            events,
+            events_tx,
+            snapshots: None,
+            analysed,
+            analysed_tx,
+            running: false,
+            last_run: None,
+        }
+    }
+
+    /// Starts following, once the log is loaded: each followed file from where loading
+    /// stopped (`resume`, per source), folders and standard input from their start.
+    fn start(&mut self, app: &mut App, resume: &[Option<(u64, u32)>]) {
+        let Some(plan) = self.plan.take() else {
+            return;
+        };
+        let base = FollowOptions {
+            poll: plan.poll,
+            ..FollowOptions::default()
+        };
+        let mut targets = Vec::new();
+        for (i, input) in plan.load.iter().enumerate() {
+            let (Input::File(path), true) = (input, plan.followed.get(i).copied() == Some(true))
+            else {
+                continue;
+            };
+            // Without a resume point (loading failed) the file is not followed: starting
+            // anywhere else could show records twice or skip some.
+            let Some(&Some((offset, line))) = resume.get(i) else {
+                continue;
+            };
+            let stream = app.add_stream(Some(i), &path.display().to_string());
+            let opts = FollowOptions {
+                start: Start::At { offset, line },
+                ..base
+            };
+            targets.push((stream, FollowTarget::File(path.clone()), opts));
+        }
+        if !plan.dirs.is_empty() {
+            let name = plan.dirs[0].join("smsts.log").display().to_string();
+            let stream = app.add_stream(None, &name);
+            targets.push((stream, FollowTarget::Dirs(plan.dirs.clone()), base));
+        }
+        if plan.stdin {
+            let stream = app.add_stream(None, "-");
+            targets.push((stream, FollowTarget::Stdin, base));
+        }
+        for (stream, target, opts) in targets {
+            let (follower, rx) = Follower::spawn(target, opts);
+            let tx = self.events_tx.clone();
+            let forwarded = std::thread::Builder::new()
+                .name("tslens-follow-fwd".into())
+                .spawn(move || {
+                    for event in rx {
+                        if tx.send((stream, event)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            if forwarded.is_err() {
+                app.notice = Some("cannot start following: no thread".into());
+                continue;
+            }
+            self.followers.push(follower);
+        }
+        let (snap_tx, snap_rx) = bounded::<Log>(1);
+        let tx = self.analysed_tx.clone();
+        let rules = self.rules.clone();
+        let spawned = std::thread::Builder::new()
+            .name("tslens-analysis".into())
+            .spawn(move || {
+                for log in snap_rx {
+                    if tx.send(Analysed::run(&log, &rules)).is_err() {
+                        break;
+                    }
+                }
+            });
+        if spawned.is_ok() {
+            self.snapshots = Some(snap_tx);
+        }
+    }
+
+    /// How long until a new analysis is due, if one is needed and none is running.
+    fn analysis_due(&self, app: &App) -> Option<Duration> {
+        if self.snapshots.is_none() || self.running || !app.analysis_stale() {
+            return None;
+        }
+        Some(
+            self.last_run
+                .map_or(Duration::ZERO, |t| ANALYSIS_GAP.saturating_sub(t.elapsed())),
+        )
+    }
+
+    /// Hands a snapshot of the log to the analysis thread when one is due.
+    fn analyse_if_due(&mut self, app: &App) {
+        if self.analysis_due(app) != Some(Duration::ZERO) {
+            return;
+        }
+        let Some(tx) = self.snapshots.as_ref() else {
+            return;
+        };
+        if tx.try_send(app.log.snapshot()).is_ok() {
+            self.running = true;
+            self.last_run = Some(Instant::now());
+        }
+    }
 }
 
 fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> Result<()> {
@@ -193,6 +416,7 @@ fn event_loop(
     app: &mut App,
     load_rx: Receiver<LoadMsg>,
     go: Sender<()>,
+    live: &mut Live,
 ) -> Result<()> {
     let input_rx = spawn_input();
     let signal_rx = spawn_signals()?;
@@ -202,13 +426,16 @@ fn event_loop(
     let _ = go.send(());
     let mut last_draw = Instant::now();
     loop {
-        let timeout = if app.busy() {
+        let mut timeout = if app.busy() {
             Duration::ZERO
         } else if app.dirty {
             FRAME_GAP.saturating_sub(last_draw.elapsed())
         } else {
             Duration::from_secs(3600)
         };
+        if let Some(due) = live.analysis_due(app) {
+            timeout = timeout.min(due);
+        }
         let mut msgs: Vec<Msg> = Vec::new();
         select_biased! {
             recv(input_rx) -> m => match m {
@@ -221,20 +448,40 @@ fn event_loop(
                 // The worker is done: stop listening rather than wake on a closed channel.
                 Err(_) => load_rx = never(),
             },
+            recv(live.analysed) -> m => {
+                if let Ok(a) = m {
+                    live.running = false;
+                    msgs.push(Msg::Analysed(Box::new(a)));
+                }
+            },
+            recv(live.events) -> m => {
+                if let Ok((stream, event)) = m {
+                    msgs.push(Msg::Follow { stream, event });
+                }
+            },
             default(timeout) => {},
         }
-        // Drain what else is queued, so that a burst of keys costs one frame.
+        // Drain what else is queued, so that a burst of keys (or of records) costs one frame.
         while let Ok(i) = input_rx.try_recv() {
             msgs.extend(input_msg(i));
         }
         while let Ok(l) = load_rx.try_recv() {
             msgs.push(Msg::Load(l));
         }
+        for (stream, event) in live.events.try_iter().take(EVENTS_PER_TURN) {
+            msgs.push(Msg::Follow { stream, event });
+        }
         if signal_rx.try_recv().is_ok() {
             msgs.push(Msg::Quit);
         }
         for msg in msgs {
             let gone = matches!(msg, Msg::Quit);
+            // Followers start once the full log is in: they take over where it stops.
+            let loaded = match &msg {
+                Msg::Load(LoadMsg::Done(l)) => Some(l.resume.clone()),
+                Msg::Load(LoadMsg::Failed(_)) => Some(Vec::new()),
+                _ => None,
+            };
             for fx in app.update(msg) {
                 match fx {
                     Effect::Quit => return Ok(()),
@@ -244,10 +491,14 @@ fn event_loop(
             if gone {
                 return Ok(());
             }
+            if let Some(resume) = loaded {
+                live.start(app, &resume);
+            }
         }
         if app.busy() {
             app.work(WORK_SLICE);
         }
+        live.analyse_if_due(app);
         if app.dirty && last_draw.elapsed() >= FRAME_GAP {
             draw(terminal, app)?;
             app.dirty = false;

@@ -301,7 +301,15 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
     let mut msg_style = severity_style(theme, sev);
     let mut mark = " ";
     let mut mark_style = theme.style(Role::Marker);
+    let marker = app.markers.contains(&r);
+    if marker {
+        // What happened to a followed file: the explorer's words, set apart from log text.
+        msg_style = theme.style(Role::Heading);
+        mark = "─";
+        mark_style = msg_style;
+    }
     match (kind, member) {
+        _ if marker => {}
         (Row::Chain { .. }, _) => {
             msg_style = theme.style(Role::ChainFolded);
             mark = "▸";
@@ -350,7 +358,11 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
     put(buf, x, y, right, mark, sel(mark_style));
     x = area.x + cols.gutter;
     if cols.line > 0 {
-        let text = format!("{:>w$} ", meta.line, w = cols.line as usize - 1);
+        let text = if marker {
+            String::new()
+        } else {
+            format!("{:>w$} ", meta.line, w = cols.line as usize - 1)
+        };
         put(buf, x, y, right, &text, sel(theme.style(Role::LineNumber)));
         x += cols.line;
     }
@@ -704,6 +716,11 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     }
     if app.follow {
         parts.push(("FOLLOW".into(), accent));
+    } else if app.new_below > 0 {
+        parts.push((format!("{} new below (F follows)", app.new_below), accent));
+    }
+    if let Some(n) = &app.stream_note {
+        parts.push((sanitize(n).into_owned(), accent));
     }
     if let Some(s) = &app.search {
         let counting = !s.counted(log.len());

@@ -1,0 +1,171 @@
+//! The explorer fed by a follower, with no terminal: batches of records are appended, the
+//! view stays pinned to the end while following, holds still (counting what arrives) when
+//! the user has scrolled up, marks a truncation with an inert row, and takes in a fresh
+//! analysis that announces a new finding.
+
+#![allow(clippy::unwrap_used)]
+
+mod tui_support;
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tslens::follow::{Batch, FollowEvent};
+use tslens::parse;
+use tslens::source::Encoding;
+use tslens::theme::Theme;
+use tslens::tui::load::Analysed;
+use tslens::tui::{view, App, Loaded, Msg, Options};
+use tui_support::*;
+
+/// A batch as the follower would send it: `text` starts at `offset`, on line `line`.
+fn batch(text: &str, line: u32, offset: u64) -> Batch {
+    let framed = parse::frame(text.as_bytes(), 0, text.len(), line, true);
+    Batch {
+        text: text.as_bytes().to_vec(),
+        records: framed.records,
+        first_line: line,
+        offset,
+        encoding: Encoding::Utf8,
+    }
+}
+
+fn records(from: u32, to: u32) -> String {
+    (from..to)
+        .map(|i| rec(i, "TSManager", 1, 1, &format!("live record {i}")))
+        .collect()
+}
+
+fn send(app: &mut App, stream: usize, event: FollowEvent) {
+    app.update(Msg::Follow { stream, event });
+}
+
+fn append(app: &mut App, stream: usize, text: &str, line: u32, offset: u64) {
+    let event = FollowEvent::Records {
+        source: "smsts.log".into(),
+        batch: batch(text, line, offset),
+    };
+    send(app, stream, event);
+}
+
+fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| view(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn following_app(text: &str) -> App {
+    let loaded = Loaded::new(log_from("smsts.log", text), &rules());
+    let theme = Theme::load("dark").unwrap();
+    let mut app = App::new(loaded, theme, &Options { follow: true });
+    app.update(Msg::Resize(120, 40));
+    app
+}
+
+#[test]
+fn batches_append_rows_and_the_view_follows_or_holds() {
+    let first = records(0, 50);
+    let mut app = following_app(&first);
+    let stream = app.add_stream(Some(0), "smsts.log");
+    assert_eq!(app.rows.len(), 50);
+
+    // Following: every batch lands on screen with the cursor on the newest record.
+    let more = records(50, 55);
+    append(&mut app, stream, &more, 51, first.len() as u64);
+    assert_eq!(app.rows.len(), 55);
+    assert_eq!(app.cursor, 54);
+    assert_eq!(current_message(&app), "live record 54");
+    assert!(screen(&app).contains("live record 54"));
+    assert_eq!(app.new_below, 0);
+
+    // Scrolling up stops following; what arrives then is counted, the view holds still.
+    keys(&mut app, "kk");
+    assert!(!app.follow);
+    let (cursor, top) = (app.cursor, app.top);
+    let offset = (first.len() + more.len()) as u64;
+    append(&mut app, stream, &records(55, 58), 56, offset);
+    assert_eq!(app.rows.len(), 58);
+    assert_eq!((app.cursor, app.top), (cursor, top));
+    assert_eq!(app.new_below, 3);
+    assert!(screen(&app).contains("3 new below"));
+
+    // F follows again: straight to the end, nothing left to count.
+    keys(&mut app, "F");
+    assert!(app.follow);
+    assert_eq!(app.cursor, 57);
+    assert_eq!(app.new_below, 0);
+
+    // A truncation shows as one inert row, then the file's records from line 1.
+    send(
+        &mut app,
+        stream,
+        FollowEvent::Truncated {
+            path: "smsts.log".into(),
+        },
+    );
+    append(&mut app, stream, &records(100, 102), 1, 0);
+    assert_eq!(app.rows.len(), 61);
+    assert_eq!(app.markers.len(), 1);
+    let marker = app.log.at(58);
+    assert!(app.markers.contains(&marker));
+    assert_eq!(
+        app.log.message(marker),
+        "— smsts.log truncated: reading from the start —"
+    );
+    assert_eq!(app.log.meta(app.log.at(59)).line, 1);
+    assert_eq!(current_message(&app), "live record 101");
+    let s = screen(&app);
+    assert!(s.contains("— smsts.log truncated: reading from the"), "{s}");
+    assert!(s.contains("FOLLOW"));
+}
+
+#[test]
+fn a_fresh_analysis_finds_chains_and_announces_a_finding() {
+    // Start with the first line only, then stream the rest of a failing run.
+    let text = synthetic();
+    let cut = text.find('\n').unwrap() + 1;
+    let mut app = following_app(&text[..cut]);
+    let stream = app.add_stream(Some(0), "smsts.log");
+    assert!(app.analysis.findings.is_empty());
+    append(&mut app, stream, &text[cut..], 2, cut as u64);
+    assert!(app.analysis_stale());
+    let len = app.log.len();
+
+    let analysed = Analysed::run(&app.log.snapshot(), &rules());
+    // Records that arrive while the analysis runs keep their rows.
+    append(
+        &mut app,
+        stream,
+        &records(900, 902),
+        1000,
+        text.len() as u64,
+    );
+    app.update(Msg::Analysed(Box::new(analysed)));
+    assert!(!app.analysis.chains.is_empty());
+    assert!(!app.analysis.findings.is_empty());
+    assert!(
+        app.analysis_stale(),
+        "the two late records are not analysed yet"
+    );
+    assert_eq!(app.log.len(), len + 2);
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("new finding:"), "{notice}");
+    // The folded chain takes fewer rows than its records; the end is still pinned.
+    assert!(app.rows.len() < app.log.len());
+    assert_eq!(app.cursor, app.rows.len() - 1);
+    assert_eq!(current_message(&app), "live record 901");
+
+    // The same finding again is not news.
+    app.notice = None;
+    let again = Analysed::run(&app.log.snapshot(), &rules());
+    app.update(Msg::Analysed(Box::new(again)));
+    assert!(app.notice.is_none());
+    assert!(!app.analysis_stale());
+}

@@ -226,6 +226,19 @@ pub struct App {
 }
 
 impl App {
+    /// Keeps the selected finding and step inside a newly installed analysis.
+    fn clamp_selections(&mut self) {
+        if self
+            .finding
+            .is_some_and(|f| f >= self.analysis.findings.len())
+        {
+            self.finding = None;
+        }
+        self.step_sel = self
+            .step_sel
+            .min(self.analysis.steps.steps.len().saturating_sub(1));
+    }
+
     /// An explorer over a complete log.
     pub fn new(loaded: Loaded, theme: Theme, opts: &Options) -> App {
         let mut app = App::empty(theme, opts);
@@ -354,15 +367,7 @@ impl App {
         self.analysis = loaded.analysis;
         self.index = loaded.index;
         self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
-        if self
-            .finding
-            .is_some_and(|f| f >= self.analysis.findings.len())
-        {
-            self.finding = None;
-        }
-        self.step_sel = self
-            .step_sel
-            .min(self.analysis.steps.steps.len().saturating_sub(1));
+        self.clamp_selections();
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
         self.analysed_len = self.log.len();
         self.seen_findings
@@ -578,15 +583,7 @@ impl App {
         self.analysis = a.analysis;
         self.index = index;
         self.analysed_len = a.len;
-        if self
-            .finding
-            .is_some_and(|f| f >= self.analysis.findings.len())
-        {
-            self.finding = None;
-        }
-        self.step_sel = self
-            .step_sel
-            .min(self.analysis.steps.steps.len().saturating_sub(1));
+        self.clamp_selections();
         self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
         if self.filters.active() {
             self.rebuild_rows(anchor.unwrap_or(0));

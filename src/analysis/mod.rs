@@ -128,7 +128,7 @@ pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
             }
         }
         if let Some(ac) = &scanner.ac {
-            for (rec, _) in scan::literal_hits(src, ac) {
+            for rec in scan::message_hits(src, ac) {
                 out.entry(to_pos(rec)).or_default().kb = true;
             }
         }

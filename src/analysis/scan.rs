@@ -7,7 +7,14 @@
 use aho_corasick::AhoCorasick;
 use regex::bytes::Regex;
 
+use std::sync::LazyLock;
+
+use memchr::memmem::FinderRev;
+
 use crate::log::Source;
+use crate::parse::Format;
+
+static CLOSE: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"]LOG]!>"));
 
 /// Pieces smaller than this are not worth a thread.
 const MIN_PIECE: usize = 4 << 20;
@@ -81,6 +88,57 @@ pub fn literal_hits(src: &Source, ac: &AhoCorasick) -> Vec<(usize, usize)> {
             }
         }
         out
+    })
+}
+
+/// Records whose message (for CMTrace, the text between `<![LOG[` and `]LOG]!>`) holds
+/// any of the automaton's literals, in record order. Skipping the attribute tails halves
+/// the bytes an automaton with no SIMD prefilter must walk.
+pub fn message_hits(src: &Source, ac: &AhoCorasick) -> Vec<usize> {
+    let text = src.text.bytes();
+    let n = src.records.len();
+    let threads = std::thread::available_parallelism()
+        .map(|t| t.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    let parts = if text.len() < MIN_PIECE { 1 } else { threads };
+    let chunk = n.div_ceil(parts).max(1);
+    let scan = |from: usize, to: usize| {
+        let mut out = Vec::new();
+        for i in from..to {
+            let span = src.span(i);
+            let Some(rec) = text.get(span) else { continue };
+            let msg = match src.records[i].format() {
+                Format::CmTrace => {
+                    let body = rec.get(7..).unwrap_or_default();
+                    match CLOSE.rfind(body) {
+                        Some(c) => &body[..c],
+                        None => body,
+                    }
+                }
+                _ => rec,
+            };
+            if ac.is_match(msg) {
+                out.push(i);
+            }
+        }
+        out
+    };
+    if parts == 1 {
+        return scan(0, n);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .step_by(chunk)
+            .map(|a| {
+                let scan = &scan;
+                s.spawn(move || scan(a, (a + chunk).min(n)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     })
 }
 

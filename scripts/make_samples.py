@@ -2287,7 +2287,8 @@ def render_readme():
     for s in SAMPLES:
         w("| `%s` | %s | %s | %d | %d | %s |" % (s.rel, s.fmt, ENC_NAME[s.encoding], s.result["bytes"], s.result["records"], md(s.shows)))
     w("\n`records` counts complete CMTrace records (`<![LOG[...]LOG]!><...>`), SMS Trace lines, or text lines for plain "
-      "files; the unterminated last record of `edge-cases.log` and its raw line are not counted.\n")
+      "files. tslens also keeps every line that fits no format as a raw record, so for `edge-cases.log` it reports "
+      "18 records: these 16, the raw line and the unterminated tail.\n")
     w("## Expected diagnosis\n")
     w("Rules used to compute these figures:\n")
     w("- **steps**: the number of `Start executing an instruction. Instruction name: X. Instruction pointer: N` records "

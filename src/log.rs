@@ -186,6 +186,9 @@ pub struct Log {
     pub sources: Vec<Source>,
     /// With several sources, every record in time order; with one, empty (the identity).
     merged: Vec<RecordRef>,
+    /// With several sources, each record's position in `merged`, per source (the inverse
+    /// of `merged`, so that mapping a scan hit to its position costs O(1)).
+    inverse: Vec<Vec<u32>>,
 }
 
 impl Log {
@@ -209,7 +212,34 @@ impl Log {
         } else {
             Vec::new()
         };
-        Log { sources, merged }
+        let mut inverse: Vec<Vec<u32>> = Vec::new();
+        if sources.len() > 1 {
+            inverse = sources.iter().map(|s| vec![0; s.records.len()]).collect();
+            for (pos, r) in merged.iter().enumerate() {
+                if let Some(slot) = inverse
+                    .get_mut(r.source as usize)
+                    .and_then(|v| v.get_mut(r.index as usize))
+                {
+                    *slot = pos as u32;
+                }
+            }
+        }
+        Log {
+            sources,
+            merged,
+            inverse,
+        }
+    }
+
+    /// Records a record appended at the end of the merged order.
+    fn push_merged(&mut self, r: RecordRef) {
+        let pos = self.merged.len() as u32;
+        self.merged.push(r);
+        let si = r.source as usize;
+        if self.inverse.len() <= si {
+            self.inverse.resize(si + 1, Vec::new());
+        }
+        self.inverse[si].push(pos);
     }
 
     /// Appends records to source `source` (see [`Source::append`]). A live log grows in the
@@ -222,11 +252,12 @@ impl Log {
         let first = src.records.len();
         src.append(text, records, orig_offset);
         if self.sources.len() > 1 {
-            self.merged
-                .extend((first..first + records.len()).map(|i| RecordRef {
+            for i in first..first + records.len() {
+                self.push_merged(RecordRef {
                     source: source as u32,
                     index: i as u32,
-                }));
+                });
+            }
         }
     }
 
@@ -236,21 +267,25 @@ impl Log {
         if self.sources.len() == 1 {
             // One source reads through the identity; with two the order must be spelled out.
             let n = self.sources[0].records.len();
-            self.merged = (0..n)
-                .map(|i| RecordRef {
+            self.merged.clear();
+            self.inverse.clear();
+            for i in 0..n {
+                self.push_merged(RecordRef {
                     source: 0,
                     index: i as u32,
-                })
-                .collect();
+                });
+            }
         }
         let added = source.records.len();
         self.sources.push(source);
         let si = self.sources.len() - 1;
         if self.sources.len() > 1 {
-            self.merged.extend((0..added).map(|i| RecordRef {
-                source: si as u32,
-                index: i as u32,
-            }));
+            for i in 0..added {
+                self.push_merged(RecordRef {
+                    source: si as u32,
+                    index: i as u32,
+                });
+            }
         }
         si
     }
@@ -260,6 +295,7 @@ impl Log {
         Log {
             sources: self.sources.iter().map(Source::snapshot).collect(),
             merged: self.merged.clone(),
+            inverse: self.inverse.clone(),
         }
     }
 
@@ -297,7 +333,10 @@ impl Log {
         if self.sources.len() == 1 {
             r.index as usize
         } else {
-            self.merged.iter().position(|m| *m == r).unwrap_or(0)
+            self.inverse
+                .get(r.source as usize)
+                .and_then(|v| v.get(r.index as usize))
+                .map_or(0, |&p| p as usize)
         }
     }
 
@@ -344,6 +383,38 @@ fn merge_by_time(sources: &[Source]) -> Vec<RecordRef> {
     }
     keyed.sort_by_key(|(t, r)| (*t, *r));
     keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+
+    fn src(name: &str, text: &str) -> Source {
+        Source::index(SourceText::from_vec(name.into(), text.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn merged_positions_invert() {
+        let rec = |t: &str, m: &str| {
+            format!("<![LOG[{m}]LOG]!><time=\"{t}.000+0\" date=\"11-26-2026\" component=\"C\" type=\"1\" thread=\"1\">\r\n")
+        };
+        let a = src("a", &(rec("10:00:00", "a1") + &rec("10:00:02", "a2")));
+        let b = src("b", &(rec("10:00:01", "b1") + &rec("10:00:03", "b2")));
+        let mut log = Log::from_sources(vec![a, b]);
+        let order: Vec<String> = (0..log.len())
+            .map(|p| log.message(log.at(p)).into_owned())
+            .collect();
+        assert_eq!(order, ["a1", "b1", "a2", "b2"]);
+        for p in 0..log.len() {
+            assert_eq!(log.position(log.at(p)), p);
+        }
+        let extra = rec("10:00:04", "b3");
+        let f = crate::parse::frame(extra.as_bytes(), 0, extra.len(), 3, true);
+        log.append(1, extra.as_bytes(), &f.records, 0);
+        let last = log.len() - 1;
+        assert_eq!(log.message(log.at(last)), "b3");
+        assert_eq!(log.position(log.at(last)), last);
+    }
 }
 
 #[cfg(test)]

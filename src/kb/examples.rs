@@ -1,10 +1,6 @@
 //! Turning a rule's example excerpt into records, and checking that the rule
 //! treats it as the example says.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::error::{RuleError, RuleErrorKind};
 use super::schema::{Example, Rule};
 use super::{MatchRecord, RuleSet};
@@ -19,103 +15,49 @@ pub(crate) struct OwnedRecord {
     pub step: Option<String>,
 }
 
-/// Splits an example into records: one per non-empty line, CMTrace or plain.
+/// Splits an example into records with the same parser and code finder the pipeline
+/// uses, so an example sees exactly what a real log would show the rule.
 pub(crate) fn example_records(example: &Example) -> Vec<OwnedRecord> {
-    let default_component = example.component.clone().unwrap_or_default();
-    example
-        .log
-        .lines()
+    let mut recs = records_from_text(&example.log, example.component.as_deref());
+    for r in &mut recs {
+        r.step.clone_from(&example.step);
+    }
+    recs
+}
+
+/// Records of a log text (CMTrace, SMS Trace or plain), skipping blank lines; a record
+/// with no component of its own takes `default_component`.
+pub(crate) fn records_from_text(text: &str, default_component: Option<&str>) -> Vec<OwnedRecord> {
+    let bytes = text.as_bytes();
+    let framed = crate::parse::frame(bytes, 0, bytes.len(), 1, true).records;
+    framed
+        .iter()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let (message, component) = match split_cmtrace(l) {
-                Some((m, c)) => (m.to_string(), c.to_string()),
-                None => (l.trim_end().to_string(), default_component.clone()),
-            };
-            OwnedRecord {
-                line: i as u64 + 1,
-                codes: scan_codes(&message),
+        .filter_map(|(i, r)| {
+            let end = framed.get(i + 1).map_or(bytes.len(), |n| n.start as usize);
+            let span = bytes.get(r.start as usize..end)?;
+            let f = crate::parse::fields(r.format(), span);
+            let message = f.message_str().trim_end().to_string();
+            if message.trim().is_empty() {
+                return None;
+            }
+            let component = f
+                .component_str()
+                .map(|c| c.into_owned())
+                .or_else(|| default_component.map(str::to_string))
+                .unwrap_or_default();
+            Some(OwnedRecord {
+                line: u64::from(r.line),
+                codes: crate::codes::find_codes(&message)
+                    .into_iter()
+                    .map(|h| h.value)
+                    .collect(),
                 component,
                 message,
-                step: example.step.clone(),
-            }
+                step: None,
+            })
         })
         .collect()
-}
-
-/// The message and component of a one-line CMTrace record.
-pub(crate) fn split_cmtrace(line: &str) -> Option<(&str, &str)> {
-    let start = line.find("<![LOG[")? + "<![LOG[".len();
-    let end = start + line[start..].find("]LOG]!>")?;
-    let message = &line[start..end];
-    let rest = &line[end..];
-    let component = rest
-        .find("component=\"")
-        .and_then(|i| {
-            let c = &rest[i + "component=\"".len()..];
-            c.find('"').map(|j| &c[..j])
-        })
-        .unwrap_or("");
-    Some((message, component))
-}
-
-static HEX_PREFIXED: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)0x([0-9a-f]{1,8})(?-u:\b)").ok());
-static HEX_BARE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)([89c][0-9a-f]{7})(?-u:\b)").ok());
-static DECIMAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:exit code|error|errorlevel|return code|error number|rc)\s*[=:]?\s*(-?[0-9]{9,10})(?-u:\b)").ok()
-});
-
-/// The error codes a message mentions, found in the common log forms.
-///
-/// Examples only: the analysis pipeline finds codes with its own, fuller
-/// scanner and passes them in [`MatchRecord::codes`].
-pub(crate) fn scan_codes(message: &str) -> Vec<u32> {
-    let mut codes = Vec::new();
-    let mut push = |c: u32| {
-        if c != 0 && !codes.contains(&c) {
-            codes.push(c);
-        }
-    };
-    if let Some(re) = HEX_PREFIXED.as_ref() {
-        for cap in re.captures_iter(message) {
-            if let Some(v) = cap
-                .get(1)
-                .and_then(|m| u32::from_str_radix(m.as_str(), 16).ok())
-            {
-                push(v);
-            }
-        }
-    }
-    if let Some(re) = HEX_BARE.as_ref() {
-        for cap in re.captures_iter(message) {
-            if let Some(v) = cap
-                .get(1)
-                .and_then(|m| u32::from_str_radix(m.as_str(), 16).ok())
-            {
-                push(v);
-            }
-        }
-    }
-    if let Some(re) = DECIMAL.as_ref() {
-        for cap in re.captures_iter(message) {
-            let Some(v) = cap.get(1).and_then(|m| m.as_str().parse::<i64>().ok()) else {
-                continue;
-            };
-            // Only values with the failure bit set: small numbers are counts and sizes.
-            if let Ok(u) = u32::try_from(v) {
-                if u >= 0x8000_0000 {
-                    push(u);
-                }
-            } else if let Ok(i) = i32::try_from(v) {
-                if i < 0 {
-                    push(i as u32);
-                }
-            }
-        }
-    }
-    codes
 }
 
 /// Runs a set's prefilter and code list over owned records the way the

@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use super::examples::{evaluate_owned, scan_codes, split_cmtrace, OwnedRecord};
+use super::examples::{evaluate_owned, records_from_text, OwnedRecord};
 use super::*;
 
 /// CMTrace lines for a record list: (component, message).
@@ -18,47 +18,9 @@ fn cmtrace(lines: &[(&str, &str)]) -> String {
         .collect()
 }
 
-/// Records from a log text: CMTrace records, or one record per line.
+/// Records from a log text, parsed as the pipeline parses it.
 fn records(text: &str) -> Vec<OwnedRecord> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    if text.contains("<![LOG[") {
-        let mut rest = text;
-        let mut consumed_lines = 0u64;
-        while let Some(start) = rest.find("<![LOG[") {
-            consumed_lines += rest[..start].matches('\n').count() as u64;
-            let record = &rest[start..];
-            let end = record
-                .find("]LOG]!>")
-                .and_then(|m| record[m + 7..].find('>').map(|g| m + 7 + g + 1))
-                .unwrap_or(record.len());
-            let one = &record[..end];
-            let (message, component) = match split_cmtrace(one) {
-                Some((m, c)) => (m.to_string(), c.to_string()),
-                None => (one.to_string(), String::new()),
-            };
-            out.push(OwnedRecord {
-                line: consumed_lines + 1,
-                codes: scan_codes(&message),
-                component,
-                message,
-                step: None,
-            });
-            consumed_lines += one.matches('\n').count() as u64;
-            rest = &record[end..];
-        }
-    } else {
-        for (i, line) in text.lines().enumerate() {
-            out.push(OwnedRecord {
-                line: i as u64 + 1,
-                codes: scan_codes(line),
-                component: String::new(),
-                message: line.to_string(),
-                step: None,
-            });
-        }
-    }
-    out
+    records_from_text(text, None)
 }
 
 fn ids(findings: &[Finding]) -> Vec<&str> {
@@ -639,22 +601,16 @@ fn code_parsing() {
 }
 
 #[test]
-fn example_code_scanner_reads_common_forms() {
-    assert_eq!(
-        scan_codes("foo, HRESULT=80040101 (x.cpp,12)"),
-        vec![0x8004_0101]
+fn example_records_are_parsed_like_a_log() {
+    let recs = records(
+        "<![LOG[Failed. Code(0x80040101)]LOG]!><time=\"10:00:00.000+0\" component=\"TSManager\" type=\"3\">\r\n\r\nNetwork Access Account is not set TSMBootstrap\r\n",
     );
-    assert_eq!(scan_codes("Failed. Code(0x80040101)"), vec![0x8004_0101]);
-    assert_eq!(
-        scan_codes("Failed to get client identity (80004005)"),
-        vec![0x8000_4005]
-    );
-    assert_eq!(
-        scan_codes("Process completed with exit code 2147942487"),
-        vec![0x8007_0057]
-    );
-    assert_eq!(scan_codes("ERRORLEVEL = -2147024891"), vec![0x8007_0005]);
-    assert!(scan_codes("Process completed with exit code 0").is_empty());
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0].component, "TSManager");
+    assert_eq!(recs[0].codes, vec![0x8004_0101]);
+    assert_eq!(recs[1].line, 3);
+    assert_eq!(recs[1].component, "TSMBootstrap");
+    assert_eq!(recs[1].message, "Network Access Account is not set");
 }
 
 /// The real, successful logs of the shared corpus (see its MANIFEST.md).

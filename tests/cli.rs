@@ -3,6 +3,8 @@
 
 use assert_cmd::Command;
 
+mod cli_support;
+
 fn tslens() -> Command {
     Command::cargo_bin("tslens").unwrap()
 }
@@ -101,17 +103,7 @@ fn odd_files_are_read_without_a_panic() {
     for (name, bytes) in cases {
         let p = dir.path().join(name);
         std::fs::write(&p, &bytes).unwrap();
-        let out = tslens()
-            .args(["report", "--format", "json"])
-            .arg(&p)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let v = cli_support::report_json(&p);
         assert_eq!(
             v["sources"][0]["bytes"].as_u64().unwrap(),
             bytes.len() as u64,

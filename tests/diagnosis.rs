@@ -6,19 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+mod cli_support;
+
 fn report(path: &Path) -> Value {
-    let out = assert_cmd::Command::cargo_bin("tslens")
-        .unwrap()
-        .args(["report", "--format", "json"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    cli_support::report_json(path)
 }
 
 fn sample(name: &str) -> PathBuf {

@@ -4,15 +4,11 @@
 use std::fmt::Write;
 
 use super::Report;
+use crate::analysis::steps::human_duration;
 use crate::sanitize::sanitize;
 
 fn ms(d: Option<i64>) -> String {
-    match d {
-        None => "-".into(),
-        Some(ms) if ms < 1000 => format!("{ms} ms"),
-        Some(ms) if ms < 60_000 => format!("{:.1} s", ms as f64 / 1000.0),
-        Some(ms) => format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000),
-    }
+    d.map_or_else(|| "-".into(), human_duration)
 }
 
 /// Renders the report as plain text.
@@ -60,7 +56,7 @@ pub fn render_text(r: &Report) -> String {
             "\nFinding {}: {} [{} confidence, rule {}]",
             i + 1,
             sanitize(&f.title),
-            format!("{:?}", f.confidence).to_lowercase(),
+            f.confidence.as_str(),
             f.id
         );
         if f.occurrences > 1 {
@@ -178,7 +174,7 @@ pub fn render_markdown(r: &Report) -> String {
             "## Finding {}: {}\n\n*{} confidence, rule `{}`*\n",
             i + 1,
             md_escape(&f.title),
-            format!("{:?}", f.confidence).to_lowercase(),
+            f.confidence.as_str(),
             f.id
         );
         let _ = writeln!(o, "**Cause.** {}\n\n**Fix.**\n", sanitize(&f.cause));

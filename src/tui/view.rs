@@ -517,20 +517,6 @@ fn draw_panel(app: &App, buf: &mut Buffer, area: Rect) {
     }
 }
 
-/// `1.2s`, `4m05s`, `1h02m`.
-pub fn duration(ms: i64) -> String {
-    let ms = ms.max(0);
-    if ms < 1000 {
-        format!("{ms}ms")
-    } else if ms < 60_000 {
-        format!("{:.1}s", ms as f64 / 1000.0)
-    } else if ms < 3_600_000 {
-        format!("{}m{:02}s", ms / 60_000, (ms / 1000) % 60)
-    } else {
-        format!("{}h{:02}m", ms / 3_600_000, (ms / 60_000) % 60)
-    }
-}
-
 fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
     let theme = &app.theme;
     let t = &app.analysis.steps;
@@ -589,7 +575,10 @@ fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
         x = put(buf, x, y, right, if is_sel { "▶" } else { " " }, style);
         x = put(buf, x, y, right, &format!("{sym} "), style);
         x = put(buf, x, y, right, &format!("{:>4} ", step.pointer), dim);
-        let dur = step.duration_ms().map(duration).unwrap_or_default();
+        let dur = step
+            .duration_ms()
+            .map(crate::analysis::steps::human_duration)
+            .unwrap_or_default();
         let code = step
             .exit_code
             .filter(|&c| c != 0)

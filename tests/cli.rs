@@ -171,3 +171,27 @@ fn kb_check_names_file_and_line() {
     let out = tslens().args(["kb", "list"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 60);
 }
+
+#[cfg(unix)]
+#[test]
+fn user_themes_are_found_by_name_and_checked_before_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let themes = dir.path().join("tslens").join("themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(
+        themes.join("mine.toml"),
+        "name = \"mine\"\n[styles]\nnot-a-role = \"red\"\n",
+    )
+    .unwrap();
+    let out = tslens()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args([
+            "--theme",
+            "mine",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/sample-logs/naa-not-set.log"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_line(&out).contains("mine.toml:3"));
+}

@@ -287,14 +287,6 @@ impl ChainBuilder {
         }
         chains
     }
-
-    /// Chains closed so far plus snapshots of the open ones (for live views).
-    pub fn snapshot(&self) -> Vec<Chain> {
-        let mut v = self.done.clone();
-        v.extend(self.open.values().map(|o| o.chain.clone()));
-        v.sort_by_key(|c| c.span.0);
-        v
-    }
 }
 
 #[cfg(test)]

@@ -141,7 +141,18 @@ fn spawn_signals() -> Result<Receiver<i32>> {
 fn load_theme(name: Option<&str>) -> Result<Theme> {
     let depth = detect_color_depth(&|k| std::env::var(k).ok());
     let theme = match name {
-        Some(n) => Theme::load(n)?,
+        Some(n) => {
+            // A bare name that is not built in may be one of the user's own themes.
+            let user = crate::config::user_theme_dir()
+                .map(|d| d.join(format!("{n}.toml")))
+                .filter(|p| !n.contains(['/', '\\']) && p.is_file());
+            match user {
+                Some(p) if !Theme::builtin_names().contains(&n) => {
+                    Theme::load(&p.to_string_lossy())?
+                }
+                _ => Theme::load(n)?,
+            }
+        }
         None => Theme::default(),
     };
     Ok(theme.for_depth(depth))

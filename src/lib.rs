@@ -17,3 +17,23 @@ pub mod sanitize;
 pub mod source;
 pub mod theme;
 pub mod tui;
+
+/// Where the tests find the shared corpus of real logs: `TSLENS_CORPUS`, else
+/// `../shared/corpus` beside the checkout. Tests that need it skip, saying so, when absent.
+#[cfg(test)]
+pub(crate) fn corpus_dir() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("TSLENS_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+        });
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: no corpus at {} (set TSLENS_CORPUS)",
+            dir.display()
+        );
+        None
+    }
+}

@@ -917,9 +917,10 @@ mod tests {
     /// hit inside a GUID or an IP address.
     #[test]
     fn corpus_has_no_hits_in_guids_or_ips() {
-        let dir = std::path::Path::new("/work/shared/corpus");
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            println!("skipped: {} is missing", dir.display());
+        let Some(dir) = crate::corpus_dir() else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             return;
         };
         let guid =

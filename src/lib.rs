@@ -16,6 +16,7 @@ pub mod report;
 pub mod sanitize;
 pub mod source;
 pub mod theme;
+pub mod timing;
 pub mod tui;
 
 /// Where the tests find the shared corpus of real logs: `TSLENS_CORPUS`, else

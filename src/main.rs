@@ -62,11 +62,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 _ => RuleSet::empty(),
             };
             let inputs = tslens::source::resolve_inputs(&args.paths)?;
+            let t = tslens::timing::Stage::start("open and index");
             let log = tslens::log::Log::open(&inputs)?;
+            drop(t);
+            let t = tslens::timing::Stage::start("analysis");
             let analysis = match args.stage {
                 Stage::Index => tslens::analysis::Analysis::default(),
                 _ => tslens::analysis::analyze(&log, &rules),
             };
+            drop(t);
+            let _t = tslens::timing::Stage::start("report and output");
             let report = tslens::report::Report::build(&log, &analysis);
             let text = match args.format {
                 OutputFormat::Json => report.to_json() + "\n",

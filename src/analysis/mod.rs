@@ -5,6 +5,7 @@
 //! the knowledge base's patterns), maps each hit to its record, and parses only those.
 
 pub mod chains;
+mod par;
 pub mod prefilter;
 pub mod scan;
 pub mod steps;
@@ -117,6 +118,7 @@ pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
                 index: index as u32,
             })
         };
+        let t = crate::timing::Stage::start("scan triggers");
         if let Some(ac) = &scanner.triggers {
             for (rec, pat) in scan::literal_hits(src, ac) {
                 let m = out.entry(to_pos(rec)).or_default();
@@ -127,16 +129,22 @@ pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
                 }
             }
         }
+        drop(t);
+        let t = crate::timing::Stage::start("scan kb literals");
         if let Some(ac) = &scanner.ac {
             for rec in scan::message_hits(src, ac) {
                 out.entry(to_pos(rec)).or_default().kb = true;
             }
         }
+        drop(t);
+        let t = crate::timing::Stage::start("scan kb fallback");
         if let Some(re) = &scanner.fallback {
             for rec in scan::regex_hits(src, re) {
                 out.entry(to_pos(rec)).or_default().kb = true;
             }
         }
+        drop(t);
+        let _t = crate::timing::Stage::start("scan errors");
         for (i, r) in src.records.iter().enumerate() {
             if r.severity() == Severity::Error {
                 out.entry(to_pos(i)).or_default().error = true;
@@ -149,6 +157,7 @@ pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
 /// Analyses a whole log.
 pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
     let cands = candidates(log, rules);
+    let t = crate::timing::Stage::start("parse candidates");
 
     // Chains: frames and the summary lines near them.
     // Parse the records the builders read on every core; the builders then run in order.
@@ -158,6 +167,8 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
         .map(|(p, m)| (*p, *m))
         .collect();
     let parsed = parse_parallel(log, &wanted);
+    drop(t);
+    let t = crate::timing::Stage::start("chains and steps");
 
     let mut cb = ChainBuilder::new();
     let mut sb = StepBuilder::new();
@@ -187,6 +198,8 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
         }
     }
 
+    drop(t);
+    let _t = crate::timing::Stage::start("match rules");
     let mut analysis = Analysis {
         chains,
         steps: timeline,
@@ -223,29 +236,8 @@ fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
 
 /// Parses candidates on several threads, keeping their order.
 fn parse_parallel<'a>(log: &'a Log, wanted: &[(usize, Marks)]) -> Vec<Parsed<'a>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
-    if threads == 1 || wanted.len() < 20_000 {
-        return wanted.iter().map(|&(p, m)| parse_one(log, p, m)).collect();
-    }
-    let chunk = wanted.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = wanted
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|&(p, m)| parse_one(log, p, m))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+    par::map_chunks(wanted, 10_000, |part| {
+        part.iter().map(|&(p, m)| parse_one(log, p, m)).collect()
     })
 }
 
@@ -259,25 +251,39 @@ pub fn match_rules(
     let wanted = rules.codes();
     // Messages are borrowed from the log text (copied only when not valid UTF-8), so
     // hundreds of thousands of candidates cost little memory.
-    let mut keep: Vec<(usize, RecordRef, std::borrow::Cow<'_, str>, Vec<u32>)> = Vec::new();
-    for (&pos, m) in cands {
-        if !(m.kb || m.frame || m.error || m.summary) {
-            continue;
+    let t = crate::timing::Stage::start("confirm candidates");
+    let todo: Vec<(usize, Marks)> = cands
+        .iter()
+        .filter(|(_, m)| m.kb || m.frame || m.error || m.summary)
+        .map(|(p, m)| (*p, *m))
+        .collect();
+    let keep = par::map_chunks(&todo, 10_000, |part| {
+        let mut keep = Vec::new();
+        for &(pos, m) in part {
+            let r = log.at(pos);
+            let f = log.fields(r);
+            // A literal hit is only a hint: confirm it with the rules' own patterns before
+            // paying for codes.
+            if m.kb && !(m.frame || m.error || m.summary) && !rules.prefilter().is_match(f.message)
+            {
+                continue;
+            }
+            let message = f.message_str();
+            let codes: Vec<u32> = find_codes(&message).into_iter().map(|h| h.value).collect();
+            if !m.kb && !codes.iter().any(|c| wanted.contains(c)) {
+                continue;
+            }
+            keep.push((pos, r, message, codes));
         }
-        let r = log.at(pos);
-        let f = log.fields(r);
-        // A literal hit is only a hint: confirm it with the rules' own patterns before
-        // paying for codes.
-        if m.kb && !(m.frame || m.error || m.summary) && !rules.prefilter().is_match(f.message) {
-            continue;
-        }
-        let message = f.message_str();
-        let codes: Vec<u32> = find_codes(&message).into_iter().map(|h| h.value).collect();
-        if !m.kb && !codes.iter().any(|c| wanted.contains(c)) {
-            continue;
-        }
-        keep.push((pos, r, message, codes));
-    }
+        keep
+    });
+    drop(t);
+    crate::timing::note(format_args!(
+        "rules read {} of {} candidates",
+        keep.len(),
+        cands.len()
+    ));
+    let _t = crate::timing::Stage::start("evaluate");
     let recs: Vec<MatchRecord<'_>> = keep
         .iter()
         .map(|(pos, r, message, codes)| MatchRecord {

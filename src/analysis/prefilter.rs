@@ -22,58 +22,126 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     (set.iter().map(Vec::len).min()? >= MIN_LITERAL).then_some(set)
 }
 
-/// One ASCII byte (lower-cased) when the class is a letter in either case or one char.
-fn class_byte(c: &Class) -> Option<u8> {
+/// Largest set of alternatives kept when a pattern's small classes, alternations and
+/// optional parts are spelled out (`status(?: of)?: 0x(?:aac|54b)` gives four literals).
+const MAX_SET: usize = 32;
+
+/// The ASCII bytes (lower-cased, deduplicated) a class matches, when there are few.
+fn class_bytes(c: &Class) -> Option<Vec<u8>> {
     let mut chars: Vec<u32> = Vec::new();
-    match c {
-        Class::Unicode(u) => {
-            for r in u.ranges() {
-                let (a, b) = (r.start() as u32, r.end() as u32);
-                if b - a > 2 {
-                    return None;
-                }
-                chars.extend(a..=b);
-            }
+    let ranges: Vec<(u32, u32)> = match c {
+        Class::Unicode(u) => u
+            .ranges()
+            .iter()
+            .map(|r| (r.start() as u32, r.end() as u32))
+            .collect(),
+        Class::Bytes(b) => b
+            .ranges()
+            .iter()
+            .map(|r| (u32::from(r.start()), u32::from(r.end())))
+            .collect(),
+    };
+    for (a, b) in ranges {
+        // Unicode case folding adds look-alikes (KELVIN SIGN for k, LONG S for s): logs
+        // write ASCII, so only the ASCII members count.
+        let b = b.min(127);
+        if a > b {
+            continue;
         }
-        Class::Bytes(by) => {
-            for r in by.ranges() {
-                let (a, b) = (u32::from(r.start()), u32::from(r.end()));
-                if b - a > 2 {
-                    return None;
-                }
-                chars.extend(a..=b);
-            }
+        if b - a >= MAX_SET as u32 {
+            return None;
         }
+        chars.extend(a..=b);
     }
-    // Unicode case folding adds look-alikes (KELVIN SIGN for k, LONG S for s): logs write
-    // ASCII, so only the ASCII members count.
-    chars.retain(|&c| c < 128);
-    let first = u8::try_from(*chars.first()?).ok()?.to_ascii_lowercase();
-    chars
-        .iter()
-        .all(|&c| u8::try_from(c).is_ok_and(|b| b.to_ascii_lowercase() == first))
-        .then_some(first)
+    let mut out: Vec<u8> = chars
+        .into_iter()
+        .filter_map(|c| u8::try_from(c).ok())
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    (!out.is_empty() && out.len() <= MAX_SET).then_some(out)
 }
 
-fn single(h: &Hir) -> Option<Vec<u8>> {
+/// Every string `h` can match (lower-cased), when that is a small finite set.
+/// Zero-width assertions (`\b`) match the empty string.
+fn exact(h: &Hir) -> Option<Vec<Vec<u8>>> {
     match h.kind() {
-        HirKind::Literal(l) => Some(l.0.to_ascii_lowercase()),
-        HirKind::Class(c) => class_byte(c).map(|b| vec![b]),
-        HirKind::Capture(c) => single(&c.sub),
-        _ => None,
+        HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
+        HirKind::Literal(l) => Some(vec![l.0.to_ascii_lowercase()]),
+        HirKind::Class(c) => Some(class_bytes(c)?.into_iter().map(|b| vec![b]).collect()),
+        HirKind::Capture(c) => exact(&c.sub),
+        HirKind::Repetition(r) => {
+            let max = r.max?;
+            if max > 8 {
+                return None;
+            }
+            let sub = exact(&r.sub)?;
+            let mut all: Vec<Vec<u8>> = Vec::new();
+            let mut cur = vec![Vec::new()];
+            for n in 0..=max {
+                if n >= r.min {
+                    all.extend(cur.iter().cloned());
+                }
+                cur = product(&cur, &sub)?;
+            }
+            bounded(all)
+        }
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for s in subs {
+                all.extend(exact(s)?);
+            }
+            bounded(all)
+        }
+        HirKind::Concat(subs) => {
+            let mut cur = vec![Vec::new()];
+            for s in subs {
+                cur = product(&cur, &exact(s)?)?;
+            }
+            Some(cur)
+        }
     }
+}
+
+fn bounded(mut set: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
+    set.sort();
+    set.dedup();
+    (set.len() <= MAX_SET).then_some(set)
+}
+
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len() * b.len() > MAX_SET {
+        return None;
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            let mut v = x.clone();
+            v.extend_from_slice(y);
+            out.push(v);
+        }
+    }
+    bounded(out)
+}
+
+/// How much a set of alternatives narrows the search: its shortest member, so that one
+/// short common word ("status") never stands for a long specific phrase.
+fn quality(set: &[Vec<u8>]) -> usize {
+    set.iter().map(Vec::len).min().unwrap_or(0)
 }
 
 fn best(cands: Vec<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
     cands
         .into_iter()
         .filter(|s| !s.is_empty())
-        .max_by_key(|s| s.iter().map(Vec::len).min().unwrap_or(0))
+        .max_by_key(|s| quality(s))
 }
 
+/// A set of literals one of which occurs in every match of `h`.
 fn lits(h: &Hir) -> Option<Vec<Vec<u8>>> {
-    if let Some(s) = single(h) {
-        return Some(vec![s]);
+    if let Some(set) = exact(h) {
+        return (quality(&set) > 0).then_some(set);
     }
     match h.kind() {
         HirKind::Capture(c) => lits(&c.sub),
@@ -86,23 +154,26 @@ fn lits(h: &Hir) -> Option<Vec<Vec<u8>>> {
             Some(all)
         }
         HirKind::Concat(subs) => {
+            // Runs of parts with a small exact set are spelled out together; any other
+            // part ends the run and offers its own required literals.
             let mut cands: Vec<Vec<Vec<u8>>> = Vec::new();
-            let mut run: Vec<u8> = Vec::new();
+            let mut run: Vec<Vec<u8>> = vec![Vec::new()];
             for s in subs {
-                if let Some(b) = single(s) {
-                    run.extend(b);
+                if let Some(set) = exact(s) {
+                    match product(&run, &set) {
+                        Some(p) => run = p,
+                        None => {
+                            cands.push(std::mem::replace(&mut run, set));
+                        }
+                    }
                     continue;
                 }
-                if !run.is_empty() {
-                    cands.push(vec![std::mem::take(&mut run)]);
-                }
+                cands.push(std::mem::replace(&mut run, vec![Vec::new()]));
                 if let Some(set) = lits(s) {
                     cands.push(set);
                 }
             }
-            if !run.is_empty() {
-                cands.push(vec![run]);
-            }
+            cands.push(run);
             best(cands)
         }
         _ => None,
@@ -129,7 +200,10 @@ mod tests {
         );
         assert_eq!(
             l(r"signature (verification|varification) failed"),
-            Some(vec!["verification".into(), "varification".into()])
+            Some(vec![
+                "signature varification failed".into(),
+                "signature verification failed".into()
+            ])
         );
         assert_eq!(
             l(r"HRESULT=8009100[eE].*CMSG"),
@@ -137,7 +211,28 @@ mod tests {
         );
         assert_eq!(
             l(r"(?i)(unknown host|no IP address)"),
-            Some(vec!["unknown host".into(), "no ip address".into()])
+            Some(vec!["no ip address".into(), "unknown host".into()])
+        );
+    }
+
+    #[test]
+    fn spells_out_small_classes_and_optional_parts() {
+        assert_eq!(
+            l(r"status(?: of)?: 0x(?:aac|54b)\b"),
+            Some(vec![
+                "status of: 0x54b".into(),
+                "status of: 0xaac".into(),
+                "status: 0x54b".into(),
+                "status: 0xaac".into(),
+            ])
+        );
+        let exit = l(r"Process completed with exit code [1-9]").unwrap();
+        assert_eq!(exit.len(), 9);
+        assert!(exit.contains(&"process completed with exit code 7".to_string()));
+        // Too many spellings: the longest fixed run stands for the pattern.
+        assert_eq!(
+            l(r"Failed to run the action: [a-z]{3}"),
+            Some(vec!["failed to run the action: ".into()])
         );
     }
 

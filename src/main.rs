@@ -71,8 +71,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 _ => tslens::analysis::analyze(&log, &rules),
             };
             drop(t);
-            let _t = tslens::timing::Stage::start("report and output");
+            let t = tslens::timing::Stage::start("report build");
             let report = tslens::report::Report::build(&log, &analysis);
+            drop(t);
+            let _t = tslens::timing::Stage::start("report output");
             let text = match args.format {
                 OutputFormat::Json => report.to_json() + "\n",
                 OutputFormat::Text => tslens::report::render_text(&report),

@@ -10,8 +10,6 @@ pub mod prefilter;
 pub mod scan;
 pub mod steps;
 
-use std::collections::BTreeMap;
-
 use crate::codes::find_codes;
 use crate::kb::{Finding, MatchRecord, RuleSet};
 use crate::log::{Log, RecordRef};
@@ -60,7 +58,9 @@ struct Scanner {
     triggers: Option<aho_corasick::AhoCorasick>,
     /// The knowledge base's literals, ASCII case-insensitive.
     ac: Option<aho_corasick::AhoCorasick>,
-    n_summary: usize,
+    /// Bits of the trigger literals that mark summaries and step messages.
+    summary_bits: u64,
+    step_bits: u64,
     /// Patterns with no usable literal, scanned by regex.
     fallback: Option<regex::bytes::Regex>,
 }
@@ -75,6 +75,10 @@ impl Scanner {
         );
         lits.extend(steps::TRIGGERS.iter().map(|t| t.as_bytes().to_vec()));
         let n_summary = chains::SUMMARY_TRIGGERS.len();
+        // literal_hits reports up to 64 literals as bits.
+        debug_assert!(lits.len() <= 64);
+        let summary_bits = ((1u64 << n_summary) - 1) << 1;
+        let step_bits = !(summary_bits | 1);
         let triggers = scan::automaton(&lits, false);
         lits.clear();
         let mut fallback = Vec::new();
@@ -101,16 +105,78 @@ impl Scanner {
             ac: (!lits.is_empty())
                 .then(|| scan::automaton(&lits, true))
                 .flatten(),
-            n_summary,
+            summary_bits,
+            step_bits,
             fallback,
         }
     }
 }
 
-/// Positions in merged order of the records worth a closer look, with why.
-pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
+impl Marks {
+    fn union(self, o: Marks) -> Marks {
+        Marks {
+            frame: self.frame || o.frame,
+            step: self.step || o.step,
+            summary: self.summary || o.summary,
+            kb: self.kb || o.kb,
+            error: self.error || o.error,
+        }
+    }
+}
+
+/// Merges two lists sorted by key into one, joining the marks of equal keys.
+fn merge_marks(a: Vec<(usize, Marks)>, b: Vec<(usize, Marks)>) -> Vec<(usize, Marks)> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out: Vec<(usize, Marks)> = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                i += 1;
+                j += 1;
+                (x.0, x.1.union(y.1))
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                i += 1;
+                *x
+            }
+            (Some(x), None) => {
+                i += 1;
+                *x
+            }
+            (_, Some(y)) => {
+                j += 1;
+                *y
+            }
+            (None, None) => break,
+        };
+        match out.last_mut() {
+            Some(last) if last.0 == next.0 => last.1 = last.1.union(next.1),
+            _ => out.push(next),
+        }
+    }
+    out
+}
+
+/// The records worth a closer look, in merged order: those the chain and step builders
+/// read, parsed, and every candidate with why it is one.
+pub struct Candidates<'a> {
+    /// Frames, summaries and step messages, parsed.
+    pub parsed: Vec<Parsed<'a>>,
+    /// Positions of all candidates (those above included) with their marks.
+    pub marks: Vec<(usize, Marks)>,
+}
+
+/// Finds the candidate records of a log.
+pub fn candidates<'a>(log: &'a Log, rules: &RuleSet) -> Candidates<'a> {
     let scanner = Scanner::new(rules);
-    let mut out: BTreeMap<usize, Marks> = BTreeMap::new();
+    let mut all: Vec<(usize, Marks)> = Vec::new();
+    let mut parsed: Vec<Parsed<'a>> = Vec::new();
     for (si, src) in log.sources.iter().enumerate() {
         let to_pos = |index: usize| {
             log.position(RecordRef {
@@ -118,58 +184,65 @@ pub fn candidates(log: &Log, rules: &RuleSet) -> BTreeMap<usize, Marks> {
                 index: index as u32,
             })
         };
-        let t = crate::timing::Stage::start("scan triggers");
-        if let Some(ac) = &scanner.triggers {
-            for (rec, pat) in scan::literal_hits(src, ac) {
-                let m = out.entry(to_pos(rec)).or_default();
-                match pat {
-                    0 => m.frame = true,
-                    p if p <= scanner.n_summary => m.summary = true,
-                    _ => m.step = true,
-                }
-            }
-        }
+        // Each scan yields records in order; lists are merged, never sorted.
+        let t = crate::timing::Stage::start("scan and parse triggers");
+        let found: Vec<Parsed<'a>> = match &scanner.triggers {
+            Some(ac) => scan::literal_hits(src, ac, |rec, bits| {
+                let marks = Marks {
+                    frame: bits & 1 != 0,
+                    summary: bits & scanner.summary_bits != 0,
+                    step: bits & scanner.step_bits != 0,
+                    ..Marks::default()
+                };
+                Some(parse_one(log, to_pos(rec), marks))
+            }),
+            None => Vec::new(),
+        };
+        let mut hits: Vec<(usize, Marks)> = found.iter().map(|p| (p.pos, p.marks)).collect();
+        parsed.extend(found);
         drop(t);
+        let kb = Marks {
+            kb: true,
+            ..Marks::default()
+        };
         let t = crate::timing::Stage::start("scan kb literals");
         if let Some(ac) = &scanner.ac {
-            for rec in scan::message_hits(src, ac) {
-                out.entry(to_pos(rec)).or_default().kb = true;
-            }
+            let found = scan::message_hits(src, ac);
+            hits = merge_marks(hits, found.into_iter().map(|r| (to_pos(r), kb)).collect());
         }
         drop(t);
         let t = crate::timing::Stage::start("scan kb fallback");
         if let Some(re) = &scanner.fallback {
-            for rec in scan::regex_hits(src, re) {
-                out.entry(to_pos(rec)).or_default().kb = true;
-            }
+            let found = scan::regex_hits(src, re);
+            hits = merge_marks(hits, found.into_iter().map(|r| (to_pos(r), kb)).collect());
         }
         drop(t);
         let _t = crate::timing::Stage::start("scan errors");
-        for (i, r) in src.records.iter().enumerate() {
-            if r.severity() == Severity::Error {
-                out.entry(to_pos(i)).or_default().error = true;
-            }
-        }
+        let error = Marks {
+            error: true,
+            ..Marks::default()
+        };
+        let errors: Vec<(usize, Marks)> = src
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.severity() == Severity::Error)
+            .map(|(i, _)| (to_pos(i), error))
+            .collect();
+        all.extend(merge_marks(hits, errors));
     }
-    out
+    if log.sources.len() > 1 {
+        all.sort_unstable_by_key(|&(p, _)| p);
+        parsed.sort_by_key(|p| p.pos);
+    }
+    Candidates { parsed, marks: all }
 }
 
 /// Analyses a whole log.
 pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
-    let cands = candidates(log, rules);
-    let t = crate::timing::Stage::start("parse candidates");
-
-    // Chains: frames and the summary lines near them.
-    // Parse the records the builders read on every core; the builders then run in order.
-    let wanted: Vec<(usize, Marks)> = cands
-        .iter()
-        .filter(|(_, m)| m.frame || m.summary || m.step)
-        .map(|(p, m)| (*p, *m))
-        .collect();
-    let parsed = parse_parallel(log, &wanted);
-    drop(t);
+    let Candidates { parsed, marks } = candidates(log, rules);
+    // Chains: frames and the summary lines near them; the builders run in order.
     let t = crate::timing::Stage::start("chains and steps");
-
     let mut cb = ChainBuilder::new();
     let mut sb = StepBuilder::new();
     for p in &parsed {
@@ -205,19 +278,26 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
         steps: timeline,
         findings: Vec::new(),
     };
-    analysis.findings = match_rules(log, rules, &cands, &analysis);
+    analysis.findings = match_rules(log, rules, &marks, &analysis);
     analysis
 }
 
 /// The fields of one candidate record that the builders need.
-struct Parsed<'a> {
-    pos: usize,
-    marks: Marks,
-    record: RecordRef,
-    thread: Option<u32>,
-    component: Option<&'a str>,
-    message: std::borrow::Cow<'a, str>,
-    time: Option<crate::parse::Timestamp>,
+pub struct Parsed<'a> {
+    /// Position in merged order.
+    pub pos: usize,
+    /// Why it is a candidate.
+    pub marks: Marks,
+    /// The record.
+    pub record: RecordRef,
+    /// Its thread.
+    pub thread: Option<u32>,
+    /// Its component.
+    pub component: Option<&'a str>,
+    /// Its message, borrowed from the log text unless it was not valid UTF-8.
+    pub message: std::borrow::Cow<'a, str>,
+    /// Its time.
+    pub time: Option<crate::parse::Timestamp>,
 }
 
 fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
@@ -234,18 +314,11 @@ fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
     }
 }
 
-/// Parses candidates on several threads, keeping their order.
-fn parse_parallel<'a>(log: &'a Log, wanted: &[(usize, Marks)]) -> Vec<Parsed<'a>> {
-    par::map_chunks(wanted, 10_000, |part| {
-        part.iter().map(|&(p, m)| parse_one(log, p, m)).collect()
-    })
-}
-
 /// Runs the knowledge base over the candidate records.
 pub fn match_rules(
     log: &Log,
     rules: &RuleSet,
-    cands: &BTreeMap<usize, Marks>,
+    cands: &[(usize, Marks)],
     analysis: &Analysis,
 ) -> Vec<Finding> {
     let wanted = rules.codes();
@@ -255,7 +328,7 @@ pub fn match_rules(
     let todo: Vec<(usize, Marks)> = cands
         .iter()
         .filter(|(_, m)| m.kb || m.frame || m.error || m.summary)
-        .map(|(p, m)| (*p, *m))
+        .copied()
         .collect();
     let keep = par::map_chunks(&todo, 10_000, |part| {
         let mut keep = Vec::new();

@@ -70,22 +70,37 @@ pub fn automaton(literals: &[Vec<u8>], ignore_ascii_case: bool) -> Option<AhoCor
         .ok()
 }
 
-/// Records holding any of the automaton's literals, as (record index, literal index), in
-/// record order.
-pub fn literal_hits(src: &Source, ac: &AhoCorasick) -> Vec<(usize, usize)> {
+/// Calls `visit(record index, literals)` for each record holding any of the automaton's
+/// literals, in record order, where bit `k` of `literals` says literal `k` occurs (the
+/// automaton must have at most 64). `visit` runs right after the scan passed the record,
+/// while its bytes are still in cache, so parsing it there costs little.
+pub fn literal_hits<T: Send>(
+    src: &Source,
+    ac: &AhoCorasick,
+    visit: impl Fn(usize, u64) -> Option<T> + Sync,
+) -> Vec<T> {
     let text = src.text.bytes();
     run_pieces(text, |a, b| {
-        let mut out: Vec<(usize, usize)> = Vec::new();
+        let mut out = Vec::new();
         let mut rec = src.record_at(a as u64);
+        let mut open: Option<(usize, u64)> = None;
         for m in ac.find_iter(&text[a..b]) {
             let off = (a + m.start()) as u64;
             while src.records.get(rec + 1).is_some_and(|r| r.start <= off) {
                 rec += 1;
             }
-            let hit = (rec, m.pattern().as_usize());
-            if out.last() != Some(&hit) {
-                out.push(hit);
+            let bit = 1u64 << m.pattern().as_usize().min(63);
+            match &mut open {
+                Some((r, bits)) if *r == rec => *bits |= bit,
+                _ => {
+                    if let Some((r, bits)) = open.replace((rec, bit)) {
+                        out.extend(visit(r, bits));
+                    }
+                }
             }
+        }
+        if let Some((r, bits)) = open {
+            out.extend(visit(r, bits));
         }
         out
     })

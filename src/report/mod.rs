@@ -156,12 +156,15 @@ impl Report {
                 bytes: s.text.orig_len(),
             })
             .collect();
+        let t = crate::timing::Stage::start("severity counts");
         let (mut errors, mut warnings) = (0, 0);
         for s in &log.sources {
             let (e, w) = s.severity_counts();
             errors += e;
             warnings += w;
         }
+        drop(t);
+        let t = crate::timing::Stage::start("steps report");
         let line_of = |r: crate::log::RecordRef| u64::from(log.meta(r).line);
         let path_of = |r: crate::log::RecordRef| log.source(r).text.path.clone();
         let steps = analysis
@@ -181,6 +184,7 @@ impl Report {
                 run: s.run,
             })
             .collect();
+        drop(t);
         let chains = analysis
             .chains
             .iter()

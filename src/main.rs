@@ -75,12 +75,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = tslens::report::Report::build(&log, &analysis);
             drop(t);
             let _t = tslens::timing::Stage::start("report output");
-            let text = match args.format {
-                OutputFormat::Json => report.to_json() + "\n",
-                OutputFormat::Text => tslens::report::render_text(&report),
-                OutputFormat::Markdown => tslens::report::render_markdown(&report),
-            };
-            write_out(&text)?;
+            match args.format {
+                OutputFormat::Json => {
+                    let mut out =
+                        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                    let written = report.write_json(&mut out).and_then(|_| out.flush());
+                    match written {
+                        // A closed pipe (`| head`) is not an error worth reporting.
+                        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                        r => r.context("cannot write to standard output")?,
+                    }
+                }
+                OutputFormat::Text => write_out(&tslens::report::render_text(&report))?,
+                OutputFormat::Markdown => write_out(&tslens::report::render_markdown(&report))?,
+            }
+            drop(report);
             // The process ends here: tearing down a multi-gigabyte mapping and index page
             // by page would only delay the exit.
             std::mem::forget(analysis);

@@ -5,7 +5,7 @@
 //! the knowledge base's patterns), maps each hit to its record, and parses only those.
 
 pub mod chains;
-mod par;
+pub(crate) mod par;
 pub mod prefilter;
 pub mod scan;
 pub mod steps;
@@ -261,7 +261,11 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
             sb.push(p.pos, p.record, &p.message, p.time);
         }
     }
+    drop(t);
+    let t = crate::timing::Stage::start("finish chains");
     let chains = cb.finish(|r| log.message(r).into_owned());
+    drop(t);
+    let t = crate::timing::Stage::start("finish timeline");
     let mut timeline = sb.timeline();
     if timeline.steps.is_empty() && timeline.exit_code.is_none() {
         if let Some(last) = chains.last() {

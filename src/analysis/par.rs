@@ -2,10 +2,10 @@
 
 /// Maps `items` in chunks on several threads and concatenates the results in order.
 /// Fewer than `min_per_thread` items per thread are not worth a thread.
-pub fn map_chunks<T: Sync, R: Send>(
-    items: &[T],
+pub fn map_chunks<'a, T: Sync, R: Send>(
+    items: &'a [T],
     min_per_thread: usize,
-    f: impl Fn(&[T]) -> Vec<R> + Sync,
+    f: impl Fn(&'a [T]) -> Vec<R> + Sync,
 ) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())

@@ -6,9 +6,56 @@
 //! or "skipped because the condition is evaluated to be false". Reboots resume the same run
 //! with the next pointer; a step that starts after the run ended begins a new run.
 
+use std::sync::{LazyLock, OnceLock};
+
+use memchr::memmem::{Finder, FinderRev};
+
 use crate::codes::find_codes;
 use crate::log::RecordRef;
 use crate::parse::Timestamp;
+
+/// A substring searcher built once: `str::find` and `contains` build a new one on every
+/// call, which shows on logs with tens of thousands of steps.
+struct Needle {
+    text: &'static str,
+    finder: OnceLock<Finder<'static>>,
+}
+
+impl Needle {
+    const fn new(text: &'static str) -> Needle {
+        Needle {
+            text,
+            finder: OnceLock::new(),
+        }
+    }
+
+    fn find(&self, s: &str) -> Option<usize> {
+        self.finder
+            .get_or_init(|| Finder::new(self.text))
+            .find(s.as_bytes())
+    }
+
+    /// Byte offset just past the first occurrence in `s`.
+    fn end_in(&self, s: &str) -> Option<usize> {
+        self.find(s).map(|i| i + self.text.len())
+    }
+
+    fn is_in(&self, s: &str) -> bool {
+        self.find(s).is_some()
+    }
+}
+
+static COMPLETED: Needle = Needle::new("Successfully completed the action (");
+static COMPLETED_END: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(") with"));
+static SKIPPED: Needle = Needle::new("has been skipped because the condition");
+static REBOOT: Needle = Needle::new("initiated a reboot request");
+static RUN_FAILED: [Needle; 3] = [
+    Needle::new("Task Sequence Engine failed"),
+    Needle::new("Task sequence execution failed"),
+    Needle::new("Execution of task sequence failed"),
+];
+static ABORTED: Needle = Needle::new("has failed and the execution has been aborted");
+static WIZARD: Needle = Needle::new("Setting wizard error");
 
 /// How a step ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,7 +277,11 @@ impl StepBuilder {
             self.t.runs = self.run + 1;
             return;
         }
-        if let Some(name) = between(msg, "Successfully completed the action (", ") with") {
+        let completed = COMPLETED.end_in(msg).and_then(|a| {
+            let b = COMPLETED_END.rfind(&msg.as_bytes()[a..])? + a;
+            msg.get(a..b)
+        });
+        if let Some(name) = completed {
             let code = msg
                 .rsplit("code ")
                 .next()
@@ -277,7 +328,7 @@ impl StepBuilder {
             }
             return;
         }
-        if msg.contains("has been skipped because the condition") {
+        if SKIPPED.is_in(msg) {
             let name = between(msg, "(", ") has been skipped").unwrap_or("");
             if let Some(s) = self.named(name) {
                 s.outcome = StepOutcome::Skipped;
@@ -286,7 +337,7 @@ impl StepBuilder {
             }
             return;
         }
-        if msg.contains("initiated a reboot request") {
+        if REBOOT.is_in(msg) {
             if let Some(s) = self.current() {
                 s.reboot = true;
                 s.span.1 = pos;
@@ -311,10 +362,7 @@ impl StepBuilder {
             self.end_run(outcome, Some(code));
             return;
         }
-        if msg.contains("Task Sequence Engine failed")
-            || msg.contains("Task sequence execution failed")
-            || msg.contains("Execution of task sequence failed")
-        {
+        if RUN_FAILED.iter().any(|n| n.is_in(msg)) {
             let code = find_codes(msg)
                 .into_iter()
                 .map(|h| h.value)
@@ -323,7 +371,7 @@ impl StepBuilder {
             self.end_run(RunOutcome::Failed, code.or(prev_code));
             return;
         }
-        if msg.contains("has failed and the execution has been aborted") {
+        if ABORTED.is_in(msg) {
             if let Some(name) = between(msg, "(", ") has failed") {
                 if let Some(s) = self.named(name) {
                     if s.outcome == StepOutcome::Running {
@@ -334,7 +382,7 @@ impl StepBuilder {
             }
             return;
         }
-        if msg.contains("Setting wizard error") && self.t.steps.is_empty() {
+        if self.t.steps.is_empty() && WIZARD.is_in(msg) {
             let text = msg
                 .split_once("Setting wizard error:")
                 .map(|(_, t)| t.trim())

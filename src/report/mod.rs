@@ -11,18 +11,24 @@ pub use text::{render_markdown, render_text};
 
 /// Formats a code as the contract wants it: `0x` and eight upper-case hex digits.
 pub fn hex(code: u32) -> String {
-    format!("0x{code:08X}")
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(10);
+    s.push_str("0x");
+    for shift in (0..8).rev() {
+        s.push(char::from(DIGITS[(code >> (shift * 4)) as usize & 0xF]));
+    }
+    s
 }
 
 /// The whole report, serialised as the JSON contract.
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     /// One entry per input.
     pub sources: Vec<SourceReport>,
     /// Counts and the run's outcome.
     pub summary: Summary,
     /// The task-sequence steps in order.
-    pub steps: Vec<StepReport>,
+    pub steps: Vec<StepReport<'a>>,
     /// The HRESULT chains in order.
     pub chains: Vec<ChainReport>,
     /// Known problems, root cause first.
@@ -66,11 +72,11 @@ pub struct Summary {
 
 /// One step in the report.
 #[derive(Debug, Serialize)]
-pub struct StepReport {
+pub struct StepReport<'a> {
     /// Instruction pointer.
     pub index: i64,
     /// Step name.
-    pub name: String,
+    pub name: &'a str,
     /// `succeeded`, `failed`, `skipped` or `running`.
     pub outcome: &'static str,
     /// Exit code, when the log gave one.
@@ -82,7 +88,7 @@ pub struct StepReport {
     /// Duration in milliseconds.
     pub duration_ms: Option<i64>,
     /// Path of the source holding the step's first record.
-    pub source: String,
+    pub source: &'a str,
     /// Line of the step's first record.
     pub line: u64,
     /// Which run of the task sequence (0-based) the step belongs to.
@@ -116,20 +122,30 @@ pub struct ChainReport {
     pub origin: Option<String>,
 }
 
-/// `YYYY-MM-DD HH:MM:SS.mmm`, written directly: chrono's format strings are parsed on
-/// every call, which shows on logs with tens of thousands of steps.
+/// `YYYY-MM-DD HH:MM:SS.mmm`, written digit by digit: formatting machinery shows on logs
+/// with tens of thousands of steps.
 fn stamp(t: &chrono::NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.nanosecond() / 1_000_000 % 1000
-    )
+    fn digits(s: &mut String, v: u32, n: u32) {
+        for k in (0..n).rev() {
+            s.push(char::from(b'0' + (v / 10u32.pow(k) % 10) as u8));
+        }
+    }
+    let mut s = String::with_capacity(23);
+    digits(&mut s, t.year().clamp(0, 9999) as u32, 4);
+    s.push('-');
+    digits(&mut s, t.month(), 2);
+    s.push('-');
+    digits(&mut s, t.day(), 2);
+    s.push(' ');
+    digits(&mut s, t.hour(), 2);
+    s.push(':');
+    digits(&mut s, t.minute(), 2);
+    s.push(':');
+    digits(&mut s, t.second(), 2);
+    s.push('.');
+    digits(&mut s, t.nanosecond() / 1_000_000 % 1000, 3);
+    s
 }
 
 /// The symbolic name to show for a chain's root, or None where Windows' name would mislead
@@ -142,9 +158,9 @@ pub fn chain_name(code: u32) -> Option<&'static str> {
     d.name
 }
 
-impl Report {
+impl<'a> Report<'a> {
     /// Builds the report from a log and its analysis.
-    pub fn build(log: &Log, analysis: &Analysis) -> Report {
+    pub fn build(log: &'a Log, analysis: &'a Analysis) -> Report<'a> {
         let sources = log
             .sources
             .iter()
@@ -156,35 +172,31 @@ impl Report {
                 bytes: s.text.orig_len(),
             })
             .collect();
-        let t = crate::timing::Stage::start("severity counts");
         let (mut errors, mut warnings) = (0, 0);
         for s in &log.sources {
             let (e, w) = s.severity_counts();
             errors += e;
             warnings += w;
         }
-        drop(t);
-        let t = crate::timing::Stage::start("steps report");
         let line_of = |r: crate::log::RecordRef| u64::from(log.meta(r).line);
         let path_of = |r: crate::log::RecordRef| log.source(r).text.path.clone();
-        let steps = analysis
-            .steps
-            .steps
-            .iter()
-            .map(|s| StepReport {
-                index: s.pointer,
-                name: s.name.clone(),
-                outcome: s.outcome.name(),
-                exit_code: s.exit_code.map(hex),
-                start: s.start.map(|t| stamp(&t.local)),
-                end: s.end.map(|t| stamp(&t.local)),
-                duration_ms: s.duration_ms(),
-                source: path_of(s.first),
-                line: line_of(s.first),
-                run: s.run,
-            })
-            .collect();
-        drop(t);
+        // Tens of thousands of steps in a long log: build them on every core.
+        let steps = crate::analysis::par::map_chunks(&analysis.steps.steps, 4096, |part| {
+            part.iter()
+                .map(|s| StepReport {
+                    index: s.pointer,
+                    name: &s.name,
+                    outcome: s.outcome.name(),
+                    exit_code: s.exit_code.map(hex),
+                    start: s.start.map(|t| stamp(&t.local)),
+                    end: s.end.map(|t| stamp(&t.local)),
+                    duration_ms: s.duration_ms(),
+                    source: &log.source(s.first).text.path,
+                    line: line_of(s.first),
+                    run: s.run,
+                })
+                .collect()
+        });
         let chains = analysis
             .chains
             .iter()
@@ -223,5 +235,12 @@ impl Report {
     /// The report as pretty-printed JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Writes the report as pretty-printed JSON and a newline, without building the text
+    /// in memory first (tens of megabytes for a long log).
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")
     }
 }

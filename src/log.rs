@@ -197,7 +197,7 @@ impl Log {
         let mut sources = Vec::with_capacity(inputs.len());
         for input in inputs {
             let text = match input {
-                Input::File(p) => SourceText::open_whole(p)?,
+                Input::File(p) => SourceText::open(p)?,
                 Input::Stdin => SourceText::stdin()?,
             };
             sources.push(Source::index(text));

@@ -163,10 +163,26 @@ pub struct ChainInput<'a> {
     pub thread: Option<u32>,
     /// Component.
     pub component: Option<&'a str>,
-    /// Message.
-    pub message: &'a str,
     /// Local time in milliseconds, when known.
     pub millis: Option<i64>,
+}
+
+/// What one record says about chains, read from its message alone (on any core, while
+/// the record is in cache); [`ChainBuilder::apply`] then works in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainEvent {
+    /// A frame line.
+    Frame(Frame),
+    /// A summary line.
+    Summary(SummaryKind),
+}
+
+/// Reads one record's message for chains.
+pub fn chain_event(msg: &str) -> Option<ChainEvent> {
+    match parse_frame(msg) {
+        Some(f) => Some(ChainEvent::Frame(f)),
+        None => summary_kind(msg).map(ChainEvent::Summary),
+    }
 }
 
 /// Records (in merged order, all threads) allowed between two frames of one chain, and
@@ -213,13 +229,20 @@ impl ChainBuilder {
         }
     }
 
-    /// Feeds one record.
-    pub fn push(&mut self, rec: &ChainInput<'_>) {
+    /// Feeds one record with its message.
+    pub fn push(&mut self, rec: &ChainInput<'_>, message: &str) {
+        if let Some(event) = chain_event(message) {
+            self.apply(rec, event);
+        }
+    }
+
+    /// Feeds one record already read by [`chain_event`].
+    pub fn apply(&mut self, rec: &ChainInput<'_>, event: ChainEvent) {
         if self.open.len() > 64 {
             self.close_stale(rec.pos);
         }
         let key = rec.thread;
-        if let Some(frame) = parse_frame(rec.message) {
+        if let ChainEvent::Frame(frame) = event {
             let joins = self.open.get(&key).is_some_and(|o| {
                 rec.pos.saturating_sub(o.last_pos) <= MAX_DISTANCE
                     && match (o.last_millis, rec.millis) {
@@ -263,7 +286,7 @@ impl ChainBuilder {
             }
             return;
         }
-        let Some(kind) = summary_kind(rec.message) else {
+        let ChainEvent::Summary(kind) = event else {
             return;
         };
         if let Some(o) = self.open.get_mut(&key) {
@@ -326,5 +349,48 @@ mod tests {
             Some(SummaryKind::FailedTo)
         );
         assert_eq!(summary_kind("Parsing Policy Body."), None);
+    }
+
+    #[test]
+    fn threads_interleaved_keep_their_own_chains() {
+        let lines = [
+            (
+                1,
+                "CryptMsgControl (hMsg), HRESULT=8009100e (e:\\x\\libcrypt.cpp,351)",
+            ),
+            (2, "Sending status message"),
+            (
+                1,
+                "VerifySignature(), HRESULT=80004005 (e:\\x\\libcrypt.cpp,400)",
+            ),
+            (
+                2,
+                "ReadPolicy(), HRESULT=80040101 (e:\\x\\tspolicy.cpp,1518)",
+            ),
+            (1, "Failed to get client identity (80004005)"),
+        ];
+        let mut b = ChainBuilder::new();
+        for (i, (thread, msg)) in lines.iter().enumerate() {
+            let rec = ChainInput {
+                pos: i,
+                record: RecordRef {
+                    source: 0,
+                    index: i as u32,
+                },
+                thread: Some(*thread),
+                component: Some("TSManager"),
+                millis: Some(i as i64),
+            };
+            b.push(&rec, msg);
+        }
+        let chains = b.finish(|r| lines[r.index as usize].1.to_string());
+        assert_eq!(chains.len(), 2);
+        assert_eq!((chains[0].code, chains[0].root), (0x80004005, 0x8009100E));
+        assert_eq!(chains[0].frames.len(), 2);
+        assert_eq!(
+            chains[0].summary_text.as_deref(),
+            Some("Failed to get client identity (80004005)")
+        );
+        assert_eq!((chains[1].code, chains[1].thread), (0x80040101, Some(2)));
     }
 }

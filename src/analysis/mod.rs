@@ -15,8 +15,8 @@ use crate::kb::{Finding, MatchRecord, RuleSet};
 use crate::log::{Log, RecordRef};
 use crate::parse::Severity;
 
-pub use chains::{Chain, ChainBuilder, ChainInput};
-pub use steps::{RunOutcome, Step, StepBuilder, StepOutcome, Timeline};
+pub use chains::{Chain, ChainBuilder, ChainEvent, ChainInput};
+pub use steps::{RunOutcome, Step, StepBuilder, StepEvent, StepOutcome, Timeline};
 
 /// Everything the analysis found in a log.
 #[derive(Clone, Debug, Default)]
@@ -245,20 +245,19 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
     let t = crate::timing::Stage::start("chains and steps");
     let mut cb = ChainBuilder::new();
     let mut sb = StepBuilder::new();
-    for p in &parsed {
-        if p.marks.frame || p.marks.summary {
-            cb.push(&ChainInput {
+    for p in parsed {
+        if let Some(event) = p.chain {
+            let input = ChainInput {
                 pos: p.pos,
                 record: p.record,
                 thread: p.thread,
                 component: p.component,
-                message: &p.message,
                 millis: p.time.map(|t| t.utc_millis()),
-            });
+            };
+            cb.apply(&input, event);
         }
-        // Wizard errors are found as summaries; the timeline reads them too.
-        if p.marks.step || p.marks.summary {
-            sb.push(p.pos, p.record, &p.message, p.time);
+        if let Some(event) = p.step {
+            sb.apply(p.pos, p.record, event, p.time);
         }
     }
     drop(t);
@@ -298,15 +297,18 @@ pub struct Parsed<'a> {
     pub thread: Option<u32>,
     /// Its component.
     pub component: Option<&'a str>,
-    /// Its message, borrowed from the log text unless it was not valid UTF-8.
-    pub message: std::borrow::Cow<'a, str>,
     /// Its time.
     pub time: Option<crate::parse::Timestamp>,
+    /// What it says about chains (frames and summaries).
+    pub chain: Option<ChainEvent>,
+    /// What it says about the timeline (step messages and summaries).
+    pub step: Option<StepEvent>,
 }
 
 fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
     let record = log.at(pos);
     let f = log.fields(record);
+    let message = f.message_str();
     Parsed {
         pos,
         marks,
@@ -314,7 +316,13 @@ fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
         thread: f.thread,
         component: f.component.and_then(|c| std::str::from_utf8(c).ok()),
         time: f.timestamp(),
-        message: f.message_str(),
+        chain: (marks.frame || marks.summary)
+            .then(|| chains::chain_event(&message))
+            .flatten(),
+        // Wizard errors are found as summaries; the timeline reads them too.
+        step: (marks.step || marks.summary)
+            .then(|| steps::step_event(&message))
+            .flatten(),
     }
 }
 

@@ -206,6 +206,141 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
     Some(&s[a..b])
 }
 
+/// What one TSManager record says about the timeline, read from its message alone.
+///
+/// Reading is separate from [`StepBuilder::apply`] so that it can run on every core while
+/// the record's bytes are in cache; the builder then works on these small values in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepEvent {
+    /// `Start executing an instruction. Instruction name: X. Instruction pointer: N`.
+    Start {
+        /// Step name.
+        name: String,
+        /// Instruction pointer (-1 when unreadable).
+        pointer: i64,
+    },
+    /// `Successfully completed the action (X) with the exit win32 code N`.
+    Completed {
+        /// Step name.
+        name: String,
+        /// Exit code.
+        code: Option<u32>,
+    },
+    /// `Failed to run the action: X. <reason> (Error: N; Source: ...)`: the name is told
+    /// from the reason by the steps started so far.
+    Failed {
+        /// Text after `Failed to run the action: `.
+        rest: String,
+    },
+    /// `The action (X) has been skipped because the condition is evaluated to be false`.
+    Skipped {
+        /// Step name.
+        name: String,
+    },
+    /// `... initiated a reboot request`.
+    Reboot,
+    /// `Process completed with exit code N`.
+    ProcessExit {
+        /// Exit code.
+        code: Option<u32>,
+    },
+    /// `Task sequence completed 0x...`.
+    RunCompleted {
+        /// The run's exit code.
+        code: u32,
+    },
+    /// `Task Sequence Engine failed`, `Task sequence execution failed`, ...
+    RunFailed {
+        /// A non-zero code in the message.
+        code: Option<u32>,
+    },
+    /// `The execution of the group (X) has failed and the execution has been aborted`.
+    Aborted {
+        /// Group name.
+        name: Option<String>,
+    },
+    /// `Setting wizard error: ...` (what the user saw, before any step ran).
+    Wizard {
+        /// The error text.
+        text: String,
+    },
+}
+
+/// Reads one record's message for the timeline.
+pub fn step_event(msg: &str) -> Option<StepEvent> {
+    let msg = msg.trim();
+    if let Some(rest) = msg.strip_prefix("Start executing an instruction.") {
+        let name = between(rest, "Instruction name: ", ". Instruction pointer")
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let pointer = rest
+            .rsplit("Instruction pointer:")
+            .next()
+            .and_then(|p| p.trim().trim_end_matches('.').parse().ok())
+            .unwrap_or(-1);
+        return Some(StepEvent::Start { name, pointer });
+    }
+    let completed = COMPLETED.end_in(msg).and_then(|a| {
+        let b = COMPLETED_END.rfind(&msg.as_bytes()[a..])? + a;
+        msg.get(a..b)
+    });
+    if let Some(name) = completed {
+        let code = msg
+            .rsplit("code ")
+            .next()
+            .and_then(|c| c.trim().parse::<i64>().ok())
+            .map(|c| c as u32);
+        return Some(StepEvent::Completed {
+            name: name.to_string(),
+            code,
+        });
+    }
+    if let Some(rest) = msg.strip_prefix("Failed to run the action: ") {
+        return Some(StepEvent::Failed {
+            rest: rest.to_string(),
+        });
+    }
+    if SKIPPED.is_in(msg) {
+        let name = between(msg, "(", ") has been skipped").unwrap_or("");
+        return Some(StepEvent::Skipped {
+            name: name.to_string(),
+        });
+    }
+    if REBOOT.is_in(msg) {
+        return Some(StepEvent::Reboot);
+    }
+    if let Some(rest) = msg.strip_prefix("Process completed with exit code ") {
+        let code = rest.trim().parse::<i64>().ok().map(|c| c as u32);
+        return Some(StepEvent::ProcessExit { code });
+    }
+    if let Some(rest) = msg.strip_prefix("Task sequence completed ") {
+        let code = find_codes(rest).first().map(|h| h.value).unwrap_or(0);
+        return Some(StepEvent::RunCompleted { code });
+    }
+    if RUN_FAILED.iter().any(|n| n.is_in(msg)) {
+        let code = find_codes(msg)
+            .into_iter()
+            .map(|h| h.value)
+            .find(|&v| v != 0);
+        return Some(StepEvent::RunFailed { code });
+    }
+    if ABORTED.is_in(msg) {
+        let name = between(msg, "(", ") has failed").map(str::to_string);
+        return Some(StepEvent::Aborted { name });
+    }
+    if WIZARD.is_in(msg) {
+        let text = msg
+            .split_once("Setting wizard error:")
+            .map(|(_, t)| t.trim())
+            .unwrap_or(msg);
+        return Some(StepEvent::Wizard {
+            text: text.to_string(),
+        });
+    }
+    None
+}
+
 /// Builds the timeline from records in merged order.
 #[derive(Default)]
 pub struct StepBuilder {
@@ -241,153 +376,133 @@ impl StepBuilder {
 
     /// Feeds one record's message.
     pub fn push(&mut self, pos: usize, record: RecordRef, msg: &str, time: Option<Timestamp>) {
-        let msg = msg.trim();
-        if let Some(rest) = msg.strip_prefix("Start executing an instruction.") {
-            let name = between(rest, "Instruction name: ", ". Instruction pointer")
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            let pointer = rest
-                .rsplit("Instruction pointer:")
-                .next()
-                .and_then(|p| p.trim().trim_end_matches('.').parse().ok())
-                .unwrap_or(-1);
-            if self.run_ended {
-                self.run += 1;
-                self.run_ended = false;
-                self.last_end = None;
-            }
-            if let Some(prev) = self.current() {
-                // A step that never logged its end before the next began (a reboot took it,
-                // or its result was not logged): it did not fail the run.
-                prev.outcome = StepOutcome::Succeeded;
-            }
-            self.t.steps.push(Step {
-                run: self.run,
-                pointer,
-                name,
-                outcome: StepOutcome::Running,
-                exit_code: None,
-                start: time,
-                end: None,
-                first: record,
-                span: (pos, pos),
-                reboot: false,
-            });
-            self.t.runs = self.run + 1;
-            return;
+        if let Some(event) = step_event(msg) {
+            self.apply(pos, record, event, time);
         }
-        let completed = COMPLETED.end_in(msg).and_then(|a| {
-            let b = COMPLETED_END.rfind(&msg.as_bytes()[a..])? + a;
-            msg.get(a..b)
-        });
-        if let Some(name) = completed {
-            let code = msg
-                .rsplit("code ")
-                .next()
-                .and_then(|c| c.trim().parse::<i64>().ok())
-                .map(|c| c as u32);
-            if let Some(s) = self.named(name) {
-                s.outcome = StepOutcome::Succeeded;
-                s.exit_code = code.or(s.exit_code);
-                s.end = time.or(s.end);
-                s.span.1 = pos;
+    }
+
+    /// Feeds one record already read by [`step_event`].
+    pub fn apply(
+        &mut self,
+        pos: usize,
+        record: RecordRef,
+        event: StepEvent,
+        time: Option<Timestamp>,
+    ) {
+        match event {
+            StepEvent::Start { name, pointer } => {
+                if self.run_ended {
+                    self.run += 1;
+                    self.run_ended = false;
+                    self.last_end = None;
+                }
+                if let Some(prev) = self.current() {
+                    // A step that never logged its end before the next began (a reboot took
+                    // it, or its result was not logged): it did not fail the run.
+                    prev.outcome = StepOutcome::Succeeded;
+                }
+                self.t.steps.push(Step {
+                    run: self.run,
+                    pointer,
+                    name,
+                    outcome: StepOutcome::Running,
+                    exit_code: None,
+                    start: time,
+                    end: None,
+                    first: record,
+                    span: (pos, pos),
+                    reboot: false,
+                });
+                self.t.runs = self.run + 1;
             }
-            return;
-        }
-        if let Some(rest) = msg.strip_prefix("Failed to run the action: ") {
-            // Step names may hold dots, so prefer a name this run has started.
-            let run = self.run;
-            let known = self
-                .t
-                .steps
-                .iter()
-                .filter(|s| s.run == run && !s.name.is_empty() && rest.starts_with(s.name.as_str()))
-                .map(|s| s.name.len())
-                .max();
-            let (name, tail) = match known {
-                Some(n) => (&rest[..n], &rest[n..]),
-                None => match rest.find(".\r").or_else(|| rest.find(".\n")) {
-                    Some(i) => (&rest[..i], &rest[i..]),
-                    None => match rest.rfind(". ") {
+            StepEvent::Completed { name, code } => {
+                if let Some(s) = self.named(&name) {
+                    s.outcome = StepOutcome::Succeeded;
+                    s.exit_code = code.or(s.exit_code);
+                    s.end = time.or(s.end);
+                    s.span.1 = pos;
+                }
+            }
+            StepEvent::Failed { rest } => {
+                // Step names may hold dots, so prefer a name this run has started.
+                let run = self.run;
+                let known = self
+                    .t
+                    .steps
+                    .iter()
+                    .filter(|s| {
+                        s.run == run && !s.name.is_empty() && rest.starts_with(s.name.as_str())
+                    })
+                    .map(|s| s.name.len())
+                    .max();
+                let (name, tail) = match known {
+                    Some(n) => (&rest[..n], &rest[n..]),
+                    None => match rest.find(".\r").or_else(|| rest.find(".\n")) {
                         Some(i) => (&rest[..i], &rest[i..]),
-                        None => (rest.trim_end_matches('.'), ""),
+                        None => match rest.rfind(". ") {
+                            Some(i) => (&rest[..i], &rest[i..]),
+                            None => (rest.trim_end_matches('.'), ""),
+                        },
                     },
-                },
-            };
-            let code = find_codes(tail)
-                .into_iter()
-                .map(|h| h.value)
-                .find(|&v| v != 0);
-            let name = name.trim().to_string();
-            if let Some(s) = self.named(&name) {
-                s.outcome = StepOutcome::Failed;
-                s.exit_code = code.or(s.exit_code);
-                s.end = time.or(s.end);
-                s.span.1 = pos;
+                };
+                let code = find_codes(tail)
+                    .into_iter()
+                    .map(|h| h.value)
+                    .find(|&v| v != 0);
+                let name = name.trim().to_string();
+                if let Some(s) = self.named(&name) {
+                    s.outcome = StepOutcome::Failed;
+                    s.exit_code = code.or(s.exit_code);
+                    s.end = time.or(s.end);
+                    s.span.1 = pos;
+                }
             }
-            return;
-        }
-        if SKIPPED.is_in(msg) {
-            let name = between(msg, "(", ") has been skipped").unwrap_or("");
-            if let Some(s) = self.named(name) {
-                s.outcome = StepOutcome::Skipped;
-                s.end = time.or(s.end);
-                s.span.1 = pos;
+            StepEvent::Skipped { name } => {
+                if let Some(s) = self.named(&name) {
+                    s.outcome = StepOutcome::Skipped;
+                    s.end = time.or(s.end);
+                    s.span.1 = pos;
+                }
             }
-            return;
-        }
-        if REBOOT.is_in(msg) {
-            if let Some(s) = self.current() {
-                s.reboot = true;
-                s.span.1 = pos;
+            StepEvent::Reboot => {
+                if let Some(s) = self.current() {
+                    s.reboot = true;
+                    s.span.1 = pos;
+                }
             }
-            return;
-        }
-        if let Some(rest) = msg.strip_prefix("Process completed with exit code ") {
-            let code = rest.trim().parse::<i64>().ok().map(|c| c as u32);
-            if let Some(s) = self.current() {
-                s.exit_code = code;
-                s.span.1 = pos;
+            StepEvent::ProcessExit { code } => {
+                if let Some(s) = self.current() {
+                    s.exit_code = code;
+                    s.span.1 = pos;
+                }
             }
-            return;
-        }
-        if let Some(rest) = msg.strip_prefix("Task sequence completed ") {
-            let code = find_codes(rest).first().map(|h| h.value).unwrap_or(0);
-            let outcome = if code == 0 {
-                RunOutcome::Succeeded
-            } else {
-                RunOutcome::Failed
-            };
-            self.end_run(outcome, Some(code));
-            return;
-        }
-        if RUN_FAILED.iter().any(|n| n.is_in(msg)) {
-            let code = find_codes(msg)
-                .into_iter()
-                .map(|h| h.value)
-                .find(|&v| v != 0);
-            let prev_code = self.last_end.and_then(|e| e.1);
-            self.end_run(RunOutcome::Failed, code.or(prev_code));
-            return;
-        }
-        if ABORTED.is_in(msg) {
-            if let Some(name) = between(msg, "(", ") has failed") {
-                if let Some(s) = self.named(name) {
-                    if s.outcome == StepOutcome::Running {
-                        s.outcome = StepOutcome::Failed;
-                        s.end = time.or(s.end);
+            StepEvent::RunCompleted { code } => {
+                let outcome = if code == 0 {
+                    RunOutcome::Succeeded
+                } else {
+                    RunOutcome::Failed
+                };
+                self.end_run(outcome, Some(code));
+            }
+            StepEvent::RunFailed { code } => {
+                let prev_code = self.last_end.and_then(|e| e.1);
+                self.end_run(RunOutcome::Failed, code.or(prev_code));
+            }
+            StepEvent::Aborted { name } => {
+                if let Some(name) = name {
+                    if let Some(s) = self.named(&name) {
+                        if s.outcome == StepOutcome::Running {
+                            s.outcome = StepOutcome::Failed;
+                            s.end = time.or(s.end);
+                        }
                     }
                 }
             }
-            return;
-        }
-        if self.t.steps.is_empty() && WIZARD.is_in(msg) {
-            let text = msg
-                .split_once("Setting wizard error:")
-                .map(|(_, t)| t.trim())
-                .unwrap_or(msg);
-            self.t.failure_before_steps = Some(text.to_string());
+            StepEvent::Wizard { text } => {
+                if self.t.steps.is_empty() {
+                    self.t.failure_before_steps = Some(text);
+                }
+            }
         }
     }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod follow;
 pub mod kb;
 pub mod log;
+pub mod par;
 pub mod parse;
 pub mod report;
 pub mod sanitize;

@@ -5,7 +5,6 @@
 //! the knowledge base's patterns), maps each hit to its record, and parses only those.
 
 pub mod chains;
-pub(crate) mod par;
 pub mod prefilter;
 pub mod scan;
 pub mod steps;
@@ -342,7 +341,7 @@ pub fn match_rules(
         .filter(|(_, m)| m.kb || m.frame || m.error || m.summary)
         .copied()
         .collect();
-    let keep = par::map_chunks(&todo, 10_000, |part| {
+    let keep = crate::par::map_chunks(&todo, 10_000, |part| {
         let mut keep = Vec::new();
         for &(pos, m) in part {
             let r = log.at(pos);

@@ -142,12 +142,19 @@ impl Compiled {
             })
             .collect();
 
-        for (pos, rec) in candidates.iter().enumerate() {
-            let matched: Vec<usize> = if self.set.is_empty() || rec.message.is_empty() {
-                Vec::new()
-            } else {
-                self.set.matches(rec.message).into_iter().collect()
-            };
+        // Which patterns each record matches: the costly part, and independent per record.
+        let matches: Vec<Vec<usize>> = crate::par::map_chunks(candidates, 4096, |part| {
+            part.iter()
+                .map(|rec| {
+                    if self.set.is_empty() || rec.message.is_empty() {
+                        Vec::new()
+                    } else {
+                        self.set.matches(rec.message).into_iter().collect()
+                    }
+                })
+                .collect()
+        });
+        for ((pos, rec), matched) in candidates.iter().enumerate().zip(matches) {
             let mut consider = |sref: SigRef| {
                 let rule = &rules[sref.rule];
                 let (signal, pattern) = if sref.unless {

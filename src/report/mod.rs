@@ -181,7 +181,7 @@ impl<'a> Report<'a> {
         let line_of = |r: crate::log::RecordRef| u64::from(log.meta(r).line);
         let path_of = |r: crate::log::RecordRef| log.source(r).text.path.clone();
         // Tens of thousands of steps in a long log: build them on every core.
-        let steps = crate::analysis::par::map_chunks(&analysis.steps.steps, 4096, |part| {
+        let steps = crate::par::map_chunks(&analysis.steps.steps, 4096, |part| {
             part.iter()
                 .map(|s| StepReport {
                     index: s.pointer,

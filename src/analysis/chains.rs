@@ -171,8 +171,8 @@ pub struct ChainInput<'a> {
 /// the record is in cache); [`ChainBuilder::apply`] then works in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainEvent {
-    /// A frame line.
-    Frame(Frame),
+    /// A frame line (boxed: frames are few, and the event sits in every candidate).
+    Frame(Box<Frame>),
     /// A summary line.
     Summary(SummaryKind),
 }
@@ -180,7 +180,7 @@ pub enum ChainEvent {
 /// Reads one record's message for chains.
 pub fn chain_event(msg: &str) -> Option<ChainEvent> {
     match parse_frame(msg) {
-        Some(f) => Some(ChainEvent::Frame(f)),
+        Some(f) => Some(ChainEvent::Frame(Box::new(f))),
         None => summary_kind(msg).map(ChainEvent::Summary),
     }
 }
@@ -282,7 +282,7 @@ impl ChainBuilder {
                     o.chain.root = frame.code;
                 }
                 o.chain.span.1 = rec.pos;
-                o.chain.frames.push((rec.record, frame));
+                o.chain.frames.push((rec.record, *frame));
             }
             return;
         }

@@ -5,6 +5,7 @@
 //! the knowledge base's patterns), maps each hit to its record, and parses only those.
 
 pub mod chains;
+pub mod multilit;
 pub mod prefilter;
 pub mod scan;
 pub mod steps;
@@ -56,7 +57,7 @@ struct Scanner {
     /// Frames, summaries and step messages: few literals, so the scan runs at SIMD speed.
     triggers: Option<aho_corasick::AhoCorasick>,
     /// The knowledge base's literals, ASCII case-insensitive.
-    ac: Option<aho_corasick::AhoCorasick>,
+    kb: Option<multilit::MultiLit>,
     /// Bits of the trigger literals that mark summaries and step messages.
     summary_bits: u64,
     step_bits: u64,
@@ -101,9 +102,8 @@ impl Scanner {
             .flatten();
         Scanner {
             triggers,
-            ac: (!lits.is_empty())
-                .then(|| scan::automaton(&lits, true))
-                .flatten(),
+            // Literals are at least prefilter::MIN_LITERAL (4) bytes, as MultiLit needs.
+            kb: multilit::MultiLit::new(&lits),
             summary_bits,
             step_bits,
             fallback,
@@ -198,15 +198,19 @@ pub fn candidates<'a>(log: &'a Log, rules: &RuleSet) -> Candidates<'a> {
             None => Vec::new(),
         };
         let mut hits: Vec<(usize, Marks)> = found.iter().map(|p| (p.pos, p.marks)).collect();
-        parsed.extend(found);
+        if parsed.is_empty() {
+            parsed = found;
+        } else {
+            parsed.extend(found);
+        }
         drop(t);
         let kb = Marks {
             kb: true,
             ..Marks::default()
         };
         let t = crate::timing::Stage::start("scan kb literals");
-        if let Some(ac) = &scanner.ac {
-            let found = scan::message_hits(src, ac);
+        if let Some(lits) = &scanner.kb {
+            let found = scan::message_hits(src, lits);
             hits = merge_marks(hits, found.into_iter().map(|r| (to_pos(r), kb)).collect());
         }
         drop(t);
@@ -332,6 +336,9 @@ pub fn match_rules(
     cands: &[(usize, Marks)],
     analysis: &Analysis,
 ) -> Vec<Finding> {
+    if rules.rules().is_empty() {
+        return Vec::new();
+    }
     let wanted = rules.codes();
     // Messages are borrowed from the log text (copied only when not valid UTF-8), so
     // hundreds of thousands of candidates cost little memory.

@@ -10,6 +10,8 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Shorter literals would match almost everywhere and filter nothing.
 pub const MIN_LITERAL: usize = 4;
+// The knowledge base's literal scanner needs literals of at least 4 bytes.
+const _: () = assert!(MIN_LITERAL >= 4);
 
 /// The set of literals one of which (ignoring ASCII case) occurs in every match of
 /// `pattern`, or None when no useful set can be derived.

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem::FinderRev;
 
+use super::multilit::MultiLit;
 use crate::log::Source;
 use crate::parse::Format;
 
@@ -52,10 +53,17 @@ fn run_pieces<T: Send>(text: &[u8], f: impl Fn(usize, usize) -> Vec<T> + Sync) -
                 s.spawn(move || f(a, b))
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        // Append to the first piece's results: growing a large vector moves no bytes on
+        // most allocators, where collecting into a new one would copy them all.
+        let mut out: Vec<T> = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(v) if out.is_empty() => out = v,
+                Ok(v) => out.extend(v),
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        out
     })
 }
 
@@ -107,9 +115,9 @@ pub fn literal_hits<T: Send>(
 }
 
 /// Records whose message (for CMTrace, the text between `<![LOG[` and `]LOG]!>`) holds
-/// any of the automaton's literals, in record order. Skipping the attribute tails halves
-/// the bytes an automaton with no SIMD prefilter must walk.
-pub fn message_hits(src: &Source, ac: &AhoCorasick) -> Vec<usize> {
+/// any of the literals, in record order. Skipping the attribute tails halves the bytes
+/// to search.
+pub fn message_hits(src: &Source, lits: &MultiLit) -> Vec<usize> {
     let text = src.text.bytes();
     let n = src.records.len();
     let threads = std::thread::available_parallelism()
@@ -133,7 +141,7 @@ pub fn message_hits(src: &Source, ac: &AhoCorasick) -> Vec<usize> {
                 }
                 _ => rec,
             };
-            if ac.is_match(msg) {
+            if lits.is_match(msg) {
                 out.push(i);
             }
         }

@@ -7,15 +7,9 @@
 use aho_corasick::AhoCorasick;
 use regex::bytes::Regex;
 
-use std::sync::LazyLock;
-
-use memchr::memmem::FinderRev;
-
 use super::multilit::MultiLit;
 use crate::log::Source;
 use crate::parse::Format;
-
-static CLOSE: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(b"]LOG]!>"));
 
 /// Pieces smaller than this are not worth a thread.
 const MIN_PIECE: usize = 4 << 20;
@@ -134,7 +128,7 @@ pub fn message_hits(src: &Source, lits: &MultiLit) -> Vec<usize> {
             let msg = match src.records[i].format() {
                 Format::CmTrace => {
                     let body = rec.get(7..).unwrap_or_default();
-                    match CLOSE.rfind(body) {
+                    match crate::parse::rfind_close(body) {
                         Some(c) => &body[..c],
                         None => body,
                     }

@@ -92,7 +92,7 @@ pub fn fields(format: Format, span: &[u8]) -> Fields<'_> {
 
 fn cmtrace(span: &[u8]) -> Fields<'_> {
     let body = span.strip_prefix(b"<![LOG[").unwrap_or(span);
-    let Some(close) = memmem::rfind(body, b"]LOG]!>") else {
+    let Some(close) = super::rfind_close(body) else {
         return plain(span);
     };
     let mut f = Fields {

@@ -10,7 +10,6 @@ use memchr::memmem;
 use super::{Format, RecordMeta, Severity};
 
 const OPEN: &[u8] = b"<![LOG[";
-const CLOSE: &[u8] = b"]LOG]!>";
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// An opening `<![LOG[` whose close has not appeared after this many lines is taken to be a
@@ -18,8 +17,6 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// one damaged record from swallowing the rest of a file.
 const MAX_OPEN_LINES: u32 = 5000;
 
-static CLOSE_REV: LazyLock<memmem::FinderRev<'static>> =
-    LazyLock::new(|| memmem::FinderRev::new(CLOSE));
 static TYPE_ATTR: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"type=\""));
 static SMS_MARK: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"$$<"));
@@ -96,7 +93,7 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
                 let sev = word_severity(&text[ostart..pos]);
                 records.push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
                 open = None;
-            } else if let Some(ci) = CLOSE_REV.rfind(l) {
+            } else if let Some(ci) = super::rfind_close(l) {
                 records.push(RecordMeta::new(
                     ostart as u64,
                     oline,
@@ -125,7 +122,7 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
             }
         }
         if starts_log {
-            match CLOSE_REV.rfind(body) {
+            match super::rfind_close(body) {
                 Some(ci) => records.push(RecordMeta::new(
                     pos as u64,
                     line,

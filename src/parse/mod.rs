@@ -12,6 +12,23 @@ pub use fields::{fields, Fields};
 pub use frame::{frame, index_parallel, Framed};
 pub use time::{parse_date, parse_time, Timestamp};
 
+/// The marker that ends a CMTrace message.
+pub const CLOSE: &[u8] = b"]LOG]!>";
+
+/// Offset of the last `]LOG]!>` in `text`. The marker sits just before a short attribute
+/// tail, so a vectorised backward search for `]` reaches it in a step or two, where a
+/// reverse substring search would walk the tail byte by byte.
+pub fn rfind_close(text: &[u8]) -> Option<usize> {
+    let mut end = text.len();
+    while let Some(i) = memchr::memrchr(b']', &text[..end]) {
+        if text[i..].starts_with(CLOSE) {
+            return Some(i);
+        }
+        end = i;
+    }
+    None
+}
+
 /// The format a record was recognised as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -102,5 +119,19 @@ impl RecordMeta {
             1 => Severity::Warning,
             _ => Severity::Info,
         }
+    }
+}
+
+#[cfg(test)]
+mod close_tests {
+    use super::rfind_close;
+
+    #[test]
+    fn finds_the_last_marker() {
+        assert_eq!(rfind_close(b"a]LOG]!><x>"), Some(1));
+        assert_eq!(rfind_close(b"a]LOG]!>b]LOG]!><time=\"1\">"), Some(9));
+        assert_eq!(rfind_close(b"[x] ]]LOG]!]>"), None);
+        assert_eq!(rfind_close(b"]]LOG]!>"), Some(1));
+        assert_eq!(rfind_close(b""), None);
     }
 }

@@ -8,7 +8,25 @@
 
 use std::collections::HashMap;
 
+use super::needle::Needle;
 use crate::log::RecordRef;
+
+static HRESULT: Needle = Needle::new("HRESULT=");
+static WIZARD: Needle = Needle::new("Setting wizard error");
+/// A code follows: `Code(0x...)`, `code 0x...`, `Error: ...`, `error code ...`.
+static CODE_MARKS: [Needle; 4] = [
+    Needle::new("Code(0x"),
+    Needle::new("code 0x"),
+    Needle::new("Error: "),
+    Needle::new("error code"),
+];
+/// A code in parentheses: `(80004005)`, `(0x...)`, `(C...)`.
+static PAREN_CODES: [Needle; 3] = [Needle::new("(8"), Needle::new("(0x"), Needle::new("(C")];
+static RETURNED: Needle = Needle::new("returned code ");
+static FAILED_CODE: [Needle; 2] = [
+    Needle::new("failed. Code(0x"),
+    Needle::new("failed with error code"),
+];
 
 /// A frame line, parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +41,7 @@ pub struct Frame {
 
 /// Parses `expr, HRESULT=80040101 (e:\path\file.cpp,1518)` anywhere in a message.
 pub fn parse_frame(msg: &str) -> Option<Frame> {
-    let at = msg.find("HRESULT=")?;
+    let at = HRESULT.find(msg)?;
     let hex = msg.get(at + 8..at + 16)?;
     if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -73,23 +91,18 @@ pub const SUMMARY_TRIGGERS: &[&str] = &[
 /// Recognises a summary line.
 pub fn summary_kind(msg: &str) -> Option<SummaryKind> {
     let m = msg.trim_start();
-    if m.contains("Setting wizard error") {
+    if WIZARD.is_in(m) {
         return Some(SummaryKind::Wizard);
     }
-    let lower_has_code = m.contains("Code(0x")
-        || m.contains("code 0x")
-        || m.contains("Error: ")
-        || m.contains("error code");
-    if m.starts_with("Failed to") || m.starts_with("failed to") {
-        let has_paren_code = m.contains("(8") || m.contains("(0x") || m.contains("(C");
-        if lower_has_code || has_paren_code {
-            return Some(SummaryKind::FailedTo);
-        }
+    if (m.starts_with("Failed to") || m.starts_with("failed to"))
+        && (CODE_MARKS.iter().any(|n| n.is_in(m)) || PAREN_CODES.iter().any(|n| n.is_in(m)))
+    {
+        return Some(SummaryKind::FailedTo);
     }
-    if m.contains("returned code 0x") || m.contains("returned code ") {
+    if RETURNED.is_in(m) {
         return Some(SummaryKind::Returned);
     }
-    if m.contains("failed. Code(0x") || m.contains("failed with error code") {
+    if FAILED_CODE.iter().any(|n| n.is_in(m)) {
         return Some(SummaryKind::Failed);
     }
     None

@@ -6,6 +6,7 @@
 
 pub mod chains;
 pub mod multilit;
+mod needle;
 pub mod prefilter;
 pub mod scan;
 pub mod steps;
@@ -317,7 +318,11 @@ fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
         marks,
         record,
         thread: f.thread,
-        component: f.component.and_then(|c| std::str::from_utf8(c).ok()),
+        // Only a chain's first frame names its component.
+        component: f
+            .component
+            .filter(|_| marks.frame)
+            .and_then(|c| std::str::from_utf8(c).ok()),
         time: f.timestamp(),
         chain: (marks.frame || marks.summary)
             .then(|| chains::chain_event(&message))

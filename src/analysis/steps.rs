@@ -6,44 +6,15 @@
 //! or "skipped because the condition is evaluated to be false". Reboots resume the same run
 //! with the next pointer; a step that starts after the run ended begins a new run.
 
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
-use memchr::memmem::{Finder, FinderRev};
+use memchr::memmem::FinderRev;
+
+use super::needle::Needle;
 
 use crate::codes::find_codes;
 use crate::log::RecordRef;
 use crate::parse::Timestamp;
-
-/// A substring searcher built once: `str::find` and `contains` build a new one on every
-/// call, which shows on logs with tens of thousands of steps.
-struct Needle {
-    text: &'static str,
-    finder: OnceLock<Finder<'static>>,
-}
-
-impl Needle {
-    const fn new(text: &'static str) -> Needle {
-        Needle {
-            text,
-            finder: OnceLock::new(),
-        }
-    }
-
-    fn find(&self, s: &str) -> Option<usize> {
-        self.finder
-            .get_or_init(|| Finder::new(self.text))
-            .find(s.as_bytes())
-    }
-
-    /// Byte offset just past the first occurrence in `s`.
-    fn end_in(&self, s: &str) -> Option<usize> {
-        self.find(s).map(|i| i + self.text.len())
-    }
-
-    fn is_in(&self, s: &str) -> bool {
-        self.find(s).is_some()
-    }
-}
 
 static COMPLETED: Needle = Needle::new("Successfully completed the action (");
 static COMPLETED_END: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(") with"));

@@ -15,51 +15,10 @@ use tslens::source::{Input, SourceText};
 use tslens::theme::Theme;
 use tslens::tui::{view, App, Loaded, Msg, Options};
 
+mod support;
+
 fn main() {
     divan::main();
-}
-
-fn synthetic(bytes: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes + 4096);
-    let mut i = 0u64;
-    while out.len() < bytes {
-        let (kind, msg) = match i % 97 {
-            0 => (
-                3,
-                format!(
-                    "Install(), HRESULT=80070005 (e:\\src\\install.cpp,{})",
-                    i % 900
-                ),
-            ),
-            1 => (
-                3,
-                "Run(), HRESULT=80004005 (e:\\src\\main.cpp,88)".to_string(),
-            ),
-            2 => (
-                3,
-                "Failed to install the package. Code(0x80004005)".to_string(),
-            ),
-            3 => (2, format!("Retrying download of item {i}")),
-            _ => (
-                1,
-                format!("Set a global environment variable _SMSTSVar{i}=value {i}"),
-            ),
-        };
-        let s = i / 10;
-        out.extend_from_slice(
-            format!(
-                "<![LOG[{msg}]LOG]!><time=\"{:02}:{:02}:{:02}.{:03}+000\" date=\"03-10-2026\" component=\"TSManager\" context=\"\" type=\"{kind}\" thread=\"{}\" file=\"x.cpp:1\">\r\n",
-                (s / 3600) % 24,
-                (s / 60) % 60,
-                s % 60,
-                i % 1000,
-                100 + i % 7
-            )
-            .as_bytes(),
-        );
-        i += 1;
-    }
-    out
 }
 
 static APP: LazyLock<Mutex<App>> = LazyLock::new(|| {
@@ -67,7 +26,7 @@ static APP: LazyLock<Mutex<App>> = LazyLock::new(|| {
         Some(p) => Log::open(&[Input::File(PathBuf::from(p))]).expect("cannot open the log"),
         None => Log::from_sources(vec![Source::index(SourceText::from_vec(
             "bench.log".into(),
-            synthetic(20 << 20),
+            support::synthetic(20 << 20),
         ))]),
     };
     let loaded = Loaded::new(log, &RuleSet::builtin());

@@ -47,10 +47,6 @@ pub struct Marks {
     pub step: bool,
     /// Looks like a chain's summary line.
     pub summary: bool,
-    /// Matched the knowledge base's prefilter.
-    pub kb: bool,
-    /// Is an error record (kept for code-based rules).
-    pub error: bool,
 }
 
 /// The literals and fallback regex that find candidate records in one pass.
@@ -112,139 +108,137 @@ impl Scanner {
     }
 }
 
-impl Marks {
-    fn union(self, o: Marks) -> Marks {
-        Marks {
-            frame: self.frame || o.frame,
-            step: self.step || o.step,
-            summary: self.summary || o.summary,
-            kb: self.kb || o.kb,
-            error: self.error || o.error,
-        }
-    }
+/// A record the knowledge base will read, with what it needs of it, taken while the
+/// record was in cache.
+pub struct RuleRecord<'a> {
+    /// Position in merged order.
+    pub pos: usize,
+    /// The record.
+    pub record: RecordRef,
+    /// Its message, borrowed from the log text unless it was not valid UTF-8.
+    pub message: std::borrow::Cow<'a, str>,
+    /// Its component ("" when none).
+    pub component: &'a str,
+    /// Every code in the message.
+    pub codes: Vec<u32>,
 }
 
-/// Merges two lists sorted by key into one, joining the marks of equal keys.
-fn merge_marks(a: Vec<(usize, Marks)>, b: Vec<(usize, Marks)>) -> Vec<(usize, Marks)> {
-    if a.is_empty() {
-        return b;
-    }
-    if b.is_empty() {
-        return a;
-    }
-    let mut out: Vec<(usize, Marks)> = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let next = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                i += 1;
-                j += 1;
-                (x.0, x.1.union(y.1))
-            }
-            (Some(x), Some(y)) if x.0 < y.0 => {
-                i += 1;
-                *x
-            }
-            (Some(x), None) => {
-                i += 1;
-                *x
-            }
-            (_, Some(y)) => {
-                j += 1;
-                *y
-            }
-            (None, None) => break,
-        };
-        match out.last_mut() {
-            Some(last) if last.0 == next.0 => last.1 = last.1.union(next.1),
-            _ => out.push(next),
-        }
-    }
-    out
-}
-
-/// The records worth a closer look, in merged order: those the chain and step builders
-/// read, parsed, and every candidate with why it is one.
+/// The records worth a closer look, in merged order.
 pub struct Candidates<'a> {
-    /// Frames, summaries and step messages, parsed.
+    /// Frames, summaries and step messages, parsed, for the chain and step builders.
     pub parsed: Vec<Parsed<'a>>,
-    /// Positions of all candidates (those above included) with their marks.
-    pub marks: Vec<(usize, Marks)>,
+    /// Records some rule may match: a message pattern matched, or a code a rule names.
+    pub rules: Vec<RuleRecord<'a>>,
+}
+
+/// Reads record `index` of source `si` for the rules. `literal`: the message holds one of
+/// the rules' literals, a hint to confirm with their patterns; `coded`: a frame, summary or
+/// error record, kept when it carries a code some rule names.
+fn rule_record<'a>(
+    log: &'a Log,
+    rules: &RuleSet,
+    si: usize,
+    index: usize,
+    literal: bool,
+    coded: bool,
+) -> Option<RuleRecord<'a>> {
+    let record = RecordRef {
+        source: si as u32,
+        index: index as u32,
+    };
+    let f = log.fields(record);
+    let matched = literal && rules.prefilter().is_match(f.message);
+    if !matched && !coded {
+        return None;
+    }
+    let message = f.message_str();
+    let codes: Vec<u32> = find_codes(&message).into_iter().map(|h| h.value).collect();
+    // A record no pattern matched can only meet a rule through a code.
+    if !matched && !codes.iter().any(|c| rules.codes().contains(c)) {
+        return None;
+    }
+    Some(RuleRecord {
+        pos: log.position(record),
+        record,
+        message,
+        component: f
+            .component
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .unwrap_or(""),
+        codes,
+    })
 }
 
 /// Finds the candidate records of a log.
 pub fn candidates<'a>(log: &'a Log, rules: &RuleSet) -> Candidates<'a> {
     let scanner = Scanner::new(rules);
-    let mut all: Vec<(usize, Marks)> = Vec::new();
+    let with_rules = !rules.rules().is_empty();
     let mut parsed: Vec<Parsed<'a>> = Vec::new();
+    let mut for_rules: Vec<RuleRecord<'a>> = Vec::new();
     for (si, src) in log.sources.iter().enumerate() {
-        let to_pos = |index: usize| {
-            log.position(RecordRef {
-                source: si as u32,
-                index: index as u32,
-            })
-        };
-        // Each scan yields records in order; lists are merged, never sorted.
         let t = crate::timing::Stage::start("scan and parse triggers");
-        let found: Vec<Parsed<'a>> = match &scanner.triggers {
+        let mut found: Vec<Parsed<'a>> = match &scanner.triggers {
             Some(ac) => scan::literal_hits(src, ac, |rec, bits| {
                 let marks = Marks {
                     frame: bits & 1 != 0,
                     summary: bits & scanner.summary_bits != 0,
                     step: bits & scanner.step_bits != 0,
-                    ..Marks::default()
                 };
-                Some(parse_one(log, to_pos(rec), marks))
+                let mut p = parse_one(log, si, rec, marks);
+                if with_rules && (marks.frame || marks.summary) {
+                    p.rule = rule_record(log, rules, si, rec, false, true);
+                }
+                Some(p)
             }),
             None => Vec::new(),
         };
-        let mut hits: Vec<(usize, Marks)> = found.iter().map(|p| (p.pos, p.marks)).collect();
+        for_rules.extend(found.iter_mut().filter_map(|p| p.rule.take()));
         if parsed.is_empty() {
             parsed = found;
         } else {
             parsed.extend(found);
         }
         drop(t);
-        let kb = Marks {
-            kb: true,
-            ..Marks::default()
-        };
-        let t = crate::timing::Stage::start("scan kb literals");
-        if let Some(lits) = &scanner.kb {
-            let found = scan::message_hits(src, lits);
-            hits = merge_marks(hits, found.into_iter().map(|r| (to_pos(r), kb)).collect());
+        if !with_rules {
+            continue;
         }
+        let t = crate::timing::Stage::start("scan rule literals");
+        for_rules.extend(scan::messages(src, |i, msg| {
+            let literal = scanner.kb.as_ref().is_some_and(|k| k.is_match(msg));
+            let error = src.records[i].severity() == Severity::Error;
+            if literal || error {
+                rule_record(log, rules, si, i, literal, error)
+            } else {
+                None
+            }
+        }));
         drop(t);
-        let t = crate::timing::Stage::start("scan kb fallback");
+        let _t = crate::timing::Stage::start("scan rule fallback");
         if let Some(re) = &scanner.fallback {
-            let found = scan::regex_hits(src, re);
-            hits = merge_marks(hits, found.into_iter().map(|r| (to_pos(r), kb)).collect());
+            for i in scan::regex_hits(src, re) {
+                let error = src.records[i].severity() == Severity::Error;
+                for_rules.extend(rule_record(log, rules, si, i, true, error));
+            }
         }
-        drop(t);
-        let _t = crate::timing::Stage::start("scan errors");
-        let error = Marks {
-            error: true,
-            ..Marks::default()
-        };
-        let errors: Vec<(usize, Marks)> = src
-            .records
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.severity() == Severity::Error)
-            .map(|(i, _)| (to_pos(i), error))
-            .collect();
-        all.extend(merge_marks(hits, errors));
     }
     if log.sources.len() > 1 {
-        all.sort_unstable_by_key(|&(p, _)| p);
         parsed.sort_by_key(|p| p.pos);
     }
-    Candidates { parsed, marks: all }
+    // The same record may come from several scans; what they read of it is the same.
+    for_rules.sort_by_key(|r| r.pos);
+    for_rules.dedup_by_key(|r| r.pos);
+    Candidates {
+        parsed,
+        rules: for_rules,
+    }
 }
 
 /// Analyses a whole log.
 pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
-    let Candidates { parsed, marks } = candidates(log, rules);
+    let Candidates {
+        parsed,
+        rules: for_rules,
+    } = candidates(log, rules);
     // Chains: frames and the summary lines near them; the builders run in order.
     let t = crate::timing::Stage::start("chains and steps");
     let mut cb = ChainBuilder::new();
@@ -285,7 +279,7 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
         steps: timeline,
         findings: Vec::new(),
     };
-    analysis.findings = match_rules(log, rules, &marks, &analysis);
+    analysis.findings = match_rules(log, rules, &for_rules, &analysis);
     analysis
 }
 
@@ -307,10 +301,16 @@ pub struct Parsed<'a> {
     pub chain: Option<ChainEvent>,
     /// What it says about the timeline (step messages and summaries).
     pub step: Option<StepEvent>,
+    /// What the rules read of it, when it is a frame or summary with a code they name.
+    pub rule: Option<RuleRecord<'a>>,
 }
 
-fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
-    let record = log.at(pos);
+fn parse_one(log: &Log, si: usize, index: usize, marks: Marks) -> Parsed<'_> {
+    let record = RecordRef {
+        source: si as u32,
+        index: index as u32,
+    };
+    let pos = log.position(record);
     let f = log.fields(record);
     let message = f.message_str();
     Parsed {
@@ -331,6 +331,7 @@ fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
         step: (marks.step || marks.summary)
             .then(|| steps::step_event(&message))
             .flatten(),
+        rule: None,
     }
 }
 
@@ -338,59 +339,24 @@ fn parse_one(log: &Log, pos: usize, marks: Marks) -> Parsed<'_> {
 pub fn match_rules(
     log: &Log,
     rules: &RuleSet,
-    cands: &[(usize, Marks)],
+    records: &[RuleRecord<'_>],
     analysis: &Analysis,
 ) -> Vec<Finding> {
     if rules.rules().is_empty() {
         return Vec::new();
     }
-    let wanted = rules.codes();
-    // Messages are borrowed from the log text (copied only when not valid UTF-8), so
-    // hundreds of thousands of candidates cost little memory.
-    let t = crate::timing::Stage::start("confirm candidates");
-    let todo: Vec<(usize, Marks)> = cands
+    crate::timing::note(format_args!("rules read {} records", records.len()));
+    let recs: Vec<MatchRecord<'_>> = records
         .iter()
-        .filter(|(_, m)| m.kb || m.frame || m.error || m.summary)
-        .copied()
-        .collect();
-    let keep = crate::par::map_chunks(&todo, 10_000, |part| {
-        let mut keep = Vec::new();
-        for &(pos, m) in part {
-            let r = log.at(pos);
-            let f = log.fields(r);
-            // A literal hit is only a hint: confirm it with the rules' own patterns before
-            // paying for codes.
-            if m.kb && !(m.frame || m.error || m.summary) && !rules.prefilter().is_match(f.message)
-            {
-                continue;
-            }
-            let message = f.message_str();
-            let codes: Vec<u32> = find_codes(&message).into_iter().map(|h| h.value).collect();
-            if !m.kb && !codes.iter().any(|c| wanted.contains(c)) {
-                continue;
-            }
-            keep.push((pos, r, message, codes));
-        }
-        keep
-    });
-    drop(t);
-    crate::timing::note(format_args!(
-        "rules read {} of {} candidates",
-        keep.len(),
-        cands.len()
-    ));
-    let _t = crate::timing::Stage::start("evaluate");
-    let recs: Vec<MatchRecord<'_>> = keep
-        .iter()
-        .map(|(pos, r, message, codes)| MatchRecord {
-            index: *pos,
-            source: &log.source(*r).text.path,
-            line: u64::from(log.meta(*r).line),
-            component: log.source(*r).component(r.index as usize),
-            message,
-            codes,
+        .map(|r| MatchRecord {
+            index: r.pos,
+            source: &log.source(r.record).text.path,
+            line: u64::from(log.meta(r.record).line),
+            component: r.component,
+            message: &r.message,
+            codes: &r.codes,
             step: analysis
-                .step_at(*pos)
+                .step_at(r.pos)
                 .and_then(|i| analysis.steps.steps.get(i))
                 .map(|s| s.name.as_str()),
         })

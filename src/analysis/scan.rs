@@ -7,7 +7,6 @@
 use aho_corasick::AhoCorasick;
 use regex::bytes::Regex;
 
-use super::multilit::MultiLit;
 use crate::log::Source;
 use crate::parse::Format;
 
@@ -108,10 +107,10 @@ pub fn literal_hits<T: Send>(
     })
 }
 
-/// Records whose message (for CMTrace, the text between `<![LOG[` and `]LOG]!>`) holds
-/// any of the literals, in record order. Skipping the attribute tails halves the bytes
-/// to search.
-pub fn message_hits(src: &Source, lits: &MultiLit) -> Vec<usize> {
+/// Calls `visit(record index, message bytes)` for every record, on every core, and
+/// collects what it returns, in record order. For CMTrace the message is the text between
+/// `<![LOG[` and `]LOG]!>`: skipping the attribute tails halves the bytes to search.
+pub fn messages<T: Send>(src: &Source, visit: impl Fn(usize, &[u8]) -> Option<T> + Sync) -> Vec<T> {
     let text = src.text.bytes();
     let n = src.records.len();
     let threads = std::thread::available_parallelism()
@@ -135,9 +134,7 @@ pub fn message_hits(src: &Source, lits: &MultiLit) -> Vec<usize> {
                 }
                 _ => rec,
             };
-            if lits.is_match(msg) {
-                out.push(i);
-            }
+            out.extend(visit(i, msg));
         }
         out
     };
@@ -152,10 +149,15 @@ pub fn message_hits(src: &Source, lits: &MultiLit) -> Vec<usize> {
                 s.spawn(move || scan(a, (a + chunk).min(n)))
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut out: Vec<T> = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(v) if out.is_empty() => out = v,
+                Ok(v) => out.extend(v),
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        out
     })
 }
 

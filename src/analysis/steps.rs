@@ -6,18 +6,18 @@
 //! or "skipped because the condition is evaluated to be false". Reboots resume the same run
 //! with the next pointer; a step that starts after the run ended begins a new run.
 
-use std::sync::LazyLock;
-
-use memchr::memmem::FinderRev;
-
-use super::needle::Needle;
+use super::needle::{Needle, NeedleRev};
 
 use crate::codes::find_codes;
 use crate::log::RecordRef;
 use crate::parse::Timestamp;
 
 static COMPLETED: Needle = Needle::new("Successfully completed the action (");
-static COMPLETED_END: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(") with"));
+static COMPLETED_END: NeedleRev = NeedleRev::new(") with");
+static NAME: Needle = Needle::new("Instruction name: ");
+static NAME_END: NeedleRev = NeedleRev::new(". Instruction pointer");
+static POINTER: NeedleRev = NeedleRev::new("Instruction pointer:");
+static CODE: NeedleRev = NeedleRev::new("code ");
 static SKIPPED: Needle = Needle::new("has been skipped because the condition");
 static REBOOT: Needle = Needle::new("initiated a reboot request");
 static RUN_FAILED: [Needle; 3] = [
@@ -241,26 +241,30 @@ pub enum StepEvent {
 pub fn step_event(msg: &str) -> Option<StepEvent> {
     let msg = msg.trim();
     if let Some(rest) = msg.strip_prefix("Start executing an instruction.") {
-        let name = between(rest, "Instruction name: ", ". Instruction pointer")
+        let name = NAME
+            .end_in(rest)
+            .and_then(|a| Some(&rest[a..a + NAME_END.rfind(&rest[a..])?]))
             .unwrap_or("")
             .trim()
             .to_string();
-        let pointer = rest
-            .rsplit("Instruction pointer:")
-            .next()
-            .and_then(|p| p.trim().trim_end_matches('.').parse().ok())
+        let pointer = POINTER
+            .after_last(rest)
+            .trim()
+            .trim_end_matches('.')
+            .parse()
             .unwrap_or(-1);
         return Some(StepEvent::Start { name, pointer });
     }
     let completed = COMPLETED.end_in(msg).and_then(|a| {
-        let b = COMPLETED_END.rfind(&msg.as_bytes()[a..])? + a;
+        let b = COMPLETED_END.rfind(&msg[a..])? + a;
         msg.get(a..b)
     });
     if let Some(name) = completed {
-        let code = msg
-            .rsplit("code ")
-            .next()
-            .and_then(|c| c.trim().parse::<i64>().ok())
+        let code = CODE
+            .after_last(msg)
+            .trim()
+            .parse::<i64>()
+            .ok()
             .map(|c| c as u32);
         return Some(StepEvent::Completed {
             name: name.to_string(),

@@ -24,6 +24,25 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     (set.iter().map(Vec::len).min()? >= MIN_LITERAL).then_some(set)
 }
 
+/// Literals one of which occurs wherever [`crate::codes::find_codes`] finds one of `codes`:
+/// the eight hex digits, the unsigned decimal and, for values with the top bit set, the
+/// digits of the signed decimal. None when there are no codes or one could be written in
+/// fewer than eight hex digits (`0x54b`), which is too short to search for.
+pub fn code_literals(codes: &[u32]) -> Option<Vec<Vec<u8>>> {
+    if codes.is_empty() || codes.iter().any(|&c| c < 0x1000_0000) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for &c in codes {
+        out.push(format!("{c:08x}").into_bytes());
+        out.push(c.to_string().into_bytes());
+        if c >= 0x8000_0000 {
+            out.push((-i64::from(c as i32)).to_string().into_bytes());
+        }
+    }
+    Some(out)
+}
+
 /// Largest set of alternatives kept when a pattern's small classes, alternations and
 /// optional parts are spelled out (`status(?: of)?: 0x(?:aac|54b)` gives four literals).
 const MAX_SET: usize = 32;
@@ -236,6 +255,32 @@ mod tests {
             l(r"Failed to run the action: [a-z]{3}"),
             Some(vec!["failed to run the action: ".into()])
         );
+    }
+
+    #[test]
+    fn codes_stand_for_patterns_without_literals() {
+        let lits = code_literals(&[0x8007_0070]).unwrap();
+        let text: Vec<String> = lits
+            .into_iter()
+            .map(|b| String::from_utf8(b).unwrap())
+            .collect();
+        assert_eq!(text, ["80070070", "2147942512", "2147024784"]);
+        // Every spelling find_codes reads as that code holds one of them.
+        for msg in [
+            "Failed to write X:\\a.cab (Error: 80070070; Source: Windows)",
+            "exit code -2147024784",
+            "Process completed with exit code 2147942512",
+            "HRESULT=0x80070070",
+        ] {
+            let found = crate::codes::find_codes(msg)
+                .iter()
+                .any(|h| h.value == 0x8007_0070);
+            assert!(found, "{msg}");
+            let lower = msg.to_ascii_lowercase();
+            assert!(text.iter().any(|l| lower.contains(l.as_str())), "{msg}");
+        }
+        assert_eq!(code_literals(&[0x54b]), None);
+        assert_eq!(code_literals(&[]), None);
     }
 
     #[test]

@@ -13,22 +13,44 @@ pub fn map_chunks<'a, T: Sync, R: Send>(
         .clamp(1, 16)
         .min(items.len() / min_per_thread.max(1))
         .max(1);
-    if threads == 1 {
-        return f(items);
+    run_ranges(&split(items.len(), threads), |a, b| f(&items[a..b]))
+}
+
+/// `0..n` cut into at most `parts` ranges of nearly equal length.
+pub fn split(n: usize, parts: usize) -> Vec<(usize, usize)> {
+    let chunk = n.div_ceil(parts.max(1)).max(1);
+    (0..n)
+        .step_by(chunk)
+        .map(|a| (a, (a + chunk).min(n)))
+        .collect()
+}
+
+/// Runs `f(start, end)` for each range, one thread per range (none for a single range),
+/// and concatenates the results in range order.
+pub fn run_ranges<R: Send>(
+    ranges: &[(usize, usize)],
+    f: impl Fn(usize, usize) -> Vec<R> + Sync,
+) -> Vec<R> {
+    match ranges {
+        [] => return Vec::new(),
+        [(a, b)] => return f(*a, *b),
+        _ => {}
     }
-    let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(a, b)| {
                 let f = &f;
-                s.spawn(move || f(part))
+                s.spawn(move || f(a, b))
             })
             .collect();
-        let mut out = Vec::with_capacity(items.len());
+        // Append to the first range's results: growing a large vector moves no bytes on
+        // most allocators, where collecting into a new one would copy them all.
+        let mut out: Vec<R> = Vec::new();
         for h in handles {
             // A panic in a worker is a bug; re-raise it rather than lose its results.
             match h.join() {
+                Ok(v) if out.is_empty() => out = v,
                 Ok(v) => out.extend(v),
                 Err(e) => std::panic::resume_unwind(e),
             }

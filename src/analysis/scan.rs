@@ -34,30 +34,7 @@ fn pieces(text: &[u8]) -> Vec<(usize, usize)> {
 }
 
 fn run_pieces<T: Send>(text: &[u8], f: impl Fn(usize, usize) -> Vec<T> + Sync) -> Vec<T> {
-    let parts = pieces(text);
-    if parts.len() == 1 {
-        return f(0, text.len());
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = parts
-            .iter()
-            .map(|&(a, b)| {
-                let f = &f;
-                s.spawn(move || f(a, b))
-            })
-            .collect();
-        // Append to the first piece's results: growing a large vector moves no bytes on
-        // most allocators, where collecting into a new one would copy them all.
-        let mut out: Vec<T> = Vec::new();
-        for h in handles {
-            match h.join() {
-                Ok(v) if out.is_empty() => out = v,
-                Ok(v) => out.extend(v),
-                Err(e) => std::panic::resume_unwind(e),
-            }
-        }
-        out
-    })
+    crate::par::run_ranges(&pieces(text), f)
 }
 
 /// An automaton over `literals`, built for scanning large texts.
@@ -118,8 +95,7 @@ pub fn messages<T: Send>(src: &Source, visit: impl Fn(usize, &[u8]) -> Option<T>
         .unwrap_or(1)
         .clamp(1, 16);
     let parts = if text.len() < MIN_PIECE { 1 } else { threads };
-    let chunk = n.div_ceil(parts).max(1);
-    let scan = |from: usize, to: usize| {
+    crate::par::run_ranges(&crate::par::split(n, parts), |from, to| {
         let mut out = Vec::new();
         for i in from..to {
             let span = src.span(i);
@@ -135,27 +111,6 @@ pub fn messages<T: Send>(src: &Source, visit: impl Fn(usize, &[u8]) -> Option<T>
                 _ => rec,
             };
             out.extend(visit(i, msg));
-        }
-        out
-    };
-    if parts == 1 {
-        return scan(0, n);
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .step_by(chunk)
-            .map(|a| {
-                let scan = &scan;
-                s.spawn(move || scan(a, (a + chunk).min(n)))
-            })
-            .collect();
-        let mut out: Vec<T> = Vec::new();
-        for h in handles {
-            match h.join() {
-                Ok(v) if out.is_empty() => out = v,
-                Ok(v) => out.extend(v),
-                Err(e) => std::panic::resume_unwind(e),
-            }
         }
         out
     })

@@ -76,7 +76,7 @@ impl Scanner {
         debug_assert!(lits.len() <= 64);
         let summary_bits = ((1u64 << n_summary) - 1) << 1;
         let step_bits = !(summary_bits | 1);
-        let triggers = scan::automaton(&lits, false);
+        let triggers = scan::automaton(&lits);
         lits.clear();
         let mut fallback = Vec::new();
         for rule in rules.rules() {

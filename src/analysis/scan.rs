@@ -37,11 +37,11 @@ fn run_pieces<T: Send>(text: &[u8], f: impl Fn(usize, usize) -> Vec<T> + Sync) -
     crate::par::run_ranges(&pieces(text), f)
 }
 
-/// An automaton over `literals`, built for scanning large texts.
-pub fn automaton(literals: &[Vec<u8>], ignore_ascii_case: bool) -> Option<AhoCorasick> {
+/// A case-sensitive automaton over `literals`, built for scanning large texts (few
+/// literals get Teddy, its SIMD searcher).
+pub fn automaton(literals: &[Vec<u8>]) -> Option<AhoCorasick> {
     AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .ascii_case_insensitive(ignore_ascii_case)
         // The DFA is several times faster than the default NFA over gigabytes.
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(literals)

@@ -45,19 +45,7 @@ static MESSAGES: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
 });
 
 fn kb_literals() -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for rule in RULES.rules() {
-        for sig in rule.signals.iter().chain(&rule.unless) {
-            if let Some(set) = sig
-                .message
-                .as_deref()
-                .and_then(prefilter::required_literals)
-            {
-                out.extend(set);
-            }
-        }
-    }
-    out
+    prefilter::rule_literals(&RULES).literals
 }
 
 /// Framing every record (what `report --stage index` does after mapping the file).

@@ -77,25 +77,10 @@ impl Scanner {
         let summary_bits = ((1u64 << n_summary) - 1) << 1;
         let step_bits = !(summary_bits | 1);
         let triggers = scan::automaton(&lits);
-        lits.clear();
-        let mut fallback = Vec::new();
-        for rule in rules.rules() {
-            for sig in rule.signals.iter().chain(&rule.unless) {
-                let Some(pat) = &sig.message else { continue };
-                // With no literal in the pattern, the signal's codes may serve: a record
-                // the signal matches must spell one of them.
-                match prefilter::required_literals(pat)
-                    .or_else(|| prefilter::code_literals(&sig.codes))
-                {
-                    Some(set) => lits.extend(set),
-                    None if sig.case_sensitive => fallback.push(format!("(?:{pat})")),
-                    None => fallback.push(format!("(?i:{pat})")),
-                }
-            }
-        }
-        let fallback = (!fallback.is_empty())
+        let kb = prefilter::rule_literals(rules);
+        let fallback = (!kb.patterns.is_empty())
             .then(|| {
-                regex::bytes::RegexBuilder::new(&fallback.join("|"))
+                regex::bytes::RegexBuilder::new(&kb.patterns.join("|"))
                     .size_limit(64 << 20)
                     .build()
                     .ok()
@@ -104,7 +89,7 @@ impl Scanner {
         Scanner {
             triggers,
             // Literals are at least prefilter::MIN_LITERAL (4) bytes, as MultiLit needs.
-            kb: multilit::MultiLit::new(&lits),
+            kb: multilit::MultiLit::new(&kb.literals),
             summary_bits,
             step_bits,
             fallback,

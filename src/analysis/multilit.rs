@@ -613,19 +613,8 @@ mod tests {
 
     /// The real load: the built-in knowledge base's prefilter literals.
     fn real_literals() -> Vec<Vec<u8>> {
-        let rules = crate::kb::RuleSet::builtin();
-        let mut out: Vec<Vec<u8>> = Vec::new();
-        for rule in rules.rules() {
-            for sig in rule.signals.iter().chain(&rule.unless) {
-                if let Some(set) = sig
-                    .message
-                    .as_deref()
-                    .and_then(crate::analysis::prefilter::required_literals)
-                {
-                    out.extend(set);
-                }
-            }
-        }
+        let mut out =
+            crate::analysis::prefilter::rule_literals(&crate::kb::RuleSet::builtin()).literals;
         out.sort();
         out.dedup();
         assert!(

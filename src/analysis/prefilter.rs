@@ -24,6 +24,34 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     (set.iter().map(Vec::len).min()? >= MIN_LITERAL).then_some(set)
 }
 
+/// What the scans look for on behalf of a rule set.
+#[derive(Debug, Default)]
+pub struct RuleLiterals {
+    /// Literals (lower-case, at least [`MIN_LITERAL`] bytes) one of which occurs in every
+    /// record some message signal matches, when its pattern or codes gave any.
+    pub literals: Vec<Vec<u8>>,
+    /// The message patterns that gave none, with their case flag, for a regex pass.
+    pub patterns: Vec<String>,
+}
+
+/// The literals of every message signal (`unless` ones included) of `rules`. With no
+/// literal in the pattern, the signal's codes may serve: a record the signal matches must
+/// spell one of them.
+pub fn rule_literals(rules: &crate::kb::RuleSet) -> RuleLiterals {
+    let mut out = RuleLiterals::default();
+    for rule in rules.rules() {
+        for sig in rule.signals.iter().chain(&rule.unless) {
+            let Some(pat) = &sig.message else { continue };
+            match required_literals(pat).or_else(|| code_literals(&sig.codes)) {
+                Some(set) => out.literals.extend(set),
+                None if sig.case_sensitive => out.patterns.push(format!("(?:{pat})")),
+                None => out.patterns.push(format!("(?i:{pat})")),
+            }
+        }
+    }
+    out
+}
+
 /// Literals one of which occurs wherever [`crate::codes::find_codes`] finds one of `codes`:
 /// the eight hex digits, the unsigned decimal and, for values with the top bit set, the
 /// digits of the signed decimal. None when there are no codes or one could be written in

@@ -49,7 +49,8 @@ pub struct Marks {
     pub summary: bool,
 }
 
-/// The literals and fallback regex that find candidate records in one pass.
+/// What the two scans look for: the engine's triggers, the rules' literals and the rule
+/// patterns left with neither literal nor code.
 struct Scanner {
     /// Frames, summaries and step messages: few literals, so the scan runs at SIMD speed.
     triggers: Option<aho_corasick::AhoCorasick>,

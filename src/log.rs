@@ -25,6 +25,19 @@ impl Source {
         Source { text, records }
     }
 
+    /// Frames a whole text as [`Source::index`] does, handing the records to `visit` while
+    /// their bytes are in cache (see [`parse::index_visit`]); returns what it pushed.
+    pub fn index_visit<T: Send>(
+        text: SourceText,
+        visit: impl Fn(&parse::Block<'_>, &mut parse::Found<T>) + Sync,
+    ) -> (Source, parse::Found<T>) {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let (records, found) = parse::index_visit(text.bytes(), threads, visit);
+        (Source { text, records }, found)
+    }
+
     /// Frames a whole text in slices, calling `progress(bytes_done, bytes_total)` after
     /// each, so that a screen can show how far indexing has gone.
     pub fn index_with_progress(text: SourceText, mut progress: impl FnMut(u64, u64)) -> Source {
@@ -203,6 +216,27 @@ impl Log {
             sources.push(Source::index(text));
         }
         Ok(Log::from_sources(sources))
+    }
+
+    /// Reads and frames every input as [`Log::open`] does, handing each source's records to
+    /// `visit` as they are framed (see [`Source::index_visit`]); returns what it pushed, per
+    /// source.
+    pub fn open_visit<T: Send>(
+        inputs: &[Input],
+        visit: impl Fn(&parse::Block<'_>, &mut parse::Found<T>) + Sync,
+    ) -> Result<(Log, Vec<parse::Found<T>>), SourceError> {
+        let mut sources = Vec::with_capacity(inputs.len());
+        let mut found = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let text = match input {
+                Input::File(p) => SourceText::open(p)?,
+                Input::Stdin => SourceText::stdin()?,
+            };
+            let (source, hits) = Source::index_visit(text, &visit);
+            sources.push(source);
+            found.push(hits);
+        }
+        Ok((Log::from_sources(sources), found))
     }
 
     /// Builds a log from sources already framed, merging them by time when several.

@@ -63,12 +63,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let inputs = tslens::source::resolve_inputs(&args.paths)?;
             let t = tslens::timing::Stage::start("open and index");
-            let log = tslens::log::Log::open(&inputs)?;
+            // Past indexing, the engine's trigger records are read while framing.
+            let triggers = match args.stage {
+                Stage::Index => None,
+                _ => tslens::analysis::Triggers::new(),
+            };
+            let (log, found) = match &triggers {
+                Some(t) => tslens::log::Log::open_visit(&inputs, |b, out| t.visit(b, out))?,
+                None => (tslens::log::Log::open(&inputs)?, Vec::new()),
+            };
             drop(t);
             let t = tslens::timing::Stage::start("analysis");
             let analysis = match args.stage {
                 Stage::Index => tslens::analysis::Analysis::default(),
-                _ => tslens::analysis::analyze(&log, &rules),
+                _ => tslens::analysis::analyze_found(&log, &rules, found),
             };
             drop(t);
             let t = tslens::timing::Stage::start("report build");

@@ -10,14 +10,16 @@ mod needle;
 pub mod prefilter;
 pub mod scan;
 pub mod steps;
+pub mod triggers;
 
 use crate::codes::find_codes;
 use crate::kb::{Finding, MatchRecord, RuleSet};
 use crate::log::{Log, RecordRef};
-use crate::parse::Severity;
+use crate::parse::{Found, Severity};
 
 pub use chains::{Chain, ChainBuilder, ChainEvent, ChainInput};
 pub use steps::{RunOutcome, Step, StepBuilder, StepEvent, StepOutcome, Timeline};
+pub use triggers::{Trigger, Triggers};
 
 /// Everything the analysis found in a log.
 #[derive(Clone, Debug, Default)]
@@ -49,35 +51,17 @@ pub struct Marks {
     pub summary: bool,
 }
 
-/// What the two scans look for: the engine's triggers, the rules' literals and the rule
-/// patterns left with neither literal nor code.
+/// What the rule scan looks for: the rules' literals and the patterns left with neither
+/// literal nor code.
 struct Scanner {
-    /// Frames, summaries and step messages: few literals, so the scan runs at SIMD speed.
-    triggers: Option<aho_corasick::AhoCorasick>,
     /// The knowledge base's literals, ASCII case-insensitive.
     kb: Option<multilit::MultiLit>,
-    /// Bits of the trigger literals that mark summaries and step messages.
-    summary_bits: u64,
-    step_bits: u64,
     /// Patterns with no usable literal, scanned by regex.
     fallback: Option<regex::bytes::Regex>,
 }
 
 impl Scanner {
     fn new(rules: &RuleSet) -> Scanner {
-        let mut lits: Vec<Vec<u8>> = vec![b"HRESULT=".to_vec()];
-        lits.extend(
-            chains::SUMMARY_TRIGGERS
-                .iter()
-                .map(|t| t.as_bytes().to_vec()),
-        );
-        lits.extend(steps::TRIGGERS.iter().map(|t| t.as_bytes().to_vec()));
-        let n_summary = chains::SUMMARY_TRIGGERS.len();
-        // literal_hits reports up to 64 literals as bits.
-        debug_assert!(lits.len() <= 64);
-        let summary_bits = ((1u64 << n_summary) - 1) << 1;
-        let step_bits = !(summary_bits | 1);
-        let triggers = scan::automaton(&lits);
         let kb = prefilter::rule_literals(rules);
         let fallback = (!kb.patterns.is_empty())
             .then(|| {
@@ -88,11 +72,8 @@ impl Scanner {
             })
             .flatten();
         Scanner {
-            triggers,
             // Literals are at least prefilter::MIN_LITERAL (4) bytes, as MultiLit needs.
             kb: multilit::MultiLit::new(&kb.literals),
-            summary_bits,
-            step_bits,
             fallback,
         }
     }
@@ -113,12 +94,18 @@ pub struct RuleRecord<'a> {
     pub codes: Vec<u32>,
 }
 
-/// The records worth a closer look, in merged order.
-pub struct Candidates<'a> {
-    /// Frames, summaries and step messages, parsed, for the chain and step builders.
-    pub parsed: Vec<Parsed<'a>>,
-    /// Records some rule may match: a message pattern matched, or a code a rule names.
-    pub rules: Vec<RuleRecord<'a>>,
+/// The trigger records of every source of `log`, per source, as [`analyze_found`] takes them
+/// (what framing with [`Triggers::visit`] gives, or [`triggers::of_source`]).
+pub fn find_triggers(log: &Log) -> Vec<Found<Trigger>> {
+    let _t = crate::timing::Stage::start("scan and read triggers");
+    match Triggers::new() {
+        Some(t) => log
+            .sources
+            .iter()
+            .map(|src| triggers::of_source(src, &t))
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Reads record `index` of source `si` for the rules. `literal`: the message holds one of
@@ -159,39 +146,27 @@ fn rule_record<'a>(
     })
 }
 
-/// Finds the candidate records of a log.
-pub fn candidates<'a>(log: &'a Log, rules: &RuleSet) -> Candidates<'a> {
+/// The records some rule may match, in merged order: a rule's pattern matched, or the
+/// record carries a code a rule names. `found`: the log's trigger records (frames and
+/// summaries among them are kept for their codes).
+pub fn rule_candidates<'a>(
+    log: &'a Log,
+    rules: &RuleSet,
+    found: &[Found<Trigger>],
+) -> Vec<RuleRecord<'a>> {
+    if rules.rules().is_empty() {
+        return Vec::new();
+    }
     let scanner = Scanner::new(rules);
-    let with_rules = !rules.rules().is_empty();
-    let mut parsed: Vec<Parsed<'a>> = Vec::new();
     let mut for_rules: Vec<RuleRecord<'a>> = Vec::new();
+    for (si, hits) in found.iter().enumerate() {
+        for (index, t) in hits {
+            if t.marks.frame || t.marks.summary {
+                for_rules.extend(rule_record(log, rules, si, *index as usize, false, true));
+            }
+        }
+    }
     for (si, src) in log.sources.iter().enumerate() {
-        let t = crate::timing::Stage::start("scan and parse triggers");
-        let mut found: Vec<Parsed<'a>> = match &scanner.triggers {
-            Some(ac) => scan::literal_hits(src, ac, |rec, bits| {
-                let marks = Marks {
-                    frame: bits & 1 != 0,
-                    summary: bits & scanner.summary_bits != 0,
-                    step: bits & scanner.step_bits != 0,
-                };
-                let mut p = parse_one(log, si, rec, marks);
-                if with_rules && (marks.frame || marks.summary) {
-                    p.rule = rule_record(log, rules, si, rec, false, true);
-                }
-                Some(p)
-            }),
-            None => Vec::new(),
-        };
-        for_rules.extend(found.iter_mut().filter_map(|p| p.rule.take()));
-        if parsed.is_empty() {
-            parsed = found;
-        } else {
-            parsed.extend(found);
-        }
-        drop(t);
-        if !with_rules {
-            continue;
-        }
         let t = crate::timing::Stage::start("scan rule literals");
         for_rules.extend(scan::messages(src, |i, msg| {
             let literal = scanner.kb.as_ref().is_some_and(|k| k.is_match(msg));
@@ -211,41 +186,70 @@ pub fn candidates<'a>(log: &'a Log, rules: &RuleSet) -> Candidates<'a> {
             }
         }
     }
-    if log.sources.len() > 1 {
-        parsed.sort_by_key(|p| p.pos);
-    }
     // The same record may come from several scans; what they read of it is the same.
     for_rules.sort_by_key(|r| r.pos);
     for_rules.dedup_by_key(|r| r.pos);
-    Candidates {
-        parsed,
-        rules: for_rules,
+    for_rules
+}
+
+/// The trigger records with their merged positions, in merged order. One source needs no
+/// sorting (nor a copy): its order is the merged order.
+fn in_merged_order(
+    log: &Log,
+    found: Vec<Found<Trigger>>,
+) -> Box<dyn Iterator<Item = (usize, RecordRef, Trigger)> + '_> {
+    let place = move |si: usize, index: u32| {
+        let record = RecordRef {
+            source: si as u32,
+            index,
+        };
+        (log.position(record), record)
+    };
+    if log.sources.len() <= 1 {
+        return Box::new(found.into_iter().enumerate().flat_map(move |(si, hits)| {
+            hits.into_iter().map(move |(i, t)| {
+                let (pos, record) = place(si, i);
+                (pos, record, t)
+            })
+        }));
     }
+    let mut all: Vec<(usize, RecordRef, Trigger)> = Vec::new();
+    for (si, hits) in found.into_iter().enumerate() {
+        all.extend(hits.into_iter().map(|(i, t)| {
+            let (pos, record) = place(si, i);
+            (pos, record, t)
+        }));
+    }
+    all.sort_by_key(|p| p.0);
+    Box::new(all.into_iter())
 }
 
 /// Analyses a whole log.
 pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
-    let Candidates {
-        parsed,
-        rules: for_rules,
-    } = candidates(log, rules);
+    analyze_found(log, rules, find_triggers(log))
+}
+
+/// Analyses a whole log whose trigger records were found while framing it (see
+/// [`crate::log::Log::open_visit`] and [`Triggers::visit`]).
+pub fn analyze_found(log: &Log, rules: &RuleSet, found: Vec<Found<Trigger>>) -> Analysis {
+    let for_rules = rule_candidates(log, rules, &found);
     // Chains: frames and the summary lines near them; the builders run in order.
     let t = crate::timing::Stage::start("chains and steps");
     let mut cb = ChainBuilder::new();
     let mut sb = StepBuilder::new();
-    for p in parsed {
-        if let Some(event) = p.chain {
+    for (pos, record, t) in in_merged_order(log, found) {
+        if let Some(event) = t.chain {
             let input = ChainInput {
-                pos: p.pos,
-                record: p.record,
-                thread: p.thread,
-                component: p.component,
-                millis: p.time.map(|t| t.utc_millis()),
+                pos,
+                record,
+                thread: t.thread,
+                component: t.component.as_deref(),
+                millis: t.time.map(|t| t.utc_millis()),
             };
             cb.apply(&input, event);
         }
-        if let Some(event) = p.step {
-            sb.apply(p.pos, p.record, event, p.time);
+        if let Some(event) = t.step {
+            sb.apply(pos, record, event, t.time);
         }
     }
     drop(t);
@@ -271,58 +275,6 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
     };
     analysis.findings = match_rules(log, rules, &for_rules, &analysis);
     analysis
-}
-
-/// The fields of one candidate record that the builders need.
-pub struct Parsed<'a> {
-    /// Position in merged order.
-    pub pos: usize,
-    /// Why it is a candidate.
-    pub marks: Marks,
-    /// The record.
-    pub record: RecordRef,
-    /// Its thread.
-    pub thread: Option<u32>,
-    /// Its component.
-    pub component: Option<&'a str>,
-    /// Its time.
-    pub time: Option<crate::parse::Timestamp>,
-    /// What it says about chains (frames and summaries).
-    pub chain: Option<ChainEvent>,
-    /// What it says about the timeline (step messages and summaries).
-    pub step: Option<StepEvent>,
-    /// What the rules read of it, when it is a frame or summary with a code they name.
-    pub rule: Option<RuleRecord<'a>>,
-}
-
-fn parse_one(log: &Log, si: usize, index: usize, marks: Marks) -> Parsed<'_> {
-    let record = RecordRef {
-        source: si as u32,
-        index: index as u32,
-    };
-    let pos = log.position(record);
-    let f = log.fields(record);
-    let message = f.message_str();
-    Parsed {
-        pos,
-        marks,
-        record,
-        thread: f.thread,
-        // Only a chain's first frame names its component.
-        component: f
-            .component
-            .filter(|_| marks.frame)
-            .and_then(|c| std::str::from_utf8(c).ok()),
-        time: f.timestamp(),
-        chain: (marks.frame || marks.summary)
-            .then(|| chains::chain_event(&message))
-            .flatten(),
-        // Wizard errors are found as summaries; the timeline reads them too.
-        step: (marks.step || marks.summary)
-            .then(|| steps::step_event(&message))
-            .flatten(),
-        rule: None,
-    }
 }
 
 /// Runs the knowledge base over the candidate records.

@@ -4,7 +4,6 @@
 //! match (`.` stops at newlines) fall in one piece. Each hit is mapped to the record that
 //! holds it; a record is reported once per pattern.
 
-use aho_corasick::AhoCorasick;
 use regex::bytes::Regex;
 
 use crate::log::Source;
@@ -35,53 +34,6 @@ fn pieces(text: &[u8]) -> Vec<(usize, usize)> {
 
 fn run_pieces<T: Send>(text: &[u8], f: impl Fn(usize, usize) -> Vec<T> + Sync) -> Vec<T> {
     crate::par::run_ranges(&pieces(text), f)
-}
-
-/// A case-sensitive automaton over `literals`, built for scanning large texts (few
-/// literals get Teddy, its SIMD searcher).
-pub fn automaton(literals: &[Vec<u8>]) -> Option<AhoCorasick> {
-    AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        // The DFA is several times faster than the default NFA over gigabytes.
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(literals)
-        .ok()
-}
-
-/// Calls `visit(record index, literals)` for each record holding any of the automaton's
-/// literals, in record order, where bit `k` of `literals` says literal `k` occurs (the
-/// automaton must have at most 64). `visit` runs right after the scan passed the record,
-/// while its bytes are still in cache, so parsing it there costs little.
-pub fn literal_hits<T: Send>(
-    src: &Source,
-    ac: &AhoCorasick,
-    visit: impl Fn(usize, u64) -> Option<T> + Sync,
-) -> Vec<T> {
-    let text = src.text.bytes();
-    run_pieces(text, |a, b| {
-        let mut out = Vec::new();
-        let mut rec = src.record_at(a as u64);
-        let mut open: Option<(usize, u64)> = None;
-        for m in ac.find_iter(&text[a..b]) {
-            let off = (a + m.start()) as u64;
-            while src.records.get(rec + 1).is_some_and(|r| r.start <= off) {
-                rec += 1;
-            }
-            let bit = 1u64 << m.pattern().as_usize().min(63);
-            match &mut open {
-                Some((r, bits)) if *r == rec => *bits |= bit,
-                _ => {
-                    if let Some((r, bits)) = open.replace((rec, bit)) {
-                        out.extend(visit(r, bits));
-                    }
-                }
-            }
-        }
-        if let Some((r, bits)) = open {
-            out.extend(visit(r, bits));
-        }
-        out
-    })
 }
 
 /// Calls `visit(record index, message bytes)` for every record, on every core, and

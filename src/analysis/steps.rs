@@ -491,9 +491,9 @@ impl StepBuilder {
         self.run_ended = true;
     }
 
-    /// The timeline as it stands (callable at any time, for live views).
-    pub fn timeline(&self) -> Timeline {
-        let mut t = self.t.clone();
+    /// The timeline, with the run's outcome worked out.
+    pub fn timeline(self) -> Timeline {
+        let mut t = self.t;
         let last_run: Vec<&Step> = t.steps.iter().filter(|s| s.run == self.run).collect();
         let failed = last_run
             .iter()

@@ -70,6 +70,25 @@ fn attr_severity(tail: &[u8]) -> Severity {
 pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: bool) -> Framed {
     let end = end.min(text.len());
     let mut records = Vec::with_capacity((end.saturating_sub(start)) / 160 + 1);
+    let (resume, resume_line) =
+        frame_each(text, start, end, first_line, at_eof, |r, _| records.push(r));
+    Framed {
+        records,
+        resume,
+        resume_line,
+    }
+}
+
+/// [`frame`], handing each record to `push` with, for a CMTrace record, the offset of its
+/// `]LOG]!>` (found anyway while framing). Returns where to resume and that line's number.
+fn frame_each(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    first_line: u32,
+    at_eof: bool,
+    mut push: impl FnMut(RecordMeta, Option<usize>),
+) -> (usize, u32) {
     let mut pos = start;
     let mut line = first_line;
     // (start, line) of a CMTrace record whose close has not been seen yet.
@@ -91,15 +110,21 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
             if starts_log {
                 // The previous record never closed: keep it, raw.
                 let sev = word_severity(&text[ostart..pos]);
-                records.push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
+                push(
+                    RecordMeta::new(ostart as u64, oline, Format::Plain, sev),
+                    None,
+                );
                 open = None;
             } else if let Some(ci) = super::rfind_close(l) {
-                records.push(RecordMeta::new(
-                    ostart as u64,
-                    oline,
-                    Format::CmTrace,
-                    attr_severity(&l[ci..]),
-                ));
+                push(
+                    RecordMeta::new(
+                        ostart as u64,
+                        oline,
+                        Format::CmTrace,
+                        attr_severity(&l[ci..]),
+                    ),
+                    Some(pos + ci),
+                );
                 open = None;
                 pos = line_end;
                 line += 1;
@@ -110,7 +135,10 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
                     .map(|i| ostart + i + 1)
                     .unwrap_or(end);
                 let sev = word_severity(&text[ostart..first_end]);
-                records.push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
+                push(
+                    RecordMeta::new(ostart as u64, oline, Format::Plain, sev),
+                    None,
+                );
                 open = None;
                 pos = first_end;
                 line = oline + 1;
@@ -123,24 +151,28 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
         }
         if starts_log {
             match super::rfind_close(body) {
-                Some(ci) => records.push(RecordMeta::new(
-                    pos as u64,
-                    line,
-                    Format::CmTrace,
-                    attr_severity(&body[ci..]),
-                )),
+                Some(ci) => push(
+                    RecordMeta::new(
+                        pos as u64,
+                        line,
+                        Format::CmTrace,
+                        attr_severity(&body[ci..]),
+                    ),
+                    Some(pos + (l.len() - body.len()) + ci),
+                ),
                 None => open = Some((pos, line)),
             }
         } else if let Some(i) = SMS_MARK.find(l) {
             let sev = word_severity(&l[..i]);
-            records.push(RecordMeta::new(pos as u64, line, Format::SmsTrace, sev));
+            push(
+                RecordMeta::new(pos as u64, line, Format::SmsTrace, sev),
+                None,
+            );
         } else {
-            records.push(RecordMeta::new(
-                pos as u64,
-                line,
-                Format::Plain,
-                word_severity(l),
-            ));
+            push(
+                RecordMeta::new(pos as u64, line, Format::Plain, word_severity(l)),
+                None,
+            );
         }
         pos = line_end;
         line += 1;
@@ -148,31 +180,20 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
     if let Some((ostart, oline)) = open {
         if at_eof {
             let sev = word_severity(&text[ostart..end]);
-            records.push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
+            push(
+                RecordMeta::new(ostart as u64, oline, Format::Plain, sev),
+                None,
+            );
         } else {
-            return Framed {
-                records,
-                resume: ostart,
-                resume_line: oline,
-            };
+            return (ostart, oline);
         }
     }
-    Framed {
-        records,
-        resume: pos,
-        resume_line: line,
-    }
+    (pos, line)
 }
 
-/// Frames a whole text on several threads. The text is cut where a line starts with
-/// `<![LOG[` (or, failing that, at a line start), so every piece begins on a record
-/// boundary and the result equals a single-threaded [`frame`].
-pub fn index_parallel(text: &[u8], threads: usize) -> Vec<RecordMeta> {
-    let threads = threads.clamp(1, 16);
-    // Below a few MB the threads cost more than they save.
-    if threads == 1 || text.len() < 8 << 20 {
-        return frame(text, 0, text.len(), 1, true).records;
-    }
+/// Where to cut `text` into `threads` pieces: at lines that start with `<![LOG[` (or,
+/// failing that, at line starts), so that every piece begins on a record boundary.
+fn cuts(text: &[u8], threads: usize) -> Vec<usize> {
     let mut cuts = vec![0usize];
     let opener = memmem::Finder::new(b"\n<![LOG[");
     for k in 1..threads {
@@ -188,35 +209,226 @@ pub fn index_parallel(text: &[u8], threads: usize) -> Vec<RecordMeta> {
         }
     }
     cuts.push(text.len());
-    let parts: Vec<Framed> = std::thread::scope(|s| {
+    cuts
+}
+
+/// Frames a whole text on several threads. The text is cut where a line starts with
+/// `<![LOG[` (or, failing that, at a line start), so every piece begins on a record
+/// boundary and the result equals a single-threaded [`frame`].
+pub fn index_parallel(text: &[u8], threads: usize) -> Vec<RecordMeta> {
+    let (records, _) = in_pieces(text, threads, |a, b, line| {
+        let mut records = Vec::with_capacity((b - a) / 160 + 1);
+        let (_, end_line) = frame_each(text, a, b, line, true, |r, _| records.push(r));
+        (records, Vec::<(u32, ())>::new(), end_line)
+    });
+    records
+}
+
+/// Runs `piece(start, end, first_line)` over the pieces of `text` (on several threads when
+/// it is large) and joins what they framed and found, renumbering lines and records.
+fn in_pieces<T: Send>(
+    text: &[u8],
+    threads: usize,
+    piece: impl Fn(usize, usize, u32) -> Piece<T> + Sync,
+) -> (Vec<RecordMeta>, Found<T>) {
+    let threads = threads.clamp(1, 16);
+    // Below a few MB the threads cost more than they save.
+    if threads == 1 || text.len() < 8 << 20 {
+        let (records, found, _) = piece(0, text.len(), 1);
+        return (records, found);
+    }
+    let cuts = cuts(text, threads);
+    let piece = &piece;
+    let parts: Vec<Piece<T>> = std::thread::scope(|s| {
         let handles: Vec<_> = cuts
             .windows(2)
-            .map(|w| {
-                let (a, b) = (w[0], w[1]);
-                s.spawn(move || frame(text, a, b, 0, true))
-            })
+            .enumerate()
+            // Lines of later pieces count from 0 until the earlier pieces' counts are known.
+            .map(|(k, w)| s.spawn(move || piece(w[0], w[1], u32::from(k == 0))))
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| match h.join() {
+                Ok(part) => part,
+                // A panic in framing is a bug; re-raise it rather than lose a piece.
+                Err(e) => std::panic::resume_unwind(e),
+            })
             .collect()
     });
-    let total: usize = parts.iter().map(|p| p.records.len()).sum();
-    let mut out = Vec::with_capacity(total);
-    let mut line_base = 1u32;
-    for part in parts {
-        out.extend(part.records.into_iter().map(|mut r| {
-            r.line += line_base;
-            r
-        }));
-        line_base += part.resume_line;
+    // Append to the first piece: growing a large vector moves no bytes on most
+    // allocators, where collecting into a new one would copy them all.
+    let mut parts = parts.into_iter();
+    let Some((mut records, mut found, mut next_line)) = parts.next() else {
+        return (Vec::new(), Vec::new());
+    };
+    for (mut part, hits, lines) in parts {
+        let base = records.len() as u32;
+        found.extend(hits.into_iter().map(|(i, t)| (i + base, t)));
+        for r in &mut part {
+            r.line += next_line;
+        }
+        records.extend_from_slice(&part);
+        next_line += lines;
     }
-    out
+    (records, found)
+}
+
+/// What a visitor of [`index_visit`] found: `(record number, value)` pairs, in record order.
+pub type Found<T> = Vec<(u32, T)>;
+
+/// What framing one piece gives: its records, what its visitor found, its line count.
+type Piece<T> = (Vec<RecordMeta>, Found<T>, u32);
+
+/// Bytes framed at a time by [`index_visit`]: few enough that they are still in the core's
+/// cache when the visitor reads them.
+const VISIT_BLOCK: usize = 256 << 10;
+
+/// A block of freshly framed records, as [`index_visit`] hands it to its visitor.
+pub struct Block<'t> {
+    /// The whole text.
+    pub text: &'t [u8],
+    /// The block's records (their `line` is not final yet).
+    pub records: &'t [RecordMeta],
+    /// Per record, where its CMTrace message ends (the `]LOG]!>`), as an offset from the
+    /// record's start, or `u32::MAX`; empty when framing did not say.
+    pub closes: &'t [u32],
+    /// Where the block's last record ends.
+    pub end: usize,
+    /// Number, within the output of [`index_visit`], of the block's first record, less
+    /// the records of earlier pieces: add it to a record's place in `records` and
+    /// `index_visit` does the rest.
+    pub first: u32,
+}
+
+impl Block<'_> {
+    /// The bytes of the block's record `k`.
+    pub fn raw(&self, k: usize) -> &[u8] {
+        let start = self.records.get(k).map_or(self.end, |r| r.start as usize);
+        let end = self
+            .records
+            .get(k + 1)
+            .map_or(self.end, |r| r.start as usize);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The message of the block's record `k`, when framing found where it ends (a CMTrace
+    /// record's).
+    pub fn message(&self, k: usize) -> Option<&[u8]> {
+        let close = *self.closes.get(k).filter(|&&c| c != u32::MAX)? as usize;
+        let raw = self.raw(k);
+        let body = raw.strip_prefix(BOM).unwrap_or(raw);
+        let open = raw.len() - body.len() + OPEN.len();
+        raw.get(open..close)
+    }
+}
+
+/// Frames a whole text as [`index_parallel`] does and, on the same threads, hands the
+/// records to `visit` a block at a time, right after framing them: reading a record there
+/// costs a cache hit, where reading it after the whole text was framed costs a miss.
+/// `visit` pushes `(record number, value)` pairs, numbered as [`Block::first`] says; they
+/// come back in record order, numbered as in the returned index.
+pub fn index_visit<T: Send>(
+    text: &[u8],
+    threads: usize,
+    visit: impl Fn(&Block<'_>, &mut Found<T>) + Sync,
+) -> (Vec<RecordMeta>, Found<T>) {
+    index_in_blocks(text, threads, VISIT_BLOCK, visit)
+}
+
+/// [`index_visit`] with blocks of about `block_size` bytes.
+fn index_in_blocks<T: Send>(
+    text: &[u8],
+    threads: usize,
+    block_size: usize,
+    visit: impl Fn(&Block<'_>, &mut Found<T>) + Sync,
+) -> (Vec<RecordMeta>, Found<T>) {
+    in_pieces(text, threads, |a, b, first_line| {
+        let mut records: Vec<RecordMeta> = Vec::with_capacity((b - a) / 160 + 1);
+        let mut found = Vec::new();
+        let mut closes = Vec::new();
+        let (mut pos, mut line) = (a, first_line);
+        let mut block = block_size;
+        while pos < b {
+            // Blocks end at line starts; a record still open there is held back by
+            // `frame_each` and framed whole with the next block, so the records equal
+            // `frame(text, a, b, ..)`'s.
+            let end = match pos.checked_add(block).filter(|&e| e < b) {
+                Some(e) => memchr::memchr(b'\n', &text[e..b]).map_or(b, |i| e + i + 1),
+                None => b,
+            };
+            let first = records.len();
+            closes.clear();
+            let (resume, resume_line) = frame_each(text, pos, end, line, end == b, |r, close| {
+                closes.push(close.map_or(u32::MAX, |c| (c - r.start as usize) as u32));
+                records.push(r);
+            });
+            if records.len() == first && resume == pos {
+                // One record longer than a block: try again with more text.
+                block = block.saturating_mul(2);
+                continue;
+            }
+            block = block_size;
+            let block_view = Block {
+                text,
+                records: &records[first..],
+                closes: &closes,
+                end: resume,
+                first: first as u32,
+            };
+            visit(&block_view, &mut found);
+            pos = resume;
+            line = resume_line;
+        }
+        (records, found, line)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use proptest::prelude::*;
+
+    /// Log-like text: records, stray openers and closes, SMS Trace and plain lines, a BOM.
+    fn loggy() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"<![LOG[".to_vec()),
+            Just(b"]LOG]!>".to_vec()),
+            Just(b"<![LOG[Start executing an instruction]LOG]!><time=\"1\" type=\"3\">\n".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"x $$<C><01-02-2026 10:00:00.000+0><thread=4>".to_vec()),
+            Just(BOM.to_vec()),
+            "[a-z ]{0,12}".prop_map(String::into_bytes),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// Framing block by block gives the records framing the whole gives, and each
+        /// record reaches the visitor once, numbered and with its message, as `fields`
+        /// reads it.
+        #[test]
+        fn blocks_frame_like_the_whole(text in loggy(), block in 1usize..200) {
+            let whole = frame(&text, 0, text.len(), 1, true).records;
+            let (records, seen) = index_in_blocks(&text, 1, block, |b, out| {
+                for k in 0..b.records.len() {
+                    out.push((b.first + k as u32, (b.raw(k).to_vec(), b.message(k).map(<[u8]>::to_vec))));
+                }
+            });
+            prop_assert_eq!(&records, &whole);
+            prop_assert_eq!(seen.len(), whole.len());
+            for (k, (i, (raw, message))) in seen.iter().enumerate() {
+                prop_assert_eq!(*i as usize, k);
+                let end = whole.get(k + 1).map_or(text.len(), |r| r.start as usize);
+                prop_assert_eq!(raw.as_slice(), &text[whole[k].start as usize..end]);
+                if let Some(m) = message {
+                    prop_assert_eq!(whole[k].format(), Format::CmTrace);
+                    prop_assert_eq!(m.as_slice(), super::super::fields(Format::CmTrace, raw).message);
+                }
+            }
+        }
+    }
 
     fn spans(text: &[u8]) -> Vec<(Format, Severity, u32, String)> {
         let f = frame(text, 0, text.len(), 1, true);

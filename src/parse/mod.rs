@@ -9,7 +9,7 @@ mod frame;
 mod time;
 
 pub use fields::{fields, Fields};
-pub use frame::{frame, index_parallel, Framed};
+pub use frame::{frame, index_parallel, index_visit, Block, Found, Framed};
 pub use time::{parse_date, parse_time, Timestamp};
 
 /// The marker that ends a CMTrace message.

@@ -11,14 +11,70 @@ pub use text::{render_markdown, render_text};
 
 /// Formats a code as the contract wants it: `0x` and eight upper-case hex digits.
 pub fn hex(code: u32) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut s = String::with_capacity(10);
-    s.push_str("0x");
-    for shift in (0..8).rev() {
-        s.push(char::from(DIGITS[(code >> (shift * 4)) as usize & 0xF]));
-    }
-    s
+    Hex(code).to_string()
 }
+
+/// A code written as the contract wants it (see [`hex`]) when it is shown or serialised:
+/// a report of a long log holds tens of thousands, and building each as a string shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hex(pub u32);
+
+impl Hex {
+    fn bytes(self) -> [u8; 10] {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        let mut b = *b"0x00000000";
+        for (k, d) in b[2..].iter_mut().enumerate() {
+            *d = DIGITS[(self.0 >> ((7 - k) * 4)) as usize & 0xF];
+        }
+        b
+    }
+}
+
+/// A local time written as `YYYY-MM-DD HH:MM:SS.mmm` when it is shown or serialised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp(pub chrono::NaiveDateTime);
+
+impl Stamp {
+    /// Digit by digit: formatting machinery shows on logs with tens of thousands of steps.
+    fn bytes(self) -> [u8; 23] {
+        use chrono::{Datelike, Timelike};
+        let t = self.0;
+        let mut b = *b"0000-00-00 00:00:00.000";
+        let mut put = |at: usize, v: u32, n: usize| {
+            for k in 0..n {
+                b[at + k] = b'0' + (v / 10u32.pow((n - 1 - k) as u32) % 10) as u8;
+            }
+        };
+        put(0, t.year().clamp(0, 9999) as u32, 4);
+        put(5, t.month(), 2);
+        put(8, t.day(), 2);
+        put(11, t.hour(), 2);
+        put(14, t.minute(), 2);
+        put(17, t.second(), 2);
+        put(20, t.nanosecond() / 1_000_000 % 1000, 3);
+        b
+    }
+}
+
+/// Shows and serialises a type by the ASCII bytes its `bytes` gives.
+macro_rules! ascii_text {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let b = self.bytes();
+                f.pad(std::str::from_utf8(&b).unwrap_or_default())
+            }
+        }
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let b = self.bytes();
+                s.serialize_str(std::str::from_utf8(&b).unwrap_or_default())
+            }
+        }
+    };
+}
+ascii_text!(Hex);
+ascii_text!(Stamp);
 
 /// The whole report, serialised as the JSON contract.
 #[derive(Debug, Serialize)]
@@ -28,7 +84,7 @@ pub struct Report<'a> {
     /// Counts and the run's outcome.
     pub summary: Summary,
     /// The task-sequence steps in order.
-    pub steps: Vec<StepReport<'a>>,
+    pub steps: Steps<'a>,
     /// The HRESULT chains in order.
     pub chains: Vec<ChainReport>,
     /// Known problems, root cause first.
@@ -70,6 +126,55 @@ pub struct Summary {
     pub failure_before_steps: Option<String>,
 }
 
+/// The steps of the report, made into [`StepReport`]s as they are read: a long log has
+/// tens of thousands, and building them all before writing them costs as much again.
+#[derive(Clone, Copy)]
+pub struct Steps<'a> {
+    steps: &'a [crate::analysis::Step],
+    log: &'a Log,
+}
+
+impl<'a> Steps<'a> {
+    /// Number of steps.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// True when the log has no step.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The steps in order.
+    pub fn iter(&self) -> impl Iterator<Item = StepReport<'a>> + 'a {
+        let log = self.log;
+        self.steps.iter().map(move |s| StepReport {
+            index: s.pointer,
+            name: &s.name,
+            outcome: s.outcome.name(),
+            exit_code: s.exit_code.map(Hex),
+            start: s.start.map(|t| Stamp(t.local)),
+            end: s.end.map(|t| Stamp(t.local)),
+            duration_ms: s.duration_ms(),
+            source: &log.source(s.first).text.path,
+            line: u64::from(log.meta(s.first).line),
+            run: s.run,
+        })
+    }
+}
+
+impl std::fmt::Debug for Steps<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Steps<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// One step in the report.
 #[derive(Debug, Serialize)]
 pub struct StepReport<'a> {
@@ -80,11 +185,11 @@ pub struct StepReport<'a> {
     /// `succeeded`, `failed`, `skipped` or `running`.
     pub outcome: &'static str,
     /// Exit code, when the log gave one.
-    pub exit_code: Option<String>,
+    pub exit_code: Option<Hex>,
     /// Start time as the log wrote it.
-    pub start: Option<String>,
+    pub start: Option<Stamp>,
     /// End time as the log wrote it.
-    pub end: Option<String>,
+    pub end: Option<Stamp>,
     /// Duration in milliseconds.
     pub duration_ms: Option<i64>,
     /// Path of the source holding the step's first record.
@@ -122,32 +227,6 @@ pub struct ChainReport {
     pub origin: Option<String>,
 }
 
-/// `YYYY-MM-DD HH:MM:SS.mmm`, written digit by digit: formatting machinery shows on logs
-/// with tens of thousands of steps.
-fn stamp(t: &chrono::NaiveDateTime) -> String {
-    use chrono::{Datelike, Timelike};
-    fn digits(s: &mut String, v: u32, n: u32) {
-        for k in (0..n).rev() {
-            s.push(char::from(b'0' + (v / 10u32.pow(k) % 10) as u8));
-        }
-    }
-    let mut s = String::with_capacity(23);
-    digits(&mut s, t.year().clamp(0, 9999) as u32, 4);
-    s.push('-');
-    digits(&mut s, t.month(), 2);
-    s.push('-');
-    digits(&mut s, t.day(), 2);
-    s.push(' ');
-    digits(&mut s, t.hour(), 2);
-    s.push(':');
-    digits(&mut s, t.minute(), 2);
-    s.push(':');
-    digits(&mut s, t.second(), 2);
-    s.push('.');
-    digits(&mut s, t.nanosecond() / 1_000_000 % 1000, 3);
-    s
-}
-
 /// The symbolic name to show for a chain's root, or None where Windows' name would mislead
 /// (FACILITY_ITF codes are defined by the component that returned them).
 pub fn chain_name(code: u32) -> Option<&'static str> {
@@ -180,23 +259,10 @@ impl<'a> Report<'a> {
         }
         let line_of = |r: crate::log::RecordRef| u64::from(log.meta(r).line);
         let path_of = |r: crate::log::RecordRef| log.source(r).text.path.clone();
-        // Tens of thousands of steps in a long log: build them on every core.
-        let steps = crate::par::map_chunks(&analysis.steps.steps, 4096, |part| {
-            part.iter()
-                .map(|s| StepReport {
-                    index: s.pointer,
-                    name: &s.name,
-                    outcome: s.outcome.name(),
-                    exit_code: s.exit_code.map(hex),
-                    start: s.start.map(|t| stamp(&t.local)),
-                    end: s.end.map(|t| stamp(&t.local)),
-                    duration_ms: s.duration_ms(),
-                    source: &log.source(s.first).text.path,
-                    line: line_of(s.first),
-                    run: s.run,
-                })
-                .collect()
-        });
+        let steps = Steps {
+            steps: &analysis.steps.steps,
+            log,
+        };
         let chains = analysis
             .chains
             .iter()

@@ -122,14 +122,15 @@ pub fn render_text(r: &Report) -> String {
     }
     if !r.steps.is_empty() {
         let _ = writeln!(o, "\nSteps:");
-        for st in &r.steps {
+        for st in r.steps.iter() {
             let _ = writeln!(
                 o,
                 "  {:>4} {:<40} {:<9} {:>10} {:>9}  line {}",
                 st.index,
                 sanitize(st.name),
                 st.outcome,
-                st.exit_code.as_deref().unwrap_or("-"),
+                st.exit_code
+                    .map_or_else(|| "-".to_string(), |h| h.to_string()),
                 ms(st.duration_ms),
                 st.line
             );
@@ -219,14 +220,15 @@ pub fn render_markdown(r: &Report) -> String {
     }
     if !r.steps.is_empty() {
         let _ = writeln!(o, "## Steps\n\n| # | step | outcome | exit code | duration | line |\n|---|---|---|---|---|---|");
-        for st in &r.steps {
+        for st in r.steps.iter() {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} |",
                 st.index,
                 md_escape(st.name),
                 st.outcome,
-                st.exit_code.as_deref().unwrap_or("-"),
+                st.exit_code
+                    .map_or_else(|| "-".to_string(), |h| h.to_string()),
                 ms(st.duration_ms),
                 st.line
             );

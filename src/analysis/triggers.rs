@@ -100,8 +100,25 @@ impl Triggers {
     /// Reads the trigger records of a freshly framed block (a visitor for
     /// [`crate::parse::index_visit`]).
     pub fn visit(&self, block: &Block<'_>, out: &mut Found<Trigger>) {
-        for (k, r) in block.records.iter().enumerate() {
-            if let Some(t) = self.read(r.format(), block.raw(k), block.message(k)) {
+        // One search over the whole block runs at SIMD speed; searching record by record
+        // would pay the searcher's start-up millions of times. Each hit's record is then
+        // read (a hit in a CMTrace attribute tail reads as nothing).
+        let Some(start) = block.records.first().map(|r| r.start as usize) else {
+            return;
+        };
+        let hay = block.text.get(start..block.end).unwrap_or_default();
+        let (mut k, mut read) = (0usize, None);
+        for m in self.searcher.find_iter(hay) {
+            let at = (start + m.start()) as u64;
+            while block.records.get(k + 1).is_some_and(|r| r.start <= at) {
+                k += 1;
+            }
+            if read == Some(k) {
+                continue;
+            }
+            read = Some(k);
+            let format = block.records[k].format();
+            if let Some(t) = self.read(format, block.raw(k), block.message(k)) {
                 out.push((block.first + k as u32, t));
             }
         }

@@ -1,9 +1,10 @@
 //! The records the chain and step builders read: frames (`HRESULT=`), chain summaries and
 //! TSManager's step messages, found by their literals and read on the spot.
 //!
-//! The search runs record by record over message bytes (CMTrace attribute tails hold no
-//! trigger), so it can run inside framing ([`crate::parse::index_visit`]) while each
-//! record's bytes are in cache, or over a source already framed ([`of_source`]).
+//! The search runs over a block of records at a time, and each record a hit falls in is
+//! read at once, from its message (CMTrace attribute tails hold no trigger). So it can run
+//! inside framing ([`crate::parse::index_visit`]) while the block's bytes are in cache, or
+//! over a source already framed ([`of_source`]).
 
 use aho_corasick::packed::{Config, MatchKind, Searcher};
 

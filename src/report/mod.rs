@@ -341,7 +341,16 @@ fn nested_json(value: &impl Serialize) -> std::io::Result<Vec<u8>> {
 /// text: a long log has tens of thousands of steps, and the generic printer took twice as
 /// long. Values are written by serde_json, so they are escaped as everywhere else.
 fn write_steps(out: &mut impl std::io::Write, steps: Steps<'_>) -> std::io::Result<()> {
-    fn value(out: &mut impl std::io::Write, v: &impl Serialize) -> std::io::Result<()> {
+    /// `,` (unless first), the key on its own line three levels deep, and the value.
+    fn field(
+        out: &mut impl std::io::Write,
+        first: bool,
+        key: &str,
+        v: &impl Serialize,
+    ) -> std::io::Result<()> {
+        out.write_all(if first { b"\n      \"" } else { b",\n      \"" })?;
+        out.write_all(key.as_bytes())?;
+        out.write_all(b"\": ")?;
         serde_json::to_writer(&mut *out, v).map_err(std::io::Error::from)
     }
     if steps.is_empty() {
@@ -349,29 +358,17 @@ fn write_steps(out: &mut impl std::io::Write, steps: Steps<'_>) -> std::io::Resu
     }
     out.write_all(b"[\n")?;
     for (k, s) in steps.iter().enumerate() {
-        if k > 0 {
-            out.write_all(b",\n")?;
-        }
-        out.write_all(b"    {\n      \"index\": ")?;
-        value(out, &s.index)?;
-        out.write_all(b",\n      \"name\": ")?;
-        value(out, &s.name)?;
-        out.write_all(b",\n      \"outcome\": ")?;
-        value(out, &s.outcome)?;
-        out.write_all(b",\n      \"exit_code\": ")?;
-        value(out, &s.exit_code)?;
-        out.write_all(b",\n      \"start\": ")?;
-        value(out, &s.start)?;
-        out.write_all(b",\n      \"end\": ")?;
-        value(out, &s.end)?;
-        out.write_all(b",\n      \"duration_ms\": ")?;
-        value(out, &s.duration_ms)?;
-        out.write_all(b",\n      \"source\": ")?;
-        value(out, &s.source)?;
-        out.write_all(b",\n      \"line\": ")?;
-        value(out, &s.line)?;
-        out.write_all(b",\n      \"run\": ")?;
-        value(out, &s.run)?;
+        out.write_all(if k == 0 { b"    {" } else { b",\n    {" })?;
+        field(out, true, "index", &s.index)?;
+        field(out, false, "name", &s.name)?;
+        field(out, false, "outcome", &s.outcome)?;
+        field(out, false, "exit_code", &s.exit_code)?;
+        field(out, false, "start", &s.start)?;
+        field(out, false, "end", &s.end)?;
+        field(out, false, "duration_ms", &s.duration_ms)?;
+        field(out, false, "source", &s.source)?;
+        field(out, false, "line", &s.line)?;
+        field(out, false, "run", &s.run)?;
         out.write_all(b"\n    }")?;
     }
     out.write_all(b"\n  ]")

@@ -184,6 +184,14 @@ impl Source {
     }
 }
 
+/// The text of one input.
+fn read_input(input: &Input) -> Result<SourceText, SourceError> {
+    match input {
+        Input::File(p) => SourceText::open(p),
+        Input::Stdin => SourceText::stdin(),
+    }
+}
+
 /// A record's place in a [`Log`]: its source and its index there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecordRef {
@@ -209,10 +217,7 @@ impl Log {
     pub fn open(inputs: &[Input]) -> Result<Log, SourceError> {
         let mut sources = Vec::with_capacity(inputs.len());
         for input in inputs {
-            let text = match input {
-                Input::File(p) => SourceText::open(p)?,
-                Input::Stdin => SourceText::stdin()?,
-            };
+            let text = read_input(input)?;
             sources.push(Source::index(text));
         }
         Ok(Log::from_sources(sources))
@@ -228,10 +233,7 @@ impl Log {
         let mut sources = Vec::with_capacity(inputs.len());
         let mut found = Vec::with_capacity(inputs.len());
         for input in inputs {
-            let text = match input {
-                Input::File(p) => SourceText::open(p)?,
-                Input::Stdin => SourceText::stdin()?,
-            };
+            let text = read_input(input)?;
             let (source, hits) = Source::index_visit(text, &visit);
             sources.push(source);
             found.push(hits);

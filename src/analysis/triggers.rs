@@ -75,10 +75,9 @@ impl Triggers {
         marks
     }
 
-    /// Reads one record (`raw`: its bytes; `message`: its CMTrace message, when known)
-    /// when it holds a trigger.
-    pub fn read(&self, format: Format, raw: &[u8], message: Option<&[u8]>) -> Option<Trigger> {
-        let marks = self.marks(message.unwrap_or_else(|| searched(format, raw)))?;
+    /// Reads one record (`raw`: its bytes) when it holds a trigger.
+    pub fn read(&self, format: Format, raw: &[u8]) -> Option<Trigger> {
+        let marks = self.marks(searched(format, raw))?;
         let f = crate::parse::fields(format, raw);
         let message = f.message_str();
         Some(Trigger {
@@ -121,7 +120,7 @@ impl Triggers {
             }
             read = Some(k);
             let format = block.records[k].format();
-            if let Some(t) = self.read(format, block.raw(k), block.message(k)) {
+            if let Some(t) = self.read(format, block.raw(k)) {
                 out.push((block.first + k as u32, t));
             }
         }
@@ -157,7 +156,6 @@ pub fn of_source(src: &Source, triggers: &Triggers) -> Found<Trigger> {
         let block = Block {
             text,
             records: &src.records[from..to],
-            closes: &[],
             end: src.span(to.saturating_sub(1)).end,
             first: from as u32,
         };

@@ -71,7 +71,7 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
     let end = end.min(text.len());
     let mut records = Vec::with_capacity((end.saturating_sub(start)) / 160 + 1);
     let (resume, resume_line) =
-        frame_each(text, start, end, first_line, at_eof, |r, _| records.push(r));
+        frame_each(text, start, end, first_line, at_eof, |r| records.push(r));
     Framed {
         records,
         resume,
@@ -79,15 +79,15 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
     }
 }
 
-/// [`frame`], handing each record to `push` with, for a CMTrace record, the offset of its
-/// `]LOG]!>` (found anyway while framing). Returns where to resume and that line's number.
+/// [`frame`], handing each record to `push`. Returns where to resume and that line's
+/// number.
 fn frame_each(
     text: &[u8],
     start: usize,
     end: usize,
     first_line: u32,
     at_eof: bool,
-    mut push: impl FnMut(RecordMeta, Option<usize>),
+    mut push: impl FnMut(RecordMeta),
 ) -> (usize, u32) {
     let mut pos = start;
     let mut line = first_line;
@@ -110,21 +110,15 @@ fn frame_each(
             if starts_log {
                 // The previous record never closed: keep it, raw.
                 let sev = word_severity(&text[ostart..pos]);
-                push(
-                    RecordMeta::new(ostart as u64, oline, Format::Plain, sev),
-                    None,
-                );
+                push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
                 open = None;
             } else if let Some(ci) = super::rfind_close(l) {
-                push(
-                    RecordMeta::new(
-                        ostart as u64,
-                        oline,
-                        Format::CmTrace,
-                        attr_severity(&l[ci..]),
-                    ),
-                    Some(pos + ci),
-                );
+                push(RecordMeta::new(
+                    ostart as u64,
+                    oline,
+                    Format::CmTrace,
+                    attr_severity(&l[ci..]),
+                ));
                 open = None;
                 pos = line_end;
                 line += 1;
@@ -135,10 +129,7 @@ fn frame_each(
                     .map(|i| ostart + i + 1)
                     .unwrap_or(end);
                 let sev = word_severity(&text[ostart..first_end]);
-                push(
-                    RecordMeta::new(ostart as u64, oline, Format::Plain, sev),
-                    None,
-                );
+                push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
                 open = None;
                 pos = first_end;
                 line = oline + 1;
@@ -151,28 +142,24 @@ fn frame_each(
         }
         if starts_log {
             match super::rfind_close(body) {
-                Some(ci) => push(
-                    RecordMeta::new(
-                        pos as u64,
-                        line,
-                        Format::CmTrace,
-                        attr_severity(&body[ci..]),
-                    ),
-                    Some(pos + (l.len() - body.len()) + ci),
-                ),
+                Some(ci) => push(RecordMeta::new(
+                    pos as u64,
+                    line,
+                    Format::CmTrace,
+                    attr_severity(&body[ci..]),
+                )),
                 None => open = Some((pos, line)),
             }
         } else if let Some(i) = SMS_MARK.find(l) {
             let sev = word_severity(&l[..i]);
-            push(
-                RecordMeta::new(pos as u64, line, Format::SmsTrace, sev),
-                None,
-            );
+            push(RecordMeta::new(pos as u64, line, Format::SmsTrace, sev));
         } else {
-            push(
-                RecordMeta::new(pos as u64, line, Format::Plain, word_severity(l)),
-                None,
-            );
+            push(RecordMeta::new(
+                pos as u64,
+                line,
+                Format::Plain,
+                word_severity(l),
+            ));
         }
         pos = line_end;
         line += 1;
@@ -180,10 +167,7 @@ fn frame_each(
     if let Some((ostart, oline)) = open {
         if at_eof {
             let sev = word_severity(&text[ostart..end]);
-            push(
-                RecordMeta::new(ostart as u64, oline, Format::Plain, sev),
-                None,
-            );
+            push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
         } else {
             return (ostart, oline);
         }
@@ -218,7 +202,7 @@ fn cuts(text: &[u8], threads: usize) -> Vec<usize> {
 pub fn index_parallel(text: &[u8], threads: usize) -> Vec<RecordMeta> {
     let (records, _) = in_pieces(text, threads, |a, b, line| {
         let mut records = Vec::with_capacity((b - a) / 160 + 1);
-        let (_, end_line) = frame_each(text, a, b, line, true, |r, _| records.push(r));
+        let (_, end_line) = frame_each(text, a, b, line, true, |r| records.push(r));
         (records, Vec::<(u32, ())>::new(), end_line)
     });
     records
@@ -289,14 +273,10 @@ pub struct Block<'t> {
     pub text: &'t [u8],
     /// The block's records (their `line` is not final yet).
     pub records: &'t [RecordMeta],
-    /// Per record, where its CMTrace message ends (the `]LOG]!>`), as an offset from the
-    /// record's start, or `u32::MAX`; empty when framing did not say.
-    pub closes: &'t [u32],
     /// Where the block's last record ends.
     pub end: usize,
-    /// Number, within the output of [`index_visit`], of the block's first record, less
-    /// the records of earlier pieces: add it to a record's place in `records` and
-    /// `index_visit` does the rest.
+    /// Number of the block's first record within its piece of the text: a visitor numbers
+    /// what it pushes from it, and [`index_visit`] renumbers across pieces.
     pub first: u32,
 }
 
@@ -309,16 +289,6 @@ impl Block<'_> {
             .get(k + 1)
             .map_or(self.end, |r| r.start as usize);
         self.text.get(start..end).unwrap_or_default()
-    }
-
-    /// The message of the block's record `k`, when framing found where it ends (a CMTrace
-    /// record's).
-    pub fn message(&self, k: usize) -> Option<&[u8]> {
-        let close = *self.closes.get(k).filter(|&&c| c != u32::MAX)? as usize;
-        let raw = self.raw(k);
-        let body = raw.strip_prefix(BOM).unwrap_or(raw);
-        let open = raw.len() - body.len() + OPEN.len();
-        raw.get(open..close)
     }
 }
 
@@ -345,7 +315,6 @@ fn index_in_blocks<T: Send>(
     in_pieces(text, threads, |a, b, first_line| {
         let mut records: Vec<RecordMeta> = Vec::with_capacity((b - a) / 160 + 1);
         let mut found = Vec::new();
-        let mut closes = Vec::new();
         let (mut pos, mut line) = (a, first_line);
         let mut block = block_size;
         while pos < b {
@@ -357,11 +326,8 @@ fn index_in_blocks<T: Send>(
                 None => b,
             };
             let first = records.len();
-            closes.clear();
-            let (resume, resume_line) = frame_each(text, pos, end, line, end == b, |r, close| {
-                closes.push(close.map_or(u32::MAX, |c| (c - r.start as usize) as u32));
-                records.push(r);
-            });
+            let (resume, resume_line) =
+                frame_each(text, pos, end, line, end == b, |r| records.push(r));
             if records.len() == first && resume == pos {
                 // One record longer than a block: try again with more text.
                 block = block.saturating_mul(2);
@@ -371,7 +337,6 @@ fn index_in_blocks<T: Send>(
             let block_view = Block {
                 text,
                 records: &records[first..],
-                closes: &closes,
                 end: resume,
                 first: first as u32,
             };
@@ -406,26 +371,21 @@ mod tests {
 
     proptest! {
         /// Framing block by block gives the records framing the whole gives, and each
-        /// record reaches the visitor once, numbered and with its message, as `fields`
-        /// reads it.
+        /// record reaches the visitor once, numbered, with its bytes.
         #[test]
         fn blocks_frame_like_the_whole(text in loggy(), block in 1usize..200) {
             let whole = frame(&text, 0, text.len(), 1, true).records;
             let (records, seen) = index_in_blocks(&text, 1, block, |b, out| {
                 for k in 0..b.records.len() {
-                    out.push((b.first + k as u32, (b.raw(k).to_vec(), b.message(k).map(<[u8]>::to_vec))));
+                    out.push((b.first + k as u32, b.raw(k).to_vec()));
                 }
             });
             prop_assert_eq!(&records, &whole);
             prop_assert_eq!(seen.len(), whole.len());
-            for (k, (i, (raw, message))) in seen.iter().enumerate() {
+            for (k, (i, raw)) in seen.iter().enumerate() {
                 prop_assert_eq!(*i as usize, k);
                 let end = whole.get(k + 1).map_or(text.len(), |r| r.start as usize);
                 prop_assert_eq!(raw.as_slice(), &text[whole[k].start as usize..end]);
-                if let Some(m) = message {
-                    prop_assert_eq!(whole[k].format(), Format::CmTrace);
-                    prop_assert_eq!(m.as_slice(), super::super::fields(Format::CmTrace, raw).message);
-                }
             }
         }
     }

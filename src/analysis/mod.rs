@@ -79,8 +79,8 @@ impl Scanner {
     }
 }
 
-/// A record the knowledge base will read, with what it needs of it, taken while the
-/// record was in cache.
+/// A record the knowledge base will read, with what it needs of it (the message scan takes
+/// it while the record is in cache).
 pub struct RuleRecord<'a> {
     /// Position in merged order.
     pub pos: usize,
@@ -198,28 +198,19 @@ fn in_merged_order(
     log: &Log,
     found: Vec<Found<Trigger>>,
 ) -> Box<dyn Iterator<Item = (usize, RecordRef, Trigger)> + '_> {
-    let place = move |si: usize, index: u32| {
-        let record = RecordRef {
-            source: si as u32,
-            index,
-        };
-        (log.position(record), record)
-    };
+    let placed = found.into_iter().enumerate().flat_map(move |(si, hits)| {
+        hits.into_iter().map(move |(index, trigger)| {
+            let record = RecordRef {
+                source: si as u32,
+                index,
+            };
+            (log.position(record), record, trigger)
+        })
+    });
     if log.sources.len() <= 1 {
-        return Box::new(found.into_iter().enumerate().flat_map(move |(si, hits)| {
-            hits.into_iter().map(move |(i, t)| {
-                let (pos, record) = place(si, i);
-                (pos, record, t)
-            })
-        }));
+        return Box::new(placed);
     }
-    let mut all: Vec<(usize, RecordRef, Trigger)> = Vec::new();
-    for (si, hits) in found.into_iter().enumerate() {
-        all.extend(hits.into_iter().map(|(i, t)| {
-            let (pos, record) = place(si, i);
-            (pos, record, t)
-        }));
-    }
+    let mut all: Vec<_> = placed.collect();
     all.sort_by_key(|p| p.0);
     Box::new(all.into_iter())
 }
@@ -237,19 +228,19 @@ pub fn analyze_found(log: &Log, rules: &RuleSet, found: Vec<Found<Trigger>>) -> 
     let t = crate::timing::Stage::start("chains and steps");
     let mut cb = ChainBuilder::new();
     let mut sb = StepBuilder::new();
-    for (pos, record, t) in in_merged_order(log, found) {
-        if let Some(event) = t.chain {
+    for (pos, record, trigger) in in_merged_order(log, found) {
+        if let Some(event) = trigger.chain {
             let input = ChainInput {
                 pos,
                 record,
-                thread: t.thread,
-                component: t.component.as_deref(),
-                millis: t.time.map(|t| t.utc_millis()),
+                thread: trigger.thread,
+                component: trigger.component.as_deref(),
+                millis: trigger.time.map(|t| t.utc_millis()),
             };
             cb.apply(&input, event);
         }
-        if let Some(event) = t.step {
-            sb.apply(pos, record, event, t.time);
+        if let Some(event) = trigger.step {
+            sb.apply(pos, record, event, trigger.time);
         }
     }
     drop(t);

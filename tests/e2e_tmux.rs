@@ -68,20 +68,24 @@ impl Tmux {
         self.cmd(&["capture-pane", "-p", "-t", "t"])
     }
 
-    /// Waits until the screen satisfies `pred`; panics with the last screen otherwise.
+    /// Waits until the screen satisfies `pred` and has settled; panics with the last screen
+    /// otherwise. A capture can land while a frame is half drawn, so the screen counts only
+    /// when two captures 50 ms apart are the same.
     fn wait(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let ms = std::env::var("TSLENS_E2E_TIMEOUT_MS")
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(15_000);
         let deadline = Instant::now() + Duration::from_millis(ms);
+        let mut last = String::new();
         loop {
             let s = self.screen();
-            if pred(&s) {
+            if pred(&s) && s == last {
                 return s;
             }
+            last = s;
             if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{s}");
+                panic!("timed out waiting for {what}; screen:\n{last}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }

@@ -1,7 +1,8 @@
 //! tslens: read, analyse and explore ConfigMgr task-sequence logs.
 //!
-//! Data flows one way: bytes ([`source`]) -> records ([`parse`]) -> analysis
-//! ([`codes`], [`chains`], [`steps`], [`kb`]) -> view state and frames ([`tui`]).
+//! Data flows one way: bytes ([`source`]) -> records ([`parse`]) -> analysis ([`codes`],
+//! [`chains`](analysis::chains), [`steps`](analysis::steps), [`kb`]) -> view state and
+//! frames ([`tui`]).
 //! Only `tui` and `theme` know about the terminal.
 
 pub mod analysis;

@@ -18,33 +18,29 @@ pub struct Source {
 impl Source {
     /// Frames a whole text (on several threads when it is large).
     pub fn index(text: SourceText) -> Source {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
+        let threads = crate::par::cores();
         let records = parse::index_parallel(text.bytes(), threads);
         Source { text, records }
     }
 
     /// Frames a whole text as [`Source::index`] does, handing the records to `visit` while
-    /// their bytes are in cache (see [`parse::index_visit`]); returns what it pushed.
-    pub fn index_visit<T: Send>(
+    /// their bytes are in cache, and what it pushed to `then` while the index is joined (see
+    /// [`parse::index_visit_then`]); returns what `then` gave.
+    pub fn index_visit<T: Send, R: Send>(
         text: SourceText,
-        visit: impl Fn(&parse::Block<'_>, &mut parse::Found<T>) + Sync,
-    ) -> (Source, parse::Found<T>) {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
-        let (records, found) = parse::index_visit(text.bytes(), threads, visit);
-        (Source { text, records }, found)
+        visit: impl Fn(&parse::Block<'_>, &mut parse::Hits<T>) + Sync,
+        then: impl FnOnce(parse::Found<T>) -> R + Send,
+    ) -> (Source, R) {
+        let threads = crate::par::cores();
+        let (records, r) = parse::index_visit_then(text.bytes(), threads, visit, then);
+        (Source { text, records }, r)
     }
 
     /// Frames a whole text in slices, calling `progress(bytes_done, bytes_total)` after
     /// each, so that a screen can show how far indexing has gone.
     pub fn index_with_progress(text: SourceText, mut progress: impl FnMut(u64, u64)) -> Source {
         const SLICE: usize = 64 << 20;
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
+        let threads = crate::par::cores();
         let bytes = text.bytes();
         let total = bytes.len();
         let mut records = Vec::new();
@@ -224,21 +220,28 @@ impl Log {
     }
 
     /// Reads and frames every input as [`Log::open`] does, handing each source's records to
-    /// `visit` as they are framed (see [`Source::index_visit`]); returns what it pushed, per
-    /// source.
-    pub fn open_visit<T: Send>(
+    /// `visit` as they are framed (see [`Source::index_visit`]), and what it pushed, per
+    /// source, to `then`. With one input, `then` runs while the index is joined; with
+    /// several, once every input is framed. Returns the log and what `then` gave.
+    pub fn open_visit<T: Send, R: Send>(
         inputs: &[Input],
-        visit: impl Fn(&parse::Block<'_>, &mut parse::Found<T>) + Sync,
-    ) -> Result<(Log, Vec<parse::Found<T>>), SourceError> {
+        visit: impl Fn(&parse::Block<'_>, &mut parse::Hits<T>) + Sync,
+        then: impl FnOnce(Vec<parse::Found<T>>) -> R + Send,
+    ) -> Result<(Log, R), SourceError> {
+        if let [input] = inputs {
+            let text = read_input(input)?;
+            let (source, r) = Source::index_visit(text, &visit, |found| then(vec![found]));
+            return Ok((Log::from_sources(vec![source]), r));
+        }
         let mut sources = Vec::with_capacity(inputs.len());
         let mut found = Vec::with_capacity(inputs.len());
         for input in inputs {
             let text = read_input(input)?;
-            let (source, hits) = Source::index_visit(text, &visit);
+            let (source, hits) = Source::index_visit(text, &visit, |found| found);
             sources.push(source);
             found.push(hits);
         }
-        Ok((Log::from_sources(sources), found))
+        Ok((Log::from_sources(sources), then(found)))
     }
 
     /// Builds a log from sources already framed, merging them by time when several.
@@ -393,7 +396,7 @@ impl Log {
 
     /// A record's message as text.
     pub fn message(&self, r: RecordRef) -> Cow<'_, str> {
-        String::from_utf8_lossy(self.fields(r).message)
+        parse::lossy(self.fields(r).message)
     }
 }
 

@@ -64,19 +64,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let inputs = tslens::source::resolve_inputs(&args.paths)?;
             let t = tslens::timing::Stage::start("open and index");
             // Past indexing, the engine's trigger records are read while framing.
-            let triggers = match args.stage {
-                Stage::Index => None,
-                _ => tslens::analysis::Triggers::new(),
-            };
-            let (log, found) = match &triggers {
-                Some(t) => tslens::log::Log::open_visit(&inputs, |b, out| t.visit(b, out))?,
-                None => (tslens::log::Log::open(&inputs)?, Vec::new()),
+            let (log, applied) = match args.stage {
+                Stage::Index => (tslens::log::Log::open(&inputs)?, None),
+                _ => {
+                    let (log, applied) = tslens::analysis::open(&inputs)?;
+                    (log, Some(applied))
+                }
             };
             drop(t);
             let t = tslens::timing::Stage::start("analysis");
-            let analysis = match args.stage {
-                Stage::Index => tslens::analysis::Analysis::default(),
-                _ => tslens::analysis::analyze_found(&log, &rules, found),
+            let analysis = match applied {
+                None => tslens::analysis::Analysis::default(),
+                Some(applied) => tslens::analysis::analyze_applied(&log, &rules, applied),
             };
             drop(t);
             let t = tslens::timing::Stage::start("report build");

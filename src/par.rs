@@ -7,13 +7,16 @@ pub fn map_chunks<'a, T: Sync, R: Send>(
     min_per_thread: usize,
     f: impl Fn(&'a [T]) -> Vec<R> + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
+    let threads = cores().min(items.len() / min_per_thread.max(1)).max(1);
+    run_ranges(&split(items.len(), threads), |a, b| f(&items[a..b]))
+}
+
+/// The threads worth running work on: the machine's cores, from 1 to 16.
+pub fn cores() -> usize {
+    std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 16)
-        .min(items.len() / min_per_thread.max(1))
-        .max(1);
-    run_ranges(&split(items.len(), threads), |a, b| f(&items[a..b]))
 }
 
 /// `0..n` cut into at most `parts` ranges of nearly equal length.

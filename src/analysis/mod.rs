@@ -16,6 +16,7 @@ use crate::codes::find_codes;
 use crate::kb::{Finding, MatchRecord, RuleSet};
 use crate::log::{Log, RecordRef};
 use crate::parse::{Found, Severity};
+use crate::source::{Input, SourceError};
 
 pub use chains::{Chain, ChainBuilder, ChainEvent, ChainInput};
 pub use steps::{RunOutcome, Step, StepBuilder, StepEvent, StepOutcome, Timeline};
@@ -94,8 +95,8 @@ pub struct RuleRecord<'a> {
     pub codes: Vec<u32>,
 }
 
-/// The trigger records of every source of `log`, per source, as [`analyze_found`] takes them
-/// (what framing with [`Triggers::visit`] gives, or [`triggers::of_source`]).
+/// The trigger records of every source of a log already framed, per source
+/// ([`triggers::of_source`]): what framing with [`Triggers::visit`] would have given.
 pub fn find_triggers(log: &Log) -> Vec<Found<Trigger>> {
     let _t = crate::timing::Stage::start("scan and read triggers");
     match Triggers::new() {
@@ -147,24 +148,21 @@ fn rule_record<'a>(
 }
 
 /// The records some rule may match, in merged order: a rule's pattern matched, or the
-/// record carries a code a rule names. `found`: the log's trigger records (frames and
-/// summaries among them are kept for their codes).
+/// record carries a code a rule names. `coded`: the log's frame and summary records, kept
+/// for their codes.
 pub fn rule_candidates<'a>(
     log: &'a Log,
     rules: &RuleSet,
-    found: &[Found<Trigger>],
+    coded: &[RecordRef],
 ) -> Vec<RuleRecord<'a>> {
     if rules.rules().is_empty() {
         return Vec::new();
     }
     let scanner = Scanner::new(rules);
     let mut for_rules: Vec<RuleRecord<'a>> = Vec::new();
-    for (si, hits) in found.iter().enumerate() {
-        for (index, t) in hits {
-            if t.marks.frame || t.marks.summary {
-                for_rules.extend(rule_record(log, rules, si, *index as usize, false, true));
-            }
-        }
+    for r in coded {
+        let (si, index) = (r.source as usize, r.index as usize);
+        for_rules.extend(rule_record(log, rules, si, index, false, true));
     }
     for (si, src) in log.sources.iter().enumerate() {
         let t = crate::timing::Stage::start("scan rule literals");
@@ -192,22 +190,22 @@ pub fn rule_candidates<'a>(
     for_rules
 }
 
-/// The trigger records with their merged positions, in merged order. One source needs no
-/// sorting (nor a copy): its order is the merged order.
-fn in_merged_order(
-    log: &Log,
+/// The trigger records with their merged positions (`position`), in merged order. One
+/// source needs no sorting (nor a copy): its order is the merged order.
+fn in_merged_order<'a>(
     found: Vec<Found<Trigger>>,
-) -> Box<dyn Iterator<Item = (usize, RecordRef, Trigger)> + '_> {
-    let placed = found.into_iter().enumerate().flat_map(move |(si, hits)| {
-        hits.into_iter().map(move |(index, trigger)| {
-            let record = RecordRef {
-                source: si as u32,
-                index,
-            };
-            (log.position(record), record, trigger)
+    position: impl Fn(RecordRef) -> usize + 'a,
+) -> Box<dyn Iterator<Item = (usize, RecordRef, Trigger)> + 'a> {
+    let several = found.len() > 1;
+    let placed = (found.into_iter().enumerate())
+        .flat_map(|(si, hits)| {
+            hits.into_iter().map(move |(index, trigger)| {
+                let source = si as u32;
+                (RecordRef { source, index }, trigger)
+            })
         })
-    });
-    if log.sources.len() <= 1 {
+        .map(move |(record, trigger)| (position(record), record, trigger));
+    if !several {
         return Box::new(placed);
     }
     let mut all: Vec<_> = placed.collect();
@@ -215,20 +213,36 @@ fn in_merged_order(
     Box::new(all.into_iter())
 }
 
-/// Analyses a whole log.
+/// Analyses a whole log already framed (`report` reads the triggers while framing instead:
+/// see [`open`]).
 pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
-    analyze_found(log, rules, find_triggers(log))
+    let applied = apply_triggers(find_triggers(log), |r| log.position(r));
+    analyze_applied(log, rules, applied)
 }
 
-/// Analyses a whole log whose trigger records were found while framing it (see
-/// [`crate::log::Log::open_visit`] and [`Triggers::visit`]).
-pub fn analyze_found(log: &Log, rules: &RuleSet, found: Vec<Found<Trigger>>) -> Analysis {
-    let for_rules = rule_candidates(log, rules, &found);
-    // Chains: frames and the summary lines near them; the builders run in order.
-    let t = crate::timing::Stage::start("chains and steps");
-    let mut cb = ChainBuilder::new();
-    let mut sb = StepBuilder::new();
-    for (pos, record, trigger) in in_merged_order(log, found) {
+/// The chain and step builders fed with a log's trigger records, and the frame and summary
+/// records the rules read for their codes: what [`analyze_applied`] finishes.
+pub struct Applied {
+    chains: ChainBuilder,
+    steps: StepBuilder,
+    /// Frame and summary records, in merged order.
+    coded: Vec<RecordRef>,
+}
+
+/// Feeds the builders the trigger records of every source in merged order, `position`
+/// giving a record's merged position. It needs no [`Log`], so with one source (see
+/// [`open`]) it can run before the log is built.
+fn apply_triggers(found: Vec<Found<Trigger>>, position: impl Fn(RecordRef) -> usize) -> Applied {
+    let _t = crate::timing::Stage::start("chains and steps");
+    let mut applied = Applied {
+        chains: ChainBuilder::new(),
+        steps: StepBuilder::new(),
+        coded: Vec::new(),
+    };
+    for (pos, record, trigger) in in_merged_order(found, position) {
+        if trigger.marks.frame || trigger.marks.summary {
+            applied.coded.push(record);
+        }
         if let Some(event) = trigger.chain {
             let input = ChainInput {
                 pos,
@@ -237,18 +251,48 @@ pub fn analyze_found(log: &Log, rules: &RuleSet, found: Vec<Found<Trigger>>) -> 
                 component: trigger.component.as_deref(),
                 millis: trigger.time.map(|t| t.utc_millis()),
             };
-            cb.apply(&input, event);
+            applied.chains.apply(&input, event);
         }
         if let Some(event) = trigger.step {
-            sb.apply(pos, record, event, trigger.time);
+            applied.steps.apply(pos, record, event, trigger.time);
         }
     }
-    drop(t);
+    applied
+}
+
+/// Opens `inputs` for analysis: the trigger records are read while framing and, with one
+/// input, fed to the builders while the index is joined. [`analyze_applied`] finishes it.
+pub fn open(inputs: &[Input]) -> Result<(Log, Applied), SourceError> {
+    let Some(t) = Triggers::new() else {
+        // The searcher is built from constants, so this is not expected: no chains or
+        // steps, but the rules still run.
+        return Ok((Log::open(inputs)?, apply_triggers(Vec::new(), |_| 0)));
+    };
+    let (log, applied) = Log::open_visit(inputs, |b, out| t.visit(b, out), apply_unmerged)?;
+    let applied = applied.unwrap_or_else(|found| apply_triggers(found, |r| log.position(r)));
+    Ok((log, applied))
+}
+
+/// [`apply_triggers`] for a log of one source, where a record's merged position is its
+/// index: it can run while the source's index is still being joined (see
+/// [`crate::log::Log::open_visit`]). The finds come back untouched when there are several
+/// sources, whose positions need the log.
+fn apply_unmerged(found: Vec<Found<Trigger>>) -> Result<Applied, Vec<Found<Trigger>>> {
+    if found.len() > 1 {
+        return Err(found);
+    }
+    Ok(apply_triggers(found, |r| r.index as usize))
+}
+
+/// Finishes the analysis of a log from its applied trigger records: chains, timeline and
+/// the knowledge base's findings.
+pub fn analyze_applied(log: &Log, rules: &RuleSet, applied: Applied) -> Analysis {
+    let for_rules = rule_candidates(log, rules, &applied.coded);
     let t = crate::timing::Stage::start("finish chains");
-    let chains = cb.finish(|r| log.message(r).into_owned());
+    let chains = applied.chains.finish(|r| log.message(r).into_owned());
     drop(t);
     let t = crate::timing::Stage::start("finish timeline");
-    let mut timeline = sb.timeline();
+    let mut timeline = applied.steps.timeline();
     if timeline.steps.is_empty() && timeline.exit_code.is_none() {
         if let Some(last) = chains.last() {
             if timeline.outcome == RunOutcome::Failed {
@@ -302,6 +346,39 @@ mod tests {
     use crate::kb::RuleSet;
     use crate::log::{Log, Source};
     use crate::source::SourceText;
+
+    /// A log large enough to be framed in pieces, analysed as `report` does (the builders fed
+    /// while the index is joined), gives the analysis of the log opened first.
+    #[test]
+    fn builders_fed_while_joining_give_the_same_analysis() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+        let mut text = Vec::new();
+        for name in [
+            "fail-domain-join.log",
+            "bare-metal-success.log",
+            "fail-hash-mismatch.log",
+        ] {
+            text.extend(std::fs::read(dir.join(name)).expect("sample log"));
+        }
+        let one = text.clone();
+        while text.len() < 9 << 20 {
+            text.extend_from_slice(&one);
+        }
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(file.path(), &text).expect("written");
+        let inputs = [crate::source::Input::File(file.path().to_path_buf())];
+        let rules = RuleSet::builtin();
+        let (log, applied) = super::open(&inputs).expect("opened");
+        let fused = super::analyze_applied(&log, &rules, applied);
+        let plain = super::analyze(&Log::open(&inputs).expect("opened"), &rules);
+        assert!(fused.steps.steps.len() > 100 && fused.chains.len() > 10);
+        assert_eq!(format!("{:?}", fused.steps), format!("{:?}", plain.steps));
+        assert_eq!(format!("{:?}", fused.chains), format!("{:?}", plain.chains));
+        assert_eq!(
+            format!("{:?}", fused.findings),
+            format!("{:?}", plain.findings)
+        );
+    }
 
     /// The scans pick records by literals derived from the rules; they must never lose a
     /// record a rule needs. Every built-in example, read as a log, fires its rule through

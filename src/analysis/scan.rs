@@ -13,10 +13,7 @@ use crate::parse::Format;
 const MIN_PIECE: usize = 4 << 20;
 
 fn pieces(text: &[u8]) -> Vec<(usize, usize)> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
+    let threads = crate::par::cores();
     let n = (text.len() / MIN_PIECE).clamp(1, threads);
     let mut cuts = vec![0];
     for k in 1..n {
@@ -42,10 +39,7 @@ fn run_pieces<T: Send>(text: &[u8], f: impl Fn(usize, usize) -> Vec<T> + Sync) -
 pub fn messages<T: Send>(src: &Source, visit: impl Fn(usize, &[u8]) -> Option<T> + Sync) -> Vec<T> {
     let text = src.text.bytes();
     let n = src.records.len();
-    let threads = std::thread::available_parallelism()
-        .map(|t| t.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
+    let threads = crate::par::cores();
     let parts = if text.len() < MIN_PIECE { 1 } else { threads };
     crate::par::run_ranges(&crate::par::split(n, parts), |from, to| {
         let mut out = Vec::new();

@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::{chains, steps, ChainEvent, Marks, StepEvent};
 use crate::log::Source;
-use crate::parse::{Block, Format, Found, Timestamp};
+use crate::parse::{Block, Format, Found, Hits, Timestamp};
 
 /// What the builders need of one trigger record, read while its bytes were in cache.
 #[derive(Debug)]
@@ -46,7 +46,7 @@ impl Triggers {
         lits.extend(steps::TRIGGERS);
         let searcher = AhoCorasick::builder()
             // "Failed to" and "Failed to run the action" start at the same byte: the first
-            // listed wins, and a summary is read for steps too (see `read`).
+            // listed wins, and a summary is read for steps too (see `read_marked`).
             .match_kind(MatchKind::LeftmostFirst)
             // The DFA is several times faster than the default NFA over gigabytes.
             .kind(Some(AhoCorasickKind::DFA))
@@ -58,72 +58,98 @@ impl Triggers {
         })
     }
 
-    /// Which literals `msg` holds, if any.
-    fn marks(&self, msg: &[u8]) -> Option<Marks> {
-        let mut marks: Option<Marks> = None;
-        for m in self.searcher.find_iter(msg) {
-            let id = m.pattern().as_usize();
-            let k = marks.get_or_insert_with(Marks::default);
-            if id == 0 {
-                k.frame = true;
-            } else if self.summary.contains(&id) {
-                k.summary = true;
-            } else {
-                k.step = true;
-            }
+    /// Which literal a match of pattern `id` is.
+    fn mark(&self, marks: &mut Marks, id: usize) {
+        if id == 0 {
+            marks.frame = true;
+        } else if self.summary.contains(&id) {
+            marks.summary = true;
+        } else {
+            marks.step = true;
         }
-        marks
-    }
-
-    /// Reads one record (`raw`: its bytes) when it holds a trigger.
-    pub fn read(&self, format: Format, raw: &[u8]) -> Option<Trigger> {
-        let marks = self.marks(searched(format, raw))?;
-        let f = crate::parse::fields(format, raw);
-        let message = f.message_str();
-        Some(Trigger {
-            marks,
-            thread: f.thread,
-            component: f
-                .component
-                .filter(|_| marks.frame)
-                .and_then(|c| std::str::from_utf8(c).ok())
-                .map(Box::from),
-            time: f.timestamp(),
-            chain: (marks.frame || marks.summary)
-                .then(|| chains::chain_event(&message))
-                .flatten(),
-            // Wizard errors are found as summaries; the timeline reads them too.
-            step: (marks.step || marks.summary)
-                .then(|| steps::step_event(&message))
-                .flatten(),
-        })
     }
 
     /// Reads the trigger records of a freshly framed block (a visitor for
     /// [`crate::parse::index_visit`]).
-    pub fn visit(&self, block: &Block<'_>, out: &mut Found<Trigger>) {
+    pub fn visit(&self, block: &Block<'_>, out: &mut Hits<Trigger>) {
         // One search over the whole block runs at SIMD speed; searching record by record
-        // would pay the searcher's start-up millions of times. Each hit's record is then
-        // read (a hit in a CMTrace attribute tail reads as nothing).
+        // would pay the searcher's start-up millions of times. Each hit is then placed in
+        // its record, and counts when it lies in the bytes [`searched`] keeps (a hit in a
+        // CMTrace attribute tail is none). No literal holds a newline or a `]`, so a hit
+        // never straddles a record's start or its `]LOG]!>`: the marks are those a search
+        // of the record's own bytes would give, and no record is searched twice.
         let Some(start) = block.records.first().map(|r| r.start as usize) else {
             return;
         };
         let hay = block.text.get(start..block.end).unwrap_or_default();
-        let (mut k, mut read) = (0usize, None);
+        let finish = |k: usize, marks: Option<Marks>, out: &mut Hits<Trigger>| {
+            if let Some(marks) = marks {
+                let format = block.records[k].format();
+                out.push((
+                    block.first + k as u32,
+                    read_marked(format, block.raw(k), marks),
+                ));
+            }
+        };
+        // The record the last hit fell in: its number, the searched bytes' bounds in the
+        // text, and the marks so far.
+        let mut cur: Option<(usize, std::ops::Range<usize>, Option<Marks>)> = None;
+        let mut k = 0usize;
         for m in self.searcher.find_iter(hay) {
-            let at = (start + m.start()) as u64;
-            while block.records.get(k + 1).is_some_and(|r| r.start <= at) {
+            let at = start + m.start();
+            while block
+                .records
+                .get(k + 1)
+                .is_some_and(|r| r.start as usize <= at)
+            {
                 k += 1;
             }
-            if read == Some(k) {
-                continue;
+            if cur.as_ref().is_none_or(|c| c.0 != k) {
+                if let Some((j, _, marks)) = cur.take() {
+                    finish(j, marks, out);
+                }
+                let raw = block.raw(k);
+                let kept = searched(block.records[k].format(), raw);
+                // `kept` lies within `raw`, which lies within the text.
+                let from = block.records[k].start as usize
+                    + (kept.as_ptr() as usize - raw.as_ptr() as usize);
+                cur = Some((k, from..from + kept.len(), None));
             }
-            read = Some(k);
-            let format = block.records[k].format();
-            if let Some(t) = self.read(format, block.raw(k)) {
-                out.push((block.first + k as u32, t));
+            if let Some((_, kept, marks)) = cur.as_mut() {
+                if kept.start <= at && start + m.end() <= kept.end {
+                    self.mark(
+                        marks.get_or_insert_with(Marks::default),
+                        m.pattern().as_usize(),
+                    );
+                }
             }
         }
+        if let Some((j, _, marks)) = cur {
+            finish(j, marks, out);
+        }
+    }
+}
+
+/// Reads a record known to hold the triggers `marks` says.
+fn read_marked(format: Format, raw: &[u8], marks: Marks) -> Trigger {
+    let f = crate::parse::fields(format, raw);
+    let message = f.message_str();
+    Trigger {
+        marks,
+        thread: f.thread,
+        component: f
+            .component
+            .filter(|_| marks.frame)
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .map(Box::from),
+        time: f.timestamp(),
+        chain: (marks.frame || marks.summary)
+            .then(|| chains::chain_event(&message))
+            .flatten(),
+        // Wizard errors are found as summaries; the timeline reads them too.
+        step: (marks.step || marks.summary)
+            .then(|| steps::step_event(&message))
+            .flatten(),
     }
 }
 
@@ -144,14 +170,10 @@ fn searched(format: Format, raw: &[u8]) -> &[u8] {
 /// The trigger records of a source already framed, on every core, in record order.
 pub fn of_source(src: &Source, triggers: &Triggers) -> Found<Trigger> {
     let n = src.records.len();
-    let threads = std::thread::available_parallelism()
-        .map(|t| t.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
     // Small sources are not worth a thread.
-    let parts = if n < 20_000 { 1 } else { threads };
+    let parts = if n < 20_000 { 1 } else { crate::par::cores() };
     let text = src.text.bytes();
-    crate::par::run_ranges(&crate::par::split(n, parts), |from, to| {
+    let pieces = crate::par::run_ranges(&crate::par::split(n, parts), |from, to| {
         let mut out = Vec::new();
         let block = Block {
             text,
@@ -160,8 +182,9 @@ pub fn of_source(src: &Source, triggers: &Triggers) -> Found<Trigger> {
             first: from as u32,
         };
         triggers.visit(&block, &mut out);
-        out
-    })
+        vec![out]
+    });
+    pieces.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -169,6 +192,73 @@ mod tests {
     use super::*;
     use crate::log::Log;
     use crate::source::Input;
+
+    /// Each record's marks from the block search equal those of searching the record's
+    /// own message: hits in attribute tails, in plain lines and across lines count as
+    /// they should.
+    #[test]
+    fn block_search_marks_records_as_their_own_search_does() {
+        let t = Triggers::new().expect("trigger searcher");
+        let mut text = String::new();
+        text.push_str("<![LOG[Start executing an instruction. Instruction name: A. Instruction pointer: 0]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"HRESULT=\" context=\"\" type=\"1\" thread=\"1\" file=\"Failed to\">\n");
+        text.push_str("<![LOG[nothing here]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"TSManager\" context=\"\" type=\"1\" thread=\"1\" file=\"returned code\">\n");
+        text.push_str("<![LOG[first line\nsecond, HRESULT=80004005 (x.cpp,1)\nFailed to run the action: A]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"C\" context=\"\" type=\"3\" thread=\"2\" file=\"x\">\n");
+        text.push_str("plain text Code(0x80004005) returned code 5\n");
+        text.push_str("<![LOG[never closed HRESULT=80004005\n");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+        let mut texts = vec![text.into_bytes()];
+        for entry in std::fs::read_dir(&dir).expect("sample-logs") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "log") {
+                texts.push(std::fs::read(&path).expect("sample"));
+            }
+        }
+        // Each record's marks: from one search over the whole text, and from searching each
+        // record's own bytes.
+        let both = |text: &[u8]| {
+            let records = crate::parse::frame(text, 0, text.len(), 1, true).records;
+            let block = Block {
+                text,
+                records: &records,
+                end: text.len(),
+                first: 0,
+            };
+            let mut found = Vec::new();
+            t.visit(&block, &mut found);
+            let by_block: Vec<(u32, Marks)> = found.iter().map(|(k, t)| (*k, t.marks)).collect();
+            let mut by_record = Vec::new();
+            for (k, r) in records.iter().enumerate() {
+                let mut marks: Option<Marks> = None;
+                for m in t.searcher.find_iter(searched(r.format(), block.raw(k))) {
+                    t.mark(
+                        marks.get_or_insert_with(Marks::default),
+                        m.pattern().as_usize(),
+                    );
+                }
+                if let Some(m) = marks {
+                    by_record.push((k as u32, m));
+                }
+            }
+            (by_block, by_record)
+        };
+        for text in &texts {
+            let (by_block, by_record) = both(text);
+            assert_eq!(by_block, by_record);
+        }
+        let marks = |frame, step, summary| Marks {
+            frame,
+            step,
+            summary,
+        };
+        let (got, _) = both(&texts[0]);
+        let want = vec![
+            (0, marks(false, true, false)),
+            (2, marks(true, false, true)),
+            (3, marks(false, false, true)),
+            (4, marks(true, false, false)),
+        ];
+        assert_eq!(got, want);
+    }
 
     /// Read while framing or read from a framed log, the trigger records are the same.
     #[test]
@@ -182,7 +272,8 @@ mod tests {
                 continue;
             }
             let inputs = [Input::File(path.clone())];
-            let (log, fused) = Log::open_visit(&inputs, |b, out| t.visit(b, out)).expect("open");
+            let (log, fused) =
+                Log::open_visit(&inputs, |b, out| t.visit(b, out), |f| f).expect("open");
             let framed = super::super::find_triggers(&log);
             total += fused[0].len();
             assert_eq!(

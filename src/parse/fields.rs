@@ -35,12 +35,12 @@ pub struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// The message as text (invalid UTF-8 shown as U+FFFD).
     pub fn message_str(&self) -> Cow<'a, str> {
-        String::from_utf8_lossy(self.message)
+        super::lossy(self.message)
     }
 
     /// The component as text.
     pub fn component_str(&self) -> Option<Cow<'a, str>> {
-        self.component.map(String::from_utf8_lossy)
+        self.component.map(super::lossy)
     }
 
     /// The time and date, when both parse.

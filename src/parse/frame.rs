@@ -200,30 +200,32 @@ fn cuts(text: &[u8], threads: usize) -> Vec<usize> {
 /// `<![LOG[` (or, failing that, at a line start), so every piece begins on a record
 /// boundary and the result equals a single-threaded [`frame`].
 pub fn index_parallel(text: &[u8], threads: usize) -> Vec<RecordMeta> {
-    let (records, _) = in_pieces(text, threads, |a, b, line| {
+    let piece = |a, b, line| {
         let mut records = Vec::with_capacity((b - a) / 160 + 1);
         let (_, end_line) = frame_each(text, a, b, line, true, |r| records.push(r));
-        (records, Vec::<(u32, ())>::new(), end_line)
-    });
-    records
+        (records, Hits::<()>::new(), end_line)
+    };
+    in_pieces(text, threads, piece, |_| ()).0
 }
 
 /// Runs `piece(start, end, first_line)` over the pieces of `text` (on several threads when
-/// it is large) and joins what they framed and found, renumbering lines and records.
-fn in_pieces<T: Send>(
+/// it is large) and joins what they framed, renumbering lines and records. What they found
+/// goes to `then`, which runs on a thread of its own while the records are joined.
+fn in_pieces<T: Send, R: Send>(
     text: &[u8],
     threads: usize,
     piece: impl Fn(usize, usize, u32) -> Piece<T> + Sync,
-) -> (Vec<RecordMeta>, Found<T>) {
+    then: impl FnOnce(Found<T>) -> R + Send,
+) -> (Vec<RecordMeta>, R) {
     let threads = threads.clamp(1, 16);
     // Below a few MB the threads cost more than they save.
     if threads == 1 || text.len() < 8 << 20 {
-        let (records, found, _) = piece(0, text.len(), 1);
-        return (records, found);
+        let (records, hits, _) = piece(0, text.len(), 1);
+        return (records, then(Found::from(hits)));
     }
     let cuts = cuts(text, threads);
     let piece = &piece;
-    let parts: Vec<Piece<T>> = std::thread::scope(|s| {
+    let mut parts: Vec<Piece<T>> = std::thread::scope(|s| {
         let handles: Vec<_> = cuts
             .windows(2)
             .enumerate()
@@ -239,29 +241,105 @@ fn in_pieces<T: Send>(
             })
             .collect()
     });
-    // Append to the first piece: growing a large vector moves no bytes on most
-    // allocators, where collecting into a new one would copy them all.
-    let mut parts = parts.into_iter();
-    let Some((mut records, mut found, mut next_line)) = parts.next() else {
-        return (Vec::new(), Vec::new());
-    };
-    for (mut part, hits, lines) in parts {
-        let base = records.len() as u32;
-        found.extend(hits.into_iter().map(|(i, t)| (i + base, t)));
-        for r in &mut part {
-            r.line += next_line;
+    // What the visitor found stays in pieces, renumbered where it lies: joining them
+    // would copy every value into fresh memory.
+    let mut found = Found::default();
+    let mut base = 0u32;
+    for (part, hits, _) in parts.iter_mut() {
+        let mut hits = std::mem::take(hits);
+        for (i, _) in &mut hits {
+            *i += base;
         }
-        records.extend_from_slice(&part);
-        next_line += lines;
+        found.pieces.push(hits);
+        base += part.len() as u32;
     }
-    (records, found)
+    std::thread::scope(|s| {
+        // Joining the records copies tens of megabytes on one core; `then` runs meanwhile.
+        let then = s.spawn(move || then(found));
+        // Append to the first piece: growing a large vector moves no bytes on most
+        // allocators, where collecting into a new one would copy them all.
+        let mut parts = parts.into_iter();
+        let mut records = Vec::new();
+        if let Some((first, _, mut next_line)) = parts.next() {
+            records = first;
+            for (mut part, _, lines) in parts {
+                for r in &mut part {
+                    r.line += next_line;
+                }
+                records.extend_from_slice(&part);
+                next_line += lines;
+            }
+        }
+        match then.join() {
+            Ok(r) => (records, r),
+            Err(e) => std::panic::resume_unwind(e),
+        }
+    })
 }
 
-/// What a visitor of [`index_visit`] found: `(record number, value)` pairs, in record order.
-pub type Found<T> = Vec<(u32, T)>;
+/// What a visitor of [`index_visit`] pushes: `(record number, value)` pairs, in record order.
+pub type Hits<T> = Vec<(u32, T)>;
+
+/// What a visitor found over a whole text: `(record number, value)` pairs in record order,
+/// numbered as in the index, held in the pieces they were found in.
+pub struct Found<T> {
+    pieces: Vec<Hits<T>>,
+}
+
+impl<T> Found<T> {
+    /// The pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = &(u32, T)> {
+        self.pieces.iter().flatten()
+    }
+
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(Vec::len).sum()
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.pieces.iter().all(Vec::is_empty)
+    }
+}
+
+impl<T> Default for Found<T> {
+    fn default() -> Self {
+        Found { pieces: Vec::new() }
+    }
+}
+
+impl<T> From<Hits<T>> for Found<T> {
+    fn from(hits: Hits<T>) -> Self {
+        Found { pieces: vec![hits] }
+    }
+}
+
+impl<T> FromIterator<Hits<T>> for Found<T> {
+    /// Pieces in order, already numbered as in the index.
+    fn from_iter<I: IntoIterator<Item = Hits<T>>>(pieces: I) -> Self {
+        Found {
+            pieces: pieces.into_iter().collect(),
+        }
+    }
+}
+
+impl<T> IntoIterator for Found<T> {
+    type Item = (u32, T);
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Hits<T>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.pieces.into_iter().flatten()
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Found<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
 
 /// What framing one piece gives: its records, what its visitor found, its line count.
-type Piece<T> = (Vec<RecordMeta>, Found<T>, u32);
+type Piece<T> = (Vec<RecordMeta>, Hits<T>, u32);
 
 /// Bytes framed at a time by [`index_visit`]: few enough that they are still in the core's
 /// cache when the visitor reads them.
@@ -300,52 +378,69 @@ impl Block<'_> {
 pub fn index_visit<T: Send>(
     text: &[u8],
     threads: usize,
-    visit: impl Fn(&Block<'_>, &mut Found<T>) + Sync,
+    visit: impl Fn(&Block<'_>, &mut Hits<T>) + Sync,
 ) -> (Vec<RecordMeta>, Found<T>) {
-    index_in_blocks(text, threads, VISIT_BLOCK, visit)
+    index_visit_then(text, threads, visit, |found| found)
 }
 
-/// [`index_visit`] with blocks of about `block_size` bytes.
-fn index_in_blocks<T: Send>(
+/// [`index_visit`], handing what the visitor found to `then` as soon as the text is framed:
+/// with several pieces it runs on a thread of its own while their records are joined.
+pub fn index_visit_then<T: Send, R: Send>(
+    text: &[u8],
+    threads: usize,
+    visit: impl Fn(&Block<'_>, &mut Hits<T>) + Sync,
+    then: impl FnOnce(Found<T>) -> R + Send,
+) -> (Vec<RecordMeta>, R) {
+    index_in_blocks(text, threads, VISIT_BLOCK, visit, then)
+}
+
+/// [`index_visit_then`] with blocks of about `block_size` bytes.
+fn index_in_blocks<T: Send, R: Send>(
     text: &[u8],
     threads: usize,
     block_size: usize,
-    visit: impl Fn(&Block<'_>, &mut Found<T>) + Sync,
-) -> (Vec<RecordMeta>, Found<T>) {
-    in_pieces(text, threads, |a, b, first_line| {
-        let mut records: Vec<RecordMeta> = Vec::with_capacity((b - a) / 160 + 1);
-        let mut found = Vec::new();
-        let (mut pos, mut line) = (a, first_line);
-        let mut block = block_size;
-        while pos < b {
-            // Blocks end at line starts; a record still open there is held back by
-            // `frame_each` and framed whole with the next block, so the records equal
-            // `frame(text, a, b, ..)`'s.
-            let end = match pos.checked_add(block).filter(|&e| e < b) {
-                Some(e) => memchr::memchr(b'\n', &text[e..b]).map_or(b, |i| e + i + 1),
-                None => b,
-            };
-            let first = records.len();
-            let (resume, resume_line) =
-                frame_each(text, pos, end, line, end == b, |r| records.push(r));
-            if records.len() == first && resume == pos {
-                // One record longer than a block: try again with more text.
-                block = block.saturating_mul(2);
-                continue;
+    visit: impl Fn(&Block<'_>, &mut Hits<T>) + Sync,
+    then: impl FnOnce(Found<T>) -> R + Send,
+) -> (Vec<RecordMeta>, R) {
+    in_pieces(
+        text,
+        threads,
+        |a, b, first_line| {
+            let mut records: Vec<RecordMeta> = Vec::with_capacity((b - a) / 160 + 1);
+            let mut found = Vec::new();
+            let (mut pos, mut line) = (a, first_line);
+            let mut block = block_size;
+            while pos < b {
+                // Blocks end at line starts; a record still open there is held back by
+                // `frame_each` and framed whole with the next block, so the records equal
+                // `frame(text, a, b, ..)`'s.
+                let end = match pos.checked_add(block).filter(|&e| e < b) {
+                    Some(e) => memchr::memchr(b'\n', &text[e..b]).map_or(b, |i| e + i + 1),
+                    None => b,
+                };
+                let first = records.len();
+                let (resume, resume_line) =
+                    frame_each(text, pos, end, line, end == b, |r| records.push(r));
+                if records.len() == first && resume == pos {
+                    // One record longer than a block: try again with more text.
+                    block = block.saturating_mul(2);
+                    continue;
+                }
+                block = block_size;
+                let block_view = Block {
+                    text,
+                    records: &records[first..],
+                    end: resume,
+                    first: first as u32,
+                };
+                visit(&block_view, &mut found);
+                pos = resume;
+                line = resume_line;
             }
-            block = block_size;
-            let block_view = Block {
-                text,
-                records: &records[first..],
-                end: resume,
-                first: first as u32,
-            };
-            visit(&block_view, &mut found);
-            pos = resume;
-            line = resume_line;
-        }
-        (records, found, line)
-    })
+            (records, found, line)
+        },
+        then,
+    )
 }
 
 #[cfg(test)]
@@ -375,11 +470,12 @@ mod tests {
         #[test]
         fn blocks_frame_like_the_whole(text in loggy(), block in 1usize..200) {
             let whole = frame(&text, 0, text.len(), 1, true).records;
-            let (records, seen) = index_in_blocks(&text, 1, block, |b, out| {
+            let visit = |b: &Block<'_>, out: &mut Hits<Vec<u8>>| {
                 for k in 0..b.records.len() {
                     out.push((b.first + k as u32, b.raw(k).to_vec()));
                 }
-            });
+            };
+            let (records, seen) = index_in_blocks(&text, 1, block, visit, |f| f);
             prop_assert_eq!(&records, &whole);
             prop_assert_eq!(seen.len(), whole.len());
             for (k, (i, raw)) in seen.iter().enumerate() {
@@ -463,9 +559,25 @@ mod tests {
                 );
             }
         }
+        assert!(text.len() >= 8 << 20, "small enough for one piece");
         let seq = frame(&text, 0, text.len(), 1, true).records;
         let par = index_parallel(&text, 3);
         assert_eq!(seq, par);
+        // A visitor's finds come back numbered as in the whole index, across pieces.
+        let (visited, found) = index_visit(&text, 3, |b, out| {
+            for (k, r) in b.records.iter().enumerate() {
+                if b.raw(k).starts_with(b"<![LOG[multi") {
+                    out.push((b.first + k as u32, r.start));
+                }
+            }
+        });
+        assert_eq!(seq, visited);
+        let want: Vec<(u32, u64)> = (seq.iter().enumerate())
+            .filter(|(_, r)| text[r.start as usize..].starts_with(b"<![LOG[multi"))
+            .map(|(k, r)| (k as u32, r.start))
+            .collect();
+        assert_eq!(found.len(), want.len());
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), want);
     }
 
     #[test]

@@ -9,8 +9,17 @@ mod frame;
 mod time;
 
 pub use fields::{fields, Fields};
-pub use frame::{frame, index_parallel, index_visit, Block, Found, Framed};
+pub use frame::{frame, index_parallel, index_visit, index_visit_then, Block, Found, Framed, Hits};
 pub use time::{parse_date, parse_time, Timestamp};
+
+/// Bytes as text, invalid UTF-8 shown as U+FFFD. Valid text, nearly all of any log, is
+/// checked by `str::from_utf8`, several times faster than the lossy decoder's walk.
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
 
 /// The marker that ends a CMTrace message.
 pub const CLOSE: &[u8] = b"]LOG]!>";

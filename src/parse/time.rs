@@ -65,6 +65,28 @@ pub fn parse_time(s: &[u8]) -> Option<(NaiveTime, Option<i32>)> {
 
 /// Parses `MM-DD-YYYY` (one- or two-digit month and day).
 pub fn parse_date(s: &[u8]) -> Option<NaiveDate> {
+    // A log writes the same date on thousands of records in a row: keep the last one read
+    // on this thread.
+    type Last = Option<([u8; 10], usize, NaiveDate)>;
+    thread_local! {
+        static LAST: std::cell::Cell<Last> = const { std::cell::Cell::new(None) };
+    }
+    if let Some((text, len, date)) = LAST.get() {
+        if text.get(..len) == Some(s) {
+            return Some(date);
+        }
+    }
+    let date = read_date(s)?;
+    if s.len() <= 10 {
+        let mut text = [0u8; 10];
+        text[..s.len()].copy_from_slice(s);
+        LAST.set(Some((text, s.len(), date)));
+    }
+    Some(date)
+}
+
+/// [`parse_date`] without the cache.
+fn read_date(s: &[u8]) -> Option<NaiveDate> {
     let mut parts = s.split(|&c| c == b'-' || c == b'/');
     let m = num(parts.next()?)?;
     let d = num(parts.next()?)?;
@@ -93,6 +115,20 @@ mod tests {
         assert_eq!(parse_time(b"01:02:03.004-330").unwrap().1, Some(-330));
         assert!(parse_time(b"garbage").is_none());
         assert!(parse_time(b"25:00:00.000+0").is_none());
+    }
+
+    #[test]
+    fn repeated_and_alternating_dates_read_the_same() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        for _ in 0..2 {
+            assert_eq!(parse_date(b"03-14-2024"), day(2024, 3, 14));
+            assert_eq!(parse_date(b"03-14-2024"), day(2024, 3, 14));
+            assert_eq!(parse_date(b"3-15-2024"), day(2024, 3, 15));
+            assert_eq!(parse_date(b"03-14-2024-1"), None);
+            assert_eq!(parse_date(b"03-14-202"), day(202, 3, 14));
+            assert_eq!(parse_date(b"02-30-2024"), None);
+            assert_eq!(parse_date(b"03-14-2024"), day(2024, 3, 14));
+        }
     }
 
     #[test]

@@ -40,9 +40,10 @@ impl Stamp {
         use chrono::{Datelike, Timelike};
         let t = self.0;
         let mut b = *b"0000-00-00 00:00:00.000";
-        let mut put = |at: usize, v: u32, n: usize| {
-            for k in 0..n {
-                b[at + k] = b'0' + (v / 10u32.pow((n - 1 - k) as u32) % 10) as u8;
+        let mut put = |at: usize, mut v: u32, n: usize| {
+            for d in b[at..at + n].iter_mut().rev() {
+                *d = b'0' + (v % 10) as u8;
+                v /= 10;
             }
         };
         put(0, t.year().clamp(0, 9999) as u32, 4);
@@ -147,8 +148,15 @@ impl<'a> Steps<'a> {
 
     /// The steps in order.
     pub fn iter(&self) -> impl Iterator<Item = StepReport<'a>> + 'a {
-        let log = self.log;
-        self.steps.iter().map(move |s| StepReport {
+        let steps = *self;
+        self.steps
+            .iter()
+            .map(move |s| steps.report(s, u64::from(steps.log.meta(s.first).line)))
+    }
+
+    /// The report of one of the steps, which starts on line `line`.
+    fn report(&self, s: &'a crate::analysis::Step, line: u64) -> StepReport<'a> {
+        StepReport {
             index: s.pointer,
             name: &s.name,
             outcome: s.outcome.name(),
@@ -156,10 +164,10 @@ impl<'a> Steps<'a> {
             start: s.start.map(|t| Stamp(t.local)),
             end: s.end.map(|t| Stamp(t.local)),
             duration_ms: s.duration_ms(),
-            source: &log.source(s.first).text.path,
-            line: u64::from(log.meta(s.first).line),
+            source: &self.log.source(s.first).text.path,
+            line,
             run: s.run,
-        })
+        }
     }
 }
 
@@ -305,7 +313,7 @@ impl<'a> Report<'a> {
 
     /// Writes the report as pretty-printed JSON and a newline, as [`Report::to_json`]
     /// would, without building the text in memory first (tens of megabytes for a long
-    /// log). The steps, most of that text, are written by [`write_steps`].
+    /// log). The steps, most of that text, are written by `write_steps`.
     pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         out.write_all(b"{\n  \"sources\": ")?;
         out.write_all(&nested_json(&self.sources)?)?;
@@ -337,46 +345,129 @@ fn nested_json(value: &impl Serialize) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes the steps as the pretty-printer would, one level deep, with the keys as fixed
-/// text: a long log has tens of thousands of steps, and the generic printer took twice as
-/// long. Values are written by serde_json, so they are escaped as everywhere else.
+/// Writes the steps as the pretty-printer would, one level deep, by hand: a long log has
+/// tens of thousands of steps, and even one serde_json call per value took three times as
+/// long. Strings that need escaping are still escaped by serde_json, as everywhere else,
+/// and `written_json_is_the_serialised_report` holds the two to the same text.
 fn write_steps(out: &mut impl std::io::Write, steps: Steps<'_>) -> std::io::Result<()> {
-    /// `,` (unless first), the key on its own line three levels deep, and the value.
-    fn field(
-        out: &mut impl std::io::Write,
-        first: bool,
-        key: &str,
-        v: &impl Serialize,
-    ) -> std::io::Result<()> {
-        out.write_all(if first { b"\n      \"" } else { b",\n      \"" })?;
-        out.write_all(key.as_bytes())?;
-        out.write_all(b"\": ")?;
-        serde_json::to_writer(&mut *out, v).map_err(std::io::Error::from)
-    }
     if steps.is_empty() {
         return out.write_all(b"[]");
     }
-    out.write_all(b"[\n")?;
-    for (k, s) in steps.iter().enumerate() {
-        out.write_all(if k == 0 { b"    {" } else { b",\n    {" })?;
-        field(out, true, "index", &s.index)?;
-        field(out, false, "name", &s.name)?;
-        field(out, false, "outcome", &s.outcome)?;
-        field(out, false, "exit_code", &s.exit_code)?;
-        field(out, false, "start", &s.start)?;
-        field(out, false, "end", &s.end)?;
-        field(out, false, "duration_ms", &s.duration_ms)?;
-        field(out, false, "source", &s.source)?;
-        field(out, false, "line", &s.line)?;
-        field(out, false, "run", &s.run)?;
-        out.write_all(b"\n    }")?;
+    // Each step's line is a load from a different page of a large index. Done in a loop of
+    // their own, the loads overlap; amid the formatting, each waits for memory in turn.
+    let lines: Vec<u64> = (steps.steps.iter())
+        .map(|s| u64::from(steps.log.meta(s.first).line))
+        .collect();
+    let mut buf = Vec::with_capacity(1 << 16);
+    buf.extend_from_slice(b"[\n");
+    // The steps of one source share its path: it is escaped once.
+    let mut source: Option<(&str, Vec<u8>)> = None;
+    for (k, (s, line)) in steps.steps.iter().zip(lines).enumerate() {
+        let s = steps.report(s, line);
+        buf.extend_from_slice(if k == 0 { b"    {" } else { b",\n    {" });
+        key(&mut buf, true, "index");
+        int(&mut buf, s.index);
+        key(&mut buf, false, "name");
+        string(&mut buf, s.name)?;
+        key(&mut buf, false, "outcome");
+        string(&mut buf, s.outcome)?;
+        key(&mut buf, false, "exit_code");
+        match s.exit_code {
+            Some(c) => quoted(&mut buf, &c.bytes()),
+            None => buf.extend_from_slice(b"null"),
+        }
+        for (name, t) in [("start", s.start), ("end", s.end)] {
+            key(&mut buf, false, name);
+            match t {
+                Some(t) => quoted(&mut buf, &t.bytes()),
+                None => buf.extend_from_slice(b"null"),
+            }
+        }
+        key(&mut buf, false, "duration_ms");
+        match s.duration_ms {
+            Some(d) => int(&mut buf, d),
+            None => buf.extend_from_slice(b"null"),
+        }
+        key(&mut buf, false, "source");
+        match &source {
+            Some((path, text)) if std::ptr::eq(*path, s.source) => buf.extend_from_slice(text),
+            _ => {
+                let mut text = Vec::new();
+                string(&mut text, s.source)?;
+                buf.extend_from_slice(&text);
+                source = Some((s.source, text));
+            }
+        }
+        key(&mut buf, false, "line");
+        int(&mut buf, s.line);
+        key(&mut buf, false, "run");
+        int(&mut buf, s.run);
+        buf.extend_from_slice(b"\n    }");
+        if buf.len() > 60 << 10 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    out.write_all(b"\n  ]")
+    buf.extend_from_slice(b"\n  ]");
+    out.write_all(&buf)
+}
+
+/// `,` (unless first) and a key on its own line, three levels deep, as the pretty printer
+/// writes it.
+fn key(buf: &mut Vec<u8>, first: bool, key: &str) {
+    buf.extend_from_slice(if first { b"\n      \"" } else { b",\n      \"" });
+    buf.extend_from_slice(key.as_bytes());
+    buf.extend_from_slice(b"\": ");
+}
+
+/// An integer as JSON writes it.
+fn int(buf: &mut Vec<u8>, v: impl itoa::Integer) {
+    buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// ASCII text that needs no escaping, in quotes.
+fn quoted(buf: &mut Vec<u8>, text: &[u8]) {
+    buf.push(b'"');
+    buf.extend_from_slice(text);
+    buf.push(b'"');
+}
+
+/// A JSON string: copied as it is when nothing in it needs escaping (what serde_json
+/// escapes: control characters, `"` and `\\`), else escaped by serde_json.
+fn string(buf: &mut Vec<u8>, s: &str) -> std::io::Result<()> {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        quoted(buf, s.as_bytes());
+        Ok(())
+    } else {
+        serde_json::to_writer(&mut *buf, s).map_err(std::io::Error::from)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The steps' string writer, fast path or not, writes what serde_json writes.
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        for text in [
+            "Apply Operating System",
+            "with \"quotes\"",
+            r"C:\Windows\Temp",
+            "tab\there",
+            "bell\u{7}",
+            "del\u{7f} and ünïcödé",
+            "",
+        ] {
+            let mut ours = Vec::new();
+            string(&mut ours, text).expect("written");
+            let theirs = serde_json::to_vec(text).expect("serialised");
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs)
+            );
+        }
+    }
 
     /// Written in parts, the JSON is the JSON the whole report serialises to (a test that
     /// catches a step field added to `StepReport` but not to `write_steps`).

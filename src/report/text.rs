@@ -7,6 +7,11 @@ use super::Report;
 use crate::analysis::steps::human_duration;
 use crate::sanitize::sanitize;
 
+/// An exit code, or `-` when the log gave none.
+fn code(c: Option<super::Hex>) -> String {
+    c.map_or_else(|| "-".into(), |h| h.to_string())
+}
+
 fn ms(d: Option<i64>) -> String {
     d.map_or_else(|| "-".into(), human_duration)
 }
@@ -129,8 +134,7 @@ pub fn render_text(r: &Report) -> String {
                 st.index,
                 sanitize(st.name),
                 st.outcome,
-                st.exit_code
-                    .map_or_else(|| "-".to_string(), |h| h.to_string()),
+                code(st.exit_code),
                 ms(st.duration_ms),
                 st.line
             );
@@ -227,8 +231,7 @@ pub fn render_markdown(r: &Report) -> String {
                 st.index,
                 md_escape(st.name),
                 st.outcome,
-                st.exit_code
-                    .map_or_else(|| "-".to_string(), |h| h.to_string()),
+                code(st.exit_code),
                 ms(st.duration_ms),
                 st.line
             );

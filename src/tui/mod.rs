@@ -1,7 +1,7 @@
 //! The explorer: `tslens FILE...` on a terminal.
 //!
 //! Split the Elm way: [`app`] holds the state and a pure `update` (messages in, effects
-//! out), [`keymap`] turns keys into actions, [`view`] draws a frame from the state, and
+//! out), [`keymap`] turns keys into actions, [`view`](mod@view) draws a frame from the state, and
 //! [`runtime`] owns the terminal, the threads and the loop. Only the runtime does I/O, so
 //! everything else is tested without a terminal.
 

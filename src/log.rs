@@ -131,7 +131,7 @@ impl Source {
     /// The parsed fields of record `i`.
     pub fn fields(&self, i: usize) -> Fields<'_> {
         match self.records.get(i) {
-            Some(r) => parse::fields(r.format(), self.raw(i)),
+            Some(r) => parse::fields_of(r, self.raw(i)),
             None => Fields::default(),
         }
     }

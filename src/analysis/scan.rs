@@ -7,7 +7,6 @@
 use regex::bytes::Regex;
 
 use crate::log::Source;
-use crate::parse::Format;
 
 /// Pieces smaller than this are not worth a thread.
 const MIN_PIECE: usize = 4 << 20;
@@ -46,17 +45,7 @@ pub fn messages<T: Send>(src: &Source, visit: impl Fn(usize, &[u8]) -> Option<T>
         for i in from..to {
             let span = src.span(i);
             let Some(rec) = text.get(span) else { continue };
-            let msg = match src.records[i].format() {
-                Format::CmTrace => {
-                    let body = rec.get(7..).unwrap_or_default();
-                    match crate::parse::rfind_close(body) {
-                        Some(c) => &body[..c],
-                        None => body,
-                    }
-                }
-                _ => rec,
-            };
-            out.extend(visit(i, msg));
+            out.extend(visit(i, src.records[i].message(rec)));
         }
         out
     })

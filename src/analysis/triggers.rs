@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::{chains, steps, ChainEvent, Marks, StepEvent};
 use crate::log::Source;
-use crate::parse::{Block, Format, Found, Hits, Timestamp};
+use crate::parse::{Block, Found, Hits, RecordMeta, Timestamp};
 
 /// What the builders need of one trigger record, read while its bytes were in cache.
 #[derive(Debug)]
@@ -74,7 +74,7 @@ impl Triggers {
     pub fn visit(&self, block: &Block<'_>, out: &mut Hits<Trigger>) {
         // One search over the whole block runs at SIMD speed; searching record by record
         // would pay the searcher's start-up millions of times. Each hit is then placed in
-        // its record, and counts when it lies in the bytes [`searched`] keeps (a hit in a
+        // its record, and counts when it lies in the bytes `RecordMeta::message` keeps (a hit in a
         // CMTrace attribute tail is none). No literal holds a newline or a `]`, so a hit
         // never straddles a record's start or its `]LOG]!>`: the marks are those a search
         // of the record's own bytes would give, and no record is searched twice.
@@ -84,10 +84,9 @@ impl Triggers {
         let hay = block.text.get(start..block.end).unwrap_or_default();
         let finish = |k: usize, marks: Option<Marks>, out: &mut Hits<Trigger>| {
             if let Some(marks) = marks {
-                let format = block.records[k].format();
                 out.push((
                     block.first + k as u32,
-                    read_marked(format, block.raw(k), marks),
+                    read_marked(&block.records[k], block.raw(k), marks),
                 ));
             }
         };
@@ -109,7 +108,7 @@ impl Triggers {
                     finish(j, marks, out);
                 }
                 let raw = block.raw(k);
-                let kept = searched(block.records[k].format(), raw);
+                let kept = block.records[k].message(raw);
                 // `kept` lies within `raw`, which lies within the text.
                 let from = block.records[k].start as usize
                     + (kept.as_ptr() as usize - raw.as_ptr() as usize);
@@ -131,8 +130,8 @@ impl Triggers {
 }
 
 /// Reads a record known to hold the triggers `marks` says.
-fn read_marked(format: Format, raw: &[u8], marks: Marks) -> Trigger {
-    let f = crate::parse::fields(format, raw);
+fn read_marked(meta: &RecordMeta, raw: &[u8], marks: Marks) -> Trigger {
+    let f = crate::parse::fields_of(meta, raw);
     let message = f.message_str();
     Trigger {
         marks,
@@ -150,20 +149,6 @@ fn read_marked(format: Format, raw: &[u8], marks: Marks) -> Trigger {
         step: (marks.step || marks.summary)
             .then(|| steps::step_event(&message))
             .flatten(),
-    }
-}
-
-/// The bytes of a record that may hold a trigger: a CMTrace record's message, or all of
-/// any other record.
-fn searched(format: Format, raw: &[u8]) -> &[u8] {
-    if format != Format::CmTrace {
-        return raw;
-    }
-    let body = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-    let body = body.strip_prefix(b"<![LOG[").unwrap_or(body);
-    match crate::parse::rfind_close(body) {
-        Some(c) => &body[..c],
-        None => raw,
     }
 }
 
@@ -229,7 +214,7 @@ mod tests {
             let mut by_record = Vec::new();
             for (k, r) in records.iter().enumerate() {
                 let mut marks: Option<Marks> = None;
-                for m in t.searcher.find_iter(searched(r.format(), block.raw(k))) {
+                for m in t.searcher.find_iter(r.message(block.raw(k))) {
                     t.mark(
                         marks.get_or_insert_with(Marks::default),
                         m.pattern().as_usize(),

@@ -36,7 +36,7 @@ pub(crate) fn records_from_text(text: &str, default_component: Option<&str>) -> 
         .filter_map(|(i, r)| {
             let end = framed.get(i + 1).map_or(bytes.len(), |n| n.start as usize);
             let span = bytes.get(r.start as usize..end)?;
-            let f = crate::parse::fields(r.format(), span);
+            let f = crate::parse::fields_of(r, span);
             let message = f.message_str().trim_end().to_string();
             if message.trim().is_empty() {
                 return None;

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use memchr::memmem;
 
 use super::time::{parse_date, parse_time, Timestamp};
-use super::Format;
+use super::{Format, RecordMeta, Severity};
 
 /// A record's parsed fields, borrowed from the log text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,17 +82,22 @@ fn parse_u32(b: &[u8]) -> Option<u32> {
 
 /// Parses one record's bytes (its whole span, line ending included).
 pub fn fields(format: Format, span: &[u8]) -> Fields<'_> {
+    fields_of(&RecordMeta::new(0, 0, format, Severity::Info), span)
+}
+
+/// [`fields`] of a framed record: its message ends where framing saw its `]LOG]!>`.
+pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
     let span = span.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(span);
-    match format {
-        Format::CmTrace => cmtrace(span),
+    match meta.format() {
+        Format::CmTrace => cmtrace(meta, span),
         Format::SmsTrace => smstrace(span),
         Format::Plain => plain(span),
     }
 }
 
-fn cmtrace(span: &[u8]) -> Fields<'_> {
+fn cmtrace<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
     let body = span.strip_prefix(b"<![LOG[").unwrap_or(span);
-    let Some(close) = super::rfind_close(body) else {
+    let Some(close) = meta.close_in(body) else {
         return plain(span);
     };
     let mut f = Fields {

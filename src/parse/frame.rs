@@ -9,8 +9,7 @@ use memchr::memmem;
 
 use super::{Format, RecordMeta, Severity};
 
-const OPEN: &[u8] = b"<![LOG[";
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+use super::{BOM, OPEN};
 
 /// An opening `<![LOG[` whose close has not appeared after this many lines is taken to be a
 /// stray line, not a record: it is shown raw and framing resumes on the next line. This keeps
@@ -113,11 +112,11 @@ fn frame_each(
                 push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
                 open = None;
             } else if let Some(ci) = super::rfind_close(l) {
-                push(RecordMeta::new(
+                push(RecordMeta::cmtrace(
                     ostart as u64,
                     oline,
-                    Format::CmTrace,
                     attr_severity(&l[ci..]),
+                    l.len() - ci,
                 ));
                 open = None;
                 pos = line_end;
@@ -142,11 +141,11 @@ fn frame_each(
         }
         if starts_log {
             match super::rfind_close(body) {
-                Some(ci) => push(RecordMeta::new(
+                Some(ci) => push(RecordMeta::cmtrace(
                     pos as u64,
                     line,
-                    Format::CmTrace,
                     attr_severity(&body[ci..]),
+                    body.len() - ci,
                 )),
                 None => open = Some((pos, line)),
             }

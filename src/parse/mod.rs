@@ -8,7 +8,7 @@ mod fields;
 mod frame;
 mod time;
 
-pub use fields::{fields, Fields};
+pub use fields::{fields, fields_of, Fields};
 pub use frame::{frame, index_parallel, index_visit, index_visit_then, Block, Found, Framed, Hits};
 pub use time::{parse_date, parse_time, Timestamp};
 
@@ -23,6 +23,12 @@ pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 
 /// The marker that ends a CMTrace message.
 pub const CLOSE: &[u8] = b"]LOG]!>";
+
+/// The marker that opens a CMTrace record.
+const OPEN: &[u8] = b"<![LOG[";
+
+/// A UTF-8 byte-order mark, which may precede a file's first record.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Offset of the last `]LOG]!>` in `text`. The marker sits just before a short attribute
 /// tail, so a vectorised backward search for `]` reaches it in a step or two, where a
@@ -90,6 +96,10 @@ pub struct RecordMeta {
     /// 1-based number of the record's first line in its source.
     pub line: u32,
     flags: u8,
+    /// For a CMTrace record, how far before the record's end framing saw its `]LOG]!>`
+    /// (0 when unknown or too far): readers find the message's end without a search. It
+    /// sits in what would be padding, so the record stays 16 bytes.
+    close_back: u16,
 }
 
 impl RecordMeta {
@@ -109,6 +119,46 @@ impl RecordMeta {
             start,
             line,
             flags: f | (s << 2),
+            close_back: 0,
+        }
+    }
+
+    /// A CMTrace record whose `]LOG]!>` framing found `close_back` bytes before its end.
+    pub fn cmtrace(start: u64, line: u32, severity: Severity, close_back: usize) -> RecordMeta {
+        RecordMeta {
+            close_back: u16::try_from(close_back).unwrap_or(0),
+            ..RecordMeta::new(start, line, Format::CmTrace, severity)
+        }
+    }
+
+    /// How far before the record's end framing saw its `]LOG]!>` (0 when it did not).
+    pub fn close_back(&self) -> usize {
+        usize::from(self.close_back)
+    }
+
+    /// Offset of a CMTrace record's `]LOG]!>` in `bytes`, the record's bytes or a part of
+    /// them that ends where they do: where framing saw it, when the marker is still there,
+    /// else the last one (as [`rfind_close`] finds it).
+    pub fn close_in(&self, bytes: &[u8]) -> Option<usize> {
+        let known = bytes
+            .len()
+            .checked_sub(usize::from(self.close_back))
+            .filter(|&at| self.close_back != 0 && bytes[at..].starts_with(CLOSE));
+        known.or_else(|| rfind_close(bytes))
+    }
+
+    /// The bytes of the record `raw` that hold its message: a CMTrace record's text between
+    /// `<![LOG[` and `]LOG]!>`, or all of any other record. Searches for what a message
+    /// says look here, and skip the attribute tails (more than half of a CMTrace log).
+    pub fn message<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
+        if self.format() != Format::CmTrace {
+            return raw;
+        }
+        let body = raw.strip_prefix(BOM).unwrap_or(raw);
+        let body = body.strip_prefix(OPEN).unwrap_or(body);
+        match self.close_in(body) {
+            Some(c) => &body[..c],
+            None => raw,
         }
     }
 
@@ -133,7 +183,52 @@ impl RecordMeta {
 
 #[cfg(test)]
 mod close_tests {
-    use super::rfind_close;
+    use super::*;
+
+    /// Framing records where each message ends, and a reader that trusts it reads what a
+    /// search for the last `]LOG]!>` reads, on every sample log.
+    #[test]
+    fn framed_close_gives_the_searched_message() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+        let mut cmtrace = 0;
+        for entry in std::fs::read_dir(&dir).expect("sample-logs") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "log") {
+                continue;
+            }
+            let text = std::fs::read(&path).expect("sample");
+            let records = frame(&text, 0, text.len(), 1, true).records;
+            for (i, r) in records.iter().enumerate() {
+                let end = records.get(i + 1).map_or(text.len(), |n| n.start as usize);
+                let raw = &text[r.start as usize..end];
+                let searched = fields(r.format(), raw);
+                assert_eq!(fields_of(r, raw), searched, "{}: {i}", path.display());
+                if r.format() == Format::CmTrace {
+                    let at = raw.len() - r.close_back();
+                    assert!(raw[at..].starts_with(CLOSE), "{}: {i}", path.display());
+                    assert_eq!(r.message(raw), searched.message);
+                    cmtrace += 1;
+                }
+            }
+        }
+        assert!(cmtrace > 1000, "{cmtrace} CMTrace records");
+    }
+
+    /// A close that is no longer where framing saw it (the bytes changed under the record)
+    /// is searched for again.
+    #[test]
+    fn a_stale_close_is_found_again() {
+        let raw = b"<![LOG[one]LOG]!><time=\"1\">\n";
+        let stale = RecordMeta::cmtrace(0, 1, Severity::Info, 5);
+        assert_eq!(stale.message(raw), b"one");
+        assert_eq!(fields_of(&stale, raw).message, b"one");
+        let long = RecordMeta::cmtrace(0, 1, Severity::Info, 500);
+        assert_eq!(long.message(raw), b"one");
+        assert_eq!(
+            RecordMeta::cmtrace(0, 1, Severity::Info, 1 << 20).close_back(),
+            0
+        );
+    }
 
     #[test]
     fn finds_the_last_marker() {

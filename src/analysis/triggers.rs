@@ -36,6 +36,8 @@ pub struct Triggers {
     searcher: AhoCorasick,
     /// Pattern ids of the summary literals; every other id but 0 (`HRESULT=`) is a step's.
     summary: std::ops::Range<usize>,
+    /// Bytes searched between two prefetches of the next block ([`PART`]; tests cut finer).
+    part: usize,
 }
 
 impl Triggers {
@@ -55,6 +57,7 @@ impl Triggers {
         Some(Triggers {
             searcher,
             summary: 1..1 + chains::SUMMARY_TRIGGERS.len(),
+            part: PART,
         })
     }
 
@@ -95,32 +98,35 @@ impl Triggers {
         // text, and the marks so far.
         let mut cur: Option<(usize, std::ops::Range<usize>, Option<Marks>)> = None;
         let mut k = 0usize;
-        for m in self.searcher.find_iter(hay) {
-            let at = start + m.start();
-            while block
-                .records
-                .get(k + 1)
-                .is_some_and(|r| r.start as usize <= at)
-            {
-                k += 1;
-            }
-            if cur.as_ref().is_none_or(|c| c.0 != k) {
-                if let Some((j, _, marks)) = cur.take() {
-                    finish(j, marks, out);
+        for (from, to) in parts(block, start, self.part) {
+            block.prefetch_after(from - start..to - start);
+            for m in self.searcher.find_iter(&hay[from - start..to - start]) {
+                let at = from + m.start();
+                while block
+                    .records
+                    .get(k + 1)
+                    .is_some_and(|r| r.start as usize <= at)
+                {
+                    k += 1;
                 }
-                let raw = block.raw(k);
-                let kept = block.records[k].message(raw);
-                // `kept` lies within `raw`, which lies within the text.
-                let from = block.records[k].start as usize
-                    + (kept.as_ptr() as usize - raw.as_ptr() as usize);
-                cur = Some((k, from..from + kept.len(), None));
-            }
-            if let Some((_, kept, marks)) = cur.as_mut() {
-                if kept.start <= at && start + m.end() <= kept.end {
-                    self.mark(
-                        marks.get_or_insert_with(Marks::default),
-                        m.pattern().as_usize(),
-                    );
+                if cur.as_ref().is_none_or(|c| c.0 != k) {
+                    if let Some((j, _, marks)) = cur.take() {
+                        finish(j, marks, out);
+                    }
+                    let raw = block.raw(k);
+                    let kept = block.records[k].message(raw);
+                    // `kept` lies within `raw`, which lies within the text.
+                    let from = block.records[k].start as usize
+                        + (kept.as_ptr() as usize - raw.as_ptr() as usize);
+                    cur = Some((k, from..from + kept.len(), None));
+                }
+                if let Some((_, kept, marks)) = cur.as_mut() {
+                    if kept.start <= at && from + m.end() <= kept.end {
+                        self.mark(
+                            marks.get_or_insert_with(Marks::default),
+                            m.pattern().as_usize(),
+                        );
+                    }
                 }
             }
         }
@@ -129,6 +135,30 @@ impl Triggers {
         }
     }
 }
+
+/// The block's bytes from `start` cut into parts of about `size` bytes at record starts, as
+/// text offsets. No literal holds a newline, so no hit straddles two parts.
+fn parts<'b>(
+    block: &'b Block<'_>,
+    start: usize,
+    size: usize,
+) -> impl Iterator<Item = (usize, usize)> + 'b {
+    let mut from = start;
+    let mut records = block.records.iter().map(|r| r.start as usize);
+    std::iter::from_fn(move || {
+        if from >= block.end {
+            return None;
+        }
+        let to = records.find(|&s| s >= from + size).unwrap_or(block.end);
+        let part = (from, to);
+        from = to;
+        Some(part)
+    })
+}
+
+/// Bytes searched between two prefetches of the next block: a search over this many bytes
+/// in cache takes about as long as memory takes to deliver them.
+const PART: usize = 16 << 10;
 
 /// Reads a record known to hold the triggers `marks` says.
 fn read_marked(meta: &RecordMeta, raw: &[u8], marks: Marks) -> Trigger {
@@ -184,7 +214,9 @@ mod tests {
     /// they should.
     #[test]
     fn block_search_marks_records_as_their_own_search_does() {
-        let t = Triggers::new().expect("trigger searcher");
+        let mut t = Triggers::new().expect("trigger searcher");
+        // Parts of a few bytes: a cut anywhere but at a record start would split literals.
+        t.part = 5;
         let mut text = String::new();
         text.push_str("<![LOG[Start executing an instruction. Instruction name: A. Instruction pointer: 0]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"HRESULT=\" context=\"\" type=\"1\" thread=\"1\" file=\"Failed to\">\n");
         text.push_str("<![LOG[nothing here]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"TSManager\" context=\"\" type=\"1\" thread=\"1\" file=\"returned code\">\n");

@@ -369,6 +369,36 @@ impl Block<'_> {
     }
 }
 
+impl Block<'_> {
+    /// Starts bringing `part` of the text after this block (offsets from the block's end)
+    /// into the core's cache. Framing streams the text from memory and waits for it; a
+    /// visitor busy with the block in cache can ask for the next block's bytes meanwhile.
+    pub fn prefetch_after(&self, part: std::ops::Range<usize>) {
+        let from = self.end.saturating_add(part.start).min(self.text.len());
+        let to = self.end.saturating_add(part.end).min(self.text.len());
+        let Some(bytes) = self.text.get(from..to) else {
+            return;
+        };
+        // A prefetch into a page not yet mapped is dropped: touch each 64 KiB first (the
+        // kernel maps a file's cached pages 64 KiB around a fault). Framing would take
+        // these faults anyway, a little later.
+        const AROUND: usize = 64 << 10;
+        let base = bytes.as_ptr() as usize;
+        let mut at = 0;
+        while let Some(&b) = bytes.get(at) {
+            std::hint::black_box(b);
+            at = ((base + at) | (AROUND - 1)) + 1 - base;
+        }
+        #[cfg(target_arch = "x86_64")]
+        for line in bytes.chunks(64) {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            // SAFETY: prefetching reads nothing the program sees and cannot fault; the
+            // address lies in `bytes`.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) };
+        }
+    }
+}
+
 /// Frames a whole text as [`index_parallel`] does and, on the same threads, hands the
 /// records to `visit` a block at a time, right after framing them: reading a record there
 /// costs a cache hit, where reading it after the whole text was framed costs a miss.

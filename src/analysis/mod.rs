@@ -224,7 +224,9 @@ pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
 /// records the rules read for their codes: what [`analyze_applied`] finishes.
 pub struct Applied {
     chains: ChainBuilder,
-    steps: StepBuilder,
+    /// The timeline, finished: it needs no [`Log`], so it is finished wherever the
+    /// triggers were applied (during the join, for one source).
+    steps: Timeline,
     /// Frame and summary records, in merged order.
     coded: Vec<RecordRef>,
 }
@@ -234,14 +236,12 @@ pub struct Applied {
 /// [`open`]) it can run before the log is built.
 fn apply_triggers(found: Vec<Found<Trigger>>, position: impl Fn(RecordRef) -> usize) -> Applied {
     let _t = crate::timing::Stage::start("chains and steps");
-    let mut applied = Applied {
-        chains: ChainBuilder::new(),
-        steps: StepBuilder::new(),
-        coded: Vec::new(),
-    };
+    let mut chains = ChainBuilder::new();
+    let mut steps = StepBuilder::new();
+    let mut coded = Vec::new();
     for (pos, record, trigger) in in_merged_order(found, position) {
         if trigger.marks.frame || trigger.marks.summary {
-            applied.coded.push(record);
+            coded.push(record);
         }
         if let Some(event) = trigger.chain {
             let input = ChainInput {
@@ -251,13 +251,18 @@ fn apply_triggers(found: Vec<Found<Trigger>>, position: impl Fn(RecordRef) -> us
                 component: trigger.component.as_deref(),
                 millis: trigger.time.map(|t| t.utc_millis()),
             };
-            applied.chains.apply(&input, event);
+            chains.apply(&input, event);
         }
         if let Some(event) = trigger.step {
-            applied.steps.apply(pos, record, event, trigger.time);
+            steps.apply(pos, record, event, trigger.time);
         }
     }
-    applied
+    let _t = crate::timing::Stage::start("finish timeline");
+    Applied {
+        chains,
+        steps: steps.timeline(),
+        coded,
+    }
 }
 
 /// Opens `inputs` for analysis: the trigger records are read while framing and, with one
@@ -291,8 +296,7 @@ pub fn analyze_applied(log: &Log, rules: &RuleSet, applied: Applied) -> Analysis
     let t = crate::timing::Stage::start("finish chains");
     let chains = applied.chains.finish(|r| log.message(r).into_owned());
     drop(t);
-    let t = crate::timing::Stage::start("finish timeline");
-    let mut timeline = applied.steps.timeline();
+    let mut timeline = applied.steps;
     if timeline.steps.is_empty() && timeline.exit_code.is_none() {
         if let Some(last) = chains.last() {
             if timeline.outcome == RunOutcome::Failed {
@@ -300,8 +304,6 @@ pub fn analyze_applied(log: &Log, rules: &RuleSet, applied: Applied) -> Analysis
             }
         }
     }
-
-    drop(t);
     let _t = crate::timing::Stage::start("match rules");
     let mut analysis = Analysis {
         chains,

@@ -156,9 +156,11 @@ fn parts<'b>(
     })
 }
 
-/// Bytes searched between two prefetches of the next block: a search over this many bytes
-/// in cache takes about as long as memory takes to deliver them.
-const PART: usize = 16 << 10;
+/// Bytes searched between two prefetches of the next block. A core has about a dozen
+/// cache-line fetches in flight at once: asking for many more lines in one go waits for
+/// them, asking for 16 at a time keeps memory busy while the search runs (1 KiB measured
+/// about 5% less CPU than 16 KiB on the 1 GB log).
+const PART: usize = 1 << 10;
 
 /// Reads a record known to hold the triggers `marks` says.
 fn read_marked(meta: &RecordMeta, raw: &[u8], marks: Marks) -> Trigger {

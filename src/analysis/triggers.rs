@@ -31,29 +31,79 @@ pub struct Trigger {
 
 /// The trigger literals and their searcher.
 pub struct Triggers {
-    /// The literals are few and case-sensitive, so the automaton searches with Teddy, its
-    /// SIMD prefilter, where the CPU has one (and without it elsewhere).
-    searcher: AhoCorasick,
+    searcher: Searcher,
     /// Pattern ids of the summary literals; every other id but 0 (`HRESULT=`) is a step's.
     summary: std::ops::Range<usize>,
     /// Bytes searched between two prefetches of the next block ([`PART`]; tests cut finer).
     part: usize,
 }
 
+/// The literals are few and case-sensitive: Teddy, the packed SIMD searcher, finds them
+/// and checks its own candidates. The automaton, which would check each candidate again,
+/// stands in on CPUs without SIMD, where no packed searcher can be built.
+enum Searcher {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Searcher {
+    /// The leftmost-first matches in `hay`.
+    fn find_iter<'s, 'h>(&'s self, hay: &'h [u8]) -> Matches<'s, 'h> {
+        match self {
+            Searcher::Packed(s) => Matches::Packed(s.find_iter(hay)),
+            Searcher::Automaton(s) => Matches::Automaton(s.find_iter(hay)),
+        }
+    }
+}
+
+/// What [`Searcher::find_iter`] gives, from either searcher.
+enum Matches<'s, 'h> {
+    Packed(aho_corasick::packed::FindIter<'s, 'h>),
+    Automaton(aho_corasick::FindIter<'s, 'h>),
+}
+
+impl Iterator for Matches<'_, '_> {
+    type Item = aho_corasick::Match;
+
+    fn next(&mut self) -> Option<aho_corasick::Match> {
+        match self {
+            Matches::Packed(m) => m.next(),
+            Matches::Automaton(m) => m.next(),
+        }
+    }
+}
+
 impl Triggers {
     /// The searcher for the engine's literals.
     pub fn new() -> Option<Triggers> {
+        Triggers::with(true)
+    }
+
+    /// [`Triggers::new`], with the packed searcher where it can be built when `packed`
+    /// says so, else with the automaton (the tests hold the two to the same results).
+    fn with(packed: bool) -> Option<Triggers> {
         let mut lits: Vec<&str> = vec!["HRESULT="];
         lits.extend(chains::SUMMARY_TRIGGERS);
         lits.extend(steps::TRIGGERS);
-        let searcher = AhoCorasick::builder()
-            // "Failed to" and "Failed to run the action" start at the same byte: the first
-            // listed wins, and a summary is read for steps too (see `read_marked`).
-            .match_kind(MatchKind::LeftmostFirst)
-            // The DFA is several times faster than the default NFA over gigabytes.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&lits)
-            .ok()?;
+        // "Failed to" and "Failed to run the action" start at the same byte: the first
+        // listed wins, and a summary is read for steps too (see `read_marked`).
+        let packed = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&lits)
+            .build()
+            .filter(|_| packed);
+        let searcher = match packed {
+            Some(p) => Searcher::Packed(p),
+            None => Searcher::Automaton(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    // The DFA is several times faster than the default NFA over gigabytes.
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&lits)
+                    .ok()?,
+            ),
+        };
         Some(Triggers {
             searcher,
             summary: 1..1 + chains::SUMMARY_TRIGGERS.len(),
@@ -216,9 +266,14 @@ mod tests {
     /// they should.
     #[test]
     fn block_search_marks_records_as_their_own_search_does() {
-        let mut t = Triggers::new().expect("trigger searcher");
-        // Parts of a few bytes: a cut anywhere but at a record start would split literals.
-        t.part = 5;
+        // Both searchers, in parts of a few bytes: a cut anywhere but at a record start
+        // would split literals.
+        let searchers = [true, false].map(|packed| {
+            let mut t = Triggers::with(packed).expect("trigger searcher");
+            t.part = 5;
+            t
+        });
+        assert!(matches!(searchers[1].searcher, Searcher::Automaton(_)));
         let mut text = String::new();
         text.push_str("<![LOG[Start executing an instruction. Instruction name: A. Instruction pointer: 0]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"HRESULT=\" context=\"\" type=\"1\" thread=\"1\" file=\"Failed to\">\n");
         text.push_str("<![LOG[nothing here]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"TSManager\" context=\"\" type=\"1\" thread=\"1\" file=\"returned code\">\n");
@@ -235,7 +290,7 @@ mod tests {
         }
         // Each record's marks: from one search over the whole text, and from searching each
         // record's own bytes.
-        let both = |text: &[u8]| {
+        let both = |t: &Triggers, text: &[u8]| {
             let records = crate::parse::frame(text, 0, text.len(), 1, true).records;
             let block = Block {
                 text,
@@ -262,15 +317,16 @@ mod tests {
             (by_block, by_record)
         };
         for text in &texts {
-            let (by_block, by_record) = both(text);
+            let (by_block, by_record) = both(&searchers[0], text);
             assert_eq!(by_block, by_record);
+            assert_eq!(both(&searchers[1], text), (by_block, by_record));
         }
         let marks = |frame, step, summary| Marks {
             frame,
             step,
             summary,
         };
-        let (got, _) = both(&texts[0]);
+        let (got, _) = both(&searchers[0], &texts[0]);
         let want = vec![
             (0, marks(false, true, false)),
             (2, marks(true, false, true)),

@@ -87,7 +87,7 @@ pub fn fields(format: Format, span: &[u8]) -> Fields<'_> {
 
 /// [`fields`] of a framed record: its message ends where framing saw its `]LOG]!>`.
 pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
-    let span = span.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(span);
+    let span = span.strip_prefix(super::BOM).unwrap_or(span);
     match meta.format() {
         Format::CmTrace => cmtrace(meta, span),
         Format::SmsTrace => smstrace(span),
@@ -96,7 +96,7 @@ pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
 }
 
 fn cmtrace<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
-    let body = span.strip_prefix(b"<![LOG[").unwrap_or(span);
+    let body = span.strip_prefix(super::OPEN).unwrap_or(span);
     let Some(close) = meta.close_in(body) else {
         return plain(span);
     };

@@ -235,7 +235,7 @@ pub struct Applied {
 /// giving a record's merged position. It needs no [`Log`], so with one source (see
 /// [`open`]) it can run before the log is built.
 fn apply_triggers(found: Vec<Found<Trigger>>, position: impl Fn(RecordRef) -> usize) -> Applied {
-    let _t = crate::timing::Stage::start("chains and steps");
+    let t = crate::timing::Stage::start("chains and steps");
     let mut chains = ChainBuilder::new();
     let mut steps = StepBuilder::new();
     let mut coded = Vec::new();
@@ -257,6 +257,7 @@ fn apply_triggers(found: Vec<Found<Trigger>>, position: impl Fn(RecordRef) -> us
             steps.apply(pos, record, event, trigger.time);
         }
     }
+    drop(t);
     let _t = crate::timing::Stage::start("finish timeline");
     Applied {
         chains,

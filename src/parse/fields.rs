@@ -96,15 +96,14 @@ pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
 }
 
 fn cmtrace<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
-    let body = span.strip_prefix(super::OPEN).unwrap_or(span);
-    let Some(close) = meta.close_in(body) else {
+    let Some((message, tail)) = meta.cmtrace_parts(span) else {
         return plain(span);
     };
     let mut f = Fields {
-        message: &body[..close],
+        message,
         ..Fields::default()
     };
-    let rest = trim_eol(&body[close + 7..]);
+    let rest = trim_eol(tail);
     if !canonical_attributes(rest, &mut f) {
         any_attributes(rest, &mut f);
     }

@@ -7,9 +7,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-use super::{Format, RecordMeta, Severity};
-
-use super::{BOM, OPEN};
+use super::{Format, RecordMeta, Severity, BOM, OPEN};
 
 /// An opening `<![LOG[` whose close has not appeared after this many lines is taken to be a
 /// stray line, not a record: it is shown raw and framing resumes on the next line. This keeps
@@ -367,9 +365,7 @@ impl Block<'_> {
             .map_or(self.end, |r| r.start as usize);
         self.text.get(start..end).unwrap_or_default()
     }
-}
 
-impl Block<'_> {
     /// Starts bringing `part` of the text after this block (offsets from the block's end)
     /// into the core's cache. Framing streams the text from memory and waits for it; a
     /// visitor busy with the block in cache can ask for the next block's bytes meanwhile.

@@ -131,11 +131,6 @@ impl RecordMeta {
         }
     }
 
-    /// How far before the record's end framing saw its `]LOG]!>` (0 when it did not).
-    pub fn close_back(&self) -> usize {
-        usize::from(self.close_back)
-    }
-
     /// Offset of a CMTrace record's `]LOG]!>` in `bytes`, the record's bytes or a part of
     /// them that ends where they do: where framing saw it, when the marker is still there,
     /// else the last one (as [`rfind_close`] finds it).
@@ -154,12 +149,16 @@ impl RecordMeta {
         if self.format() != Format::CmTrace {
             return raw;
         }
+        self.cmtrace_parts(raw).map_or(raw, |(message, _)| message)
+    }
+
+    /// A CMTrace record `raw` cut at its `]LOG]!>`: the message after `<![LOG[` (and any
+    /// byte-order mark), and the attribute tail after the marker. `None` with no marker.
+    pub(crate) fn cmtrace_parts<'a>(&self, raw: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
         let body = raw.strip_prefix(BOM).unwrap_or(raw);
         let body = body.strip_prefix(OPEN).unwrap_or(body);
-        match self.close_in(body) {
-            Some(c) => &body[..c],
-            None => raw,
-        }
+        let close = self.close_in(body)?;
+        Some((&body[..close], &body[close + CLOSE.len()..]))
     }
 
     /// The record's format.
@@ -204,7 +203,7 @@ mod close_tests {
                 let searched = fields(r.format(), raw);
                 assert_eq!(fields_of(r, raw), searched, "{}: {i}", path.display());
                 if r.format() == Format::CmTrace {
-                    let at = raw.len() - r.close_back();
+                    let at = raw.len() - usize::from(r.close_back);
                     assert!(raw[at..].starts_with(CLOSE), "{}: {i}", path.display());
                     assert_eq!(r.message(raw), searched.message);
                     cmtrace += 1;
@@ -225,7 +224,7 @@ mod close_tests {
         let long = RecordMeta::cmtrace(0, 1, Severity::Info, 500);
         assert_eq!(long.message(raw), b"one");
         assert_eq!(
-            RecordMeta::cmtrace(0, 1, Severity::Info, 1 << 20).close_back(),
+            RecordMeta::cmtrace(0, 1, Severity::Info, 1 << 20).close_back,
             0
         );
     }

@@ -146,16 +146,17 @@ impl Source {
 
     /// The most common record format: what the file "is".
     pub fn format(&self) -> Format {
-        let mut counts = [0usize; 3];
+        let mut counts = [0usize; Format::ALL.len()];
         for r in self.records.iter().take(2000) {
             counts[r.format() as usize] += 1;
         }
-        if counts[0] > 0 && counts[0] >= counts[1] {
-            Format::CmTrace
-        } else if counts[1] > 0 {
-            Format::SmsTrace
-        } else {
-            Format::Plain
+        // Any structured format beats plain lines (a paste's header, a log's banner).
+        let structured = (Format::ALL.iter().enumerate())
+            .filter(|(_, f)| **f != Format::Plain)
+            .max_by_key(|(i, _)| (counts[*i], std::cmp::Reverse(*i)));
+        match structured {
+            Some((i, f)) if counts[i] > 0 => *f,
+            _ => Format::Plain,
         }
     }
 

@@ -390,10 +390,11 @@ const REAL: &[(&str, &str, u64, u64, &str, usize, usize)] = &[
         0,
     ),
     (
+        // Windows Setup's own level field: 580 lines say Error (keywords said 947).
         "13-setupact-inplace-upgrade-nobom.log",
-        "plain",
-        16159,
-        947,
+        "panther",
+        16113,
+        580,
         "unknown",
         0,
         0,

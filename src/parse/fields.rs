@@ -92,7 +92,120 @@ pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
         Format::CmTrace => cmtrace(meta, span),
         Format::SmsTrace => smstrace(span),
         Format::Plain => plain(span),
+        Format::Panther => panther(span),
+        Format::NetSetup => netsetup(span),
+        Format::Msi => msi(span),
     }
+}
+
+/// The first whitespace-separated token of `b` and what follows it (leading spaces skipped).
+fn token(b: &[u8]) -> (&[u8], &[u8]) {
+    let b = b.trim_ascii_start();
+    let end = b
+        .iter()
+        .position(|c| c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    (&b[..end], &b[end..])
+}
+
+/// A Windows Setup / CBS / DISM component: a short upper-case tag (`SP`, `MOUPG`, `CBS`,
+/// `CSI`, `DISM`, `SYSPRP`).
+fn setup_component(tok: &[u8]) -> bool {
+    (2..=16).contains(&tok.len())
+        && tok[0].is_ascii_uppercase()
+        && tok
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+}
+
+/// `2019-01-01 12:00:00, Error                 SP     message`, continued on the lines
+/// after it.
+fn panther(span: &[u8]) -> Fields<'_> {
+    let text = trim_end_ws(trim_eol(span));
+    let Some(head) = text.get(..21) else {
+        return plain(span);
+    };
+    let mut f = Fields {
+        date: Some(&head[..10]),
+        time: Some(&head[11..19]),
+        ..Fields::default()
+    };
+    let (level, mut rest) = token(&text[21..]);
+    f.kind = Some(level);
+    if level == b"Fatal" {
+        // "Fatal Error"
+        let (next, after) = token(rest);
+        if next == b"Error" {
+            rest = after;
+        }
+    }
+    let (mut tok, mut after) = token(rest);
+    if tok.starts_with(b"[0x") && tok.ends_with(b"]") {
+        // A Setup message id ("[0x080489] MIG ..."), not an error code.
+        (tok, after) = token(after);
+    }
+    if setup_component(tok) && after.first().is_none_or(u8::is_ascii_whitespace) {
+        f.component = Some(tok);
+        rest = after;
+    }
+    f.message = rest.trim_ascii_start();
+    f
+}
+
+/// `01/01/2019 12:00:00:000 message` (NetSetup.log).
+fn netsetup(span: &[u8]) -> Fields<'_> {
+    let line = trim_end_ws(trim_eol(span));
+    let Some(head) = line.get(..24) else {
+        return plain(span);
+    };
+    Fields {
+        date: Some(&head[..10]),
+        time: Some(&head[11..23]),
+        message: &line[24..],
+        component: Some(b"NetSetup"),
+        ..Fields::default()
+    }
+}
+
+/// `MSI (s) (1C:2C) [12:00:00:000]: message`, or `Action ended 12:00:00: Name. Return
+/// value 3.` (the whole line is the message).
+fn msi(span: &[u8]) -> Fields<'_> {
+    let line = trim_end_ws(trim_eol(span));
+    let mut f = Fields {
+        message: line,
+        component: Some(b"MSI"),
+        ..Fields::default()
+    };
+    if let Some(rest) = line.strip_prefix(b"MSI (") {
+        let ids = rest
+            .iter()
+            .position(|&c| c == b'(')
+            .and_then(|a| Some((a, a + rest[a..].iter().position(|&c| c == b')')?)));
+        if let Some((a, b)) = ids {
+            let pair = &rest[a + 1..b];
+            if let Some(colon) = pair.iter().position(|&c| c == b':') {
+                f.thread = std::str::from_utf8(&pair[colon + 1..])
+                    .ok()
+                    .and_then(|t| u32::from_str_radix(t, 16).ok());
+            }
+        }
+        if let Some(open) = memchr::memchr(b'[', rest) {
+            if let Some(close) = memchr::memchr(b']', &rest[open..]) {
+                f.time = Some(&rest[open + 1..open + close]);
+                let msg = &rest[open + close + 1..];
+                f.message = msg.strip_prefix(b":").unwrap_or(msg).trim_ascii_start();
+            }
+        }
+    } else if let Some(rest) = line
+        .strip_prefix(b"Action start ")
+        .or_else(|| line.strip_prefix(b"Action ended "))
+    {
+        f.time = rest
+            .split(|&c| c == b' ')
+            .next()
+            .map(|t| t.strip_suffix(b":").unwrap_or(t));
+    }
+    f
 }
 
 fn cmtrace<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
@@ -372,5 +485,64 @@ mod tests {
         let g = fields(Format::Plain, b"just some words here\n");
         assert_eq!(g.component, None);
         assert_eq!(g.message, b"just some words here");
+    }
+}
+
+#[cfg(test)]
+mod windows_log_tests {
+    use super::*;
+
+    // Lines written for these tests in the shapes Windows Setup, NetSetup and Windows
+    // Installer write.
+    #[test]
+    fn panther_fields_skip_level_and_message_id() {
+        let f = fields(
+            Format::Panther,
+            b"2019-03-01 10:15:07, Error                 SP     Operation failed: Apply\r\n  second line\r\n",
+        );
+        assert_eq!(f.date, Some(&b"2019-03-01"[..]));
+        assert_eq!(f.time, Some(&b"10:15:07"[..]));
+        assert_eq!(f.component, Some(&b"SP"[..]));
+        assert_eq!(f.message, b"Operation failed: Apply\r\n  second line");
+        assert!(f.timestamp().is_some());
+        let f = fields(
+            Format::Panther,
+            b"2019-03-01 10:15:07, Info                  [0x080489] MIG    Setting temp path\n",
+        );
+        assert_eq!(f.component, Some(&b"MIG"[..]));
+        assert_eq!(f.message, b"Setting temp path");
+        let f = fields(
+            Format::Panther,
+            b"2019-03-01 10:15:07, Fatal Error           MOUPG  Result = 0x80070032\n",
+        );
+        assert_eq!(f.component, Some(&b"MOUPG"[..]));
+        assert_eq!(f.message, b"Result = 0x80070032");
+    }
+
+    #[test]
+    fn netsetup_and_msi_fields() {
+        let f = fields(
+            Format::NetSetup,
+            b"09/19/2019 10:36:13:651 NetpDoDomainJoin: status: 0x54b\r\n",
+        );
+        assert_eq!(f.message, b"NetpDoDomainJoin: status: 0x54b");
+        let ts = f.timestamp().expect("time");
+        assert_eq!(ts.local.to_string(), "2019-09-19 10:36:13.651");
+        let f = fields(
+            Format::Msi,
+            b"MSI (s) (1C:2C) [12:00:01:002]: Product: X -- Installation operation failed.\n",
+        );
+        assert_eq!(f.thread, Some(0x2C));
+        assert_eq!(f.time, Some(&b"12:00:01:002"[..]));
+        assert_eq!(f.message, b"Product: X -- Installation operation failed.");
+        let f = fields(
+            Format::Msi,
+            b"Action ended 12:00:00: InstallFinalize. Return value 3.\n",
+        );
+        assert_eq!(f.time, Some(&b"12:00:00"[..]));
+        assert_eq!(
+            f.message,
+            b"Action ended 12:00:00: InstallFinalize. Return value 3."
+        );
     }
 }

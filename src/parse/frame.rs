@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-use super::{Format, RecordMeta, Severity, BOM, OPEN};
+use super::{kinds, Format, RecordMeta, Severity, BOM, OPEN};
 
 /// An opening `<![LOG[` whose close has not appeared after this many lines is taken to be a
 /// stray line, not a record: it is shown raw and framing resumes on the next line. This keeps
@@ -60,6 +60,53 @@ fn attr_severity(tail: &[u8]) -> Severity {
     }
 }
 
+/// How far back [`region_before`] looks for a line with a format of its own.
+const REGION_LOOKBACK: usize = 64 << 10;
+
+/// The kind of the last record with a format of its own before `start` (plain when none
+/// lies within [`REGION_LOOKBACK`]): framing a range from its middle then reads the lines
+/// with no prefix as framing the whole text does.
+fn region_before(text: &[u8], start: usize) -> Format {
+    let floor = start.saturating_sub(REGION_LOOKBACK);
+    let mut end = start;
+    while end > floor {
+        // `end` is a line start; find the one before it.
+        let line_start =
+            memchr::memrchr(b'\n', &text[floor..end - 1]).map_or(floor, |i| floor + i + 1);
+        if line_start == floor && floor > 0 {
+            break;
+        }
+        let l = &text[line_start..end];
+        let body = if line_start == 0 {
+            l.strip_prefix(BOM).unwrap_or(l)
+        } else {
+            l
+        };
+        if let Some(format) = line_region(body) {
+            return format;
+        }
+        end = line_start;
+    }
+    Format::Plain
+}
+
+/// The region a line sets, judged from the line alone (so that [`region_before`], looking
+/// back line by line, agrees with framing from the start): a CMTrace opener or close, a
+/// prefixed Windows log line, an SMS Trace line.
+fn line_region(body: &[u8]) -> Option<Format> {
+    if body.starts_with(OPEN) {
+        Some(Format::CmTrace)
+    } else if let Some((format, _)) = kinds::prefixed(body) {
+        Some(format)
+    } else if SMS_MARK.find(body).is_some() {
+        Some(Format::SmsTrace)
+    } else if super::rfind_close(body).is_some() {
+        Some(Format::CmTrace)
+    } else {
+        None
+    }
+}
+
 /// Frames `text[start..end]`, where `start` is a record boundary and `first_line` its line
 /// number. With `at_eof` false, a last line with no newline or a CMTrace record still open
 /// is not emitted: `resume` points at it so that a later call, with more text, frames it
@@ -90,6 +137,11 @@ fn frame_each(
     let mut line = first_line;
     // (start, line) of a CMTrace record whose close has not been seen yet.
     let mut open: Option<(usize, u32)> = None;
+    // A Windows Setup record that the lines after it may continue: (start, line, severity).
+    let mut cont: Option<(usize, u32, Severity)> = None;
+    // The kind of the last record with a format of its own: it says what a line with no
+    // prefix is.
+    let mut region = region_before(text, start);
     while pos < end {
         let line_end = match memchr::memchr(b'\n', &text[pos..end]) {
             Some(i) => pos + i + 1,
@@ -117,6 +169,7 @@ fn frame_each(
                     l.len() - ci,
                 ));
                 open = None;
+                region = line_region(body).unwrap_or(region);
                 pos = line_end;
                 line += 1;
                 continue;
@@ -130,14 +183,51 @@ fn frame_each(
                 open = None;
                 pos = first_end;
                 line = oline + 1;
+                region = region_before(text, pos);
                 continue;
             } else {
+                region = line_region(body).unwrap_or(region);
                 pos = line_end;
                 line += 1;
                 continue;
             }
         }
-        if starts_log {
+        let prefixed = if starts_log {
+            None
+        } else {
+            kinds::prefixed(body)
+        };
+        let sms = !starts_log && prefixed.is_none() && SMS_MARK.find(l).is_some();
+        let own = match (starts_log || sms, prefixed) {
+            (true, _) | (false, Some(_)) => None,
+            (false, None) => match kinds::unprefixed(region, body) {
+                None if cont.is_some() => {
+                    region = line_region(body).unwrap_or(region);
+                    pos = line_end;
+                    line += 1;
+                    continue;
+                }
+                None => Some(Severity::Info),
+                Some(sev) => Some(sev),
+            },
+        };
+        if let Some((cstart, cline, csev)) = cont.take() {
+            push(RecordMeta::new(cstart as u64, cline, Format::Panther, csev));
+        }
+        if let Some(sev) = own {
+            push(RecordMeta::new(pos as u64, line, Format::Plain, sev));
+            if super::rfind_close(body).is_some() {
+                region = Format::CmTrace;
+            }
+        } else if let Some((format, sev)) = prefixed {
+            region = format;
+            if format == Format::Panther {
+                cont = Some((pos, line, sev));
+            } else {
+                push(RecordMeta::new(pos as u64, line, format, sev));
+            }
+        } else if starts_log {
+            region = Format::CmTrace;
             match super::rfind_close(body) {
                 Some(ci) => push(RecordMeta::cmtrace(
                     pos as u64,
@@ -148,18 +238,19 @@ fn frame_each(
                 None => open = Some((pos, line)),
             }
         } else if let Some(i) = SMS_MARK.find(l) {
+            region = Format::SmsTrace;
             let sev = word_severity(&l[..i]);
             push(RecordMeta::new(pos as u64, line, Format::SmsTrace, sev));
-        } else {
-            push(RecordMeta::new(
-                pos as u64,
-                line,
-                Format::Plain,
-                word_severity(l),
-            ));
         }
         pos = line_end;
         line += 1;
+    }
+    if let Some((cstart, cline, csev)) = cont {
+        if !at_eof {
+            // More lines may still continue it.
+            return (cstart, cline);
+        }
+        push(RecordMeta::new(cstart as u64, cline, Format::Panther, csev));
     }
     if let Some((ostart, oline)) = open {
         if at_eof {
@@ -484,6 +575,10 @@ mod tests {
             Just(b"\r\n".to_vec()),
             Just(b"x $$<C><01-02-2026 10:00:00.000+0><thread=4>".to_vec()),
             Just(BOM.to_vec()),
+            Just(b"2019-03-01 10:15:07, Error                 SP     ".to_vec()),
+            Just(b"MSI (s) (1C:2C) [12:00:00:000]: ".to_vec()),
+            Just(b"[1712.2044] [0x80070002] ".to_vec()),
+            Just(b"Property(S): ErrorDialog".to_vec()),
             "[a-z ]{0,12}".prop_map(String::into_bytes),
         ];
         proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
@@ -614,5 +709,39 @@ mod tests {
         let f = frame(&text, 0, text.len(), 1, true);
         assert_eq!(f.records.len() as u32, MAX_OPEN_LINES + 11);
         assert_eq!(f.records[1].line, 2);
+    }
+}
+
+#[cfg(test)]
+mod windows_log_tests {
+    use super::*;
+
+    #[test]
+    fn setup_continuations_join_and_blocks_agree() {
+        // Written for this test in Windows Setup's shape.
+        let text = b"2019-03-01 10:15:07, Info                  SP     one\r\n  cont\r\n\r\n[1712.2044] [0x80070002] FIOReadFileIntoBuffer:(1454): x\r\n2019-03-01 10:15:08, Error                 SP     two\r\nMSI (s) (1C:2C) [12:00:00:000]: m\r\nProperty(S): ErrorDialog = ErrorDlg\r\nError 1920. Service failed\r\n";
+        let whole = frame(text, 0, text.len(), 1, true).records;
+        let kinds: Vec<_> = whole
+            .iter()
+            .map(|r| (r.line, r.format(), r.severity()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (1, Format::Panther, Severity::Info),
+                (4, Format::Plain, Severity::Info),
+                (5, Format::Panther, Severity::Error),
+                (6, Format::Msi, Severity::Info),
+                (7, Format::Plain, Severity::Info),
+                (8, Format::Plain, Severity::Error),
+            ]
+        );
+        for block in 1..text.len() {
+            let (records, _) = index_in_blocks(text, 1, block, |_, _: &mut Hits<()>| {}, |f| f);
+            assert_eq!(records, whole, "block {block}");
+        }
+        // Not at the end of the text, the last Setup record waits for its continuations.
+        let held = frame(text, 0, 52, 1, false);
+        assert_eq!(held.resume, 0);
     }
 }

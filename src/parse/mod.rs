@@ -6,6 +6,7 @@
 
 mod fields;
 mod frame;
+mod kinds;
 mod time;
 
 pub use fields::{fields, fields_of, Fields};
@@ -46,6 +47,7 @@ pub fn rfind_close(text: &[u8]) -> Option<usize> {
 
 /// The format a record was recognised as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
 pub enum Format {
     /// `<![LOG[message]LOG]!><time=... >`, possibly spanning lines.
     CmTrace,
@@ -53,6 +55,15 @@ pub enum Format {
     SmsTrace,
     /// Anything else, one line per record, shown raw.
     Plain,
+    /// Windows Setup (Panther setupact/setuperr, Sysprep), CBS and DISM:
+    /// `2019-01-01 12:00:00, Error  CONX  message`; lines without that prefix continue
+    /// the record before them.
+    Panther,
+    /// NetSetup.log: `01/01/2019 12:00:00:000 message`.
+    NetSetup,
+    /// Windows Installer verbose logs: `MSI (s) (1C:2C) [12:00:00:000]: message` and
+    /// `Action ended 12:00:00: Name. Return value 3.`.
+    Msi,
 }
 
 impl Format {
@@ -62,8 +73,21 @@ impl Format {
             Format::CmTrace => "cmtrace",
             Format::SmsTrace => "smstrace",
             Format::Plain => "plain",
+            Format::Panther => "panther",
+            Format::NetSetup => "netsetup",
+            Format::Msi => "msi",
         }
     }
+
+    /// Every format, in the order of their numbers in [`RecordMeta`].
+    pub const ALL: [Format; 6] = [
+        Format::CmTrace,
+        Format::SmsTrace,
+        Format::Plain,
+        Format::Panther,
+        Format::NetSetup,
+        Format::Msi,
+    ];
 }
 
 /// How serious a record is, as CMTrace colours it.
@@ -105,11 +129,7 @@ pub struct RecordMeta {
 impl RecordMeta {
     /// Packs a record's start, first line, format and severity.
     pub fn new(start: u64, line: u32, format: Format, severity: Severity) -> RecordMeta {
-        let f = match format {
-            Format::CmTrace => 0,
-            Format::SmsTrace => 1,
-            Format::Plain => 2,
-        };
+        let f = format as u8;
         let s = match severity {
             Severity::Info => 0,
             Severity::Warning => 1,
@@ -118,7 +138,7 @@ impl RecordMeta {
         RecordMeta {
             start,
             line,
-            flags: f | (s << 2),
+            flags: f | (s << 3),
             close_back: 0,
         }
     }
@@ -163,16 +183,15 @@ impl RecordMeta {
 
     /// The record's format.
     pub fn format(&self) -> Format {
-        match self.flags & 3 {
-            0 => Format::CmTrace,
-            1 => Format::SmsTrace,
-            _ => Format::Plain,
-        }
+        Format::ALL
+            .get(usize::from(self.flags & 7))
+            .copied()
+            .unwrap_or(Format::Plain)
     }
 
     /// The record's severity.
     pub fn severity(&self) -> Severity {
-        match (self.flags >> 2) & 3 {
+        match (self.flags >> 3) & 3 {
             2 => Severity::Error,
             1 => Severity::Warning,
             _ => Severity::Info,

@@ -44,6 +44,12 @@ pub fn parse_time(s: &[u8]) -> Option<(NaiveTime, Option<i32>)> {
     let h = num(parts.next()?)?;
     let m = num(parts.next()?)?;
     let sec = num(parts.next()?)?;
+    // NetSetup and Windows Installer write milliseconds after a colon (`12:00:00:000`).
+    let frac = match (parts.next(), frac) {
+        (Some(ms), None) => Some(ms),
+        (None, frac) => frac,
+        (Some(_), Some(_)) => return None,
+    };
     if parts.next().is_some() {
         return None;
     }
@@ -88,9 +94,14 @@ pub fn parse_date(s: &[u8]) -> Option<NaiveDate> {
 /// [`parse_date`] without the cache.
 fn read_date(s: &[u8]) -> Option<NaiveDate> {
     let mut parts = s.split(|&c| c == b'-' || c == b'/');
-    let m = num(parts.next()?)?;
-    let d = num(parts.next()?)?;
-    let y = num(parts.next()?)?;
+    let first = parts.next()?;
+    let (m, d, y) = if first.len() == 4 {
+        // `YYYY-MM-DD` (Windows Setup, CBS, DISM).
+        let y = num(first)?;
+        (num(parts.next()?)?, num(parts.next()?)?, y)
+    } else {
+        (num(first)?, num(parts.next()?)?, num(parts.next()?)?)
+    };
     if parts.next().is_some() {
         return None;
     }

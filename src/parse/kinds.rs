@@ -1,0 +1,212 @@
+//! The line prefixes of the Windows logs a failed deployment leaves besides the
+//! CMTrace ones: Windows Setup/Sysprep/CBS/DISM, NetSetup and Windows Installer. Each
+//! test reads a few bytes at the start of a line, so framing stays a pass over bytes.
+//!
+//! Severity comes from the format's own field where it has one (Panther's level); the
+//! others have none, so only the lines their writers use to report a failure count as
+//! errors, never any line that merely contains the word.
+
+use memchr::memmem;
+
+use super::{Format, Severity};
+
+fn digits(b: &[u8]) -> bool {
+    !b.is_empty() && b.iter().all(u8::is_ascii_digit)
+}
+
+/// `2019-01-01 12:00:00, ` and the level word after it (`Info`, `Warning`, `Error`,
+/// `Fatal Error`, `Perf`...), as Windows Setup, Sysprep, CBS and DISM write them.
+pub(crate) fn panther(line: &[u8]) -> Option<Severity> {
+    let head = line.get(..21)?;
+    let shape = digits(&head[0..4])
+        && head[4] == b'-'
+        && digits(&head[5..7])
+        && head[7] == b'-'
+        && digits(&head[8..10])
+        && head[10] == b' '
+        && digits(&head[11..13])
+        && head[13] == b':'
+        && digits(&head[14..16])
+        && head[16] == b':'
+        && digits(&head[17..19])
+        && head[19] == b','
+        && head[20] == b' ';
+    if !shape {
+        return None;
+    }
+    let level = &line[21..];
+    Some(
+        if level.starts_with(b"Error") || level.starts_with(b"Fatal") {
+            Severity::Error
+        } else if level.starts_with(b"Warning") {
+            Severity::Warning
+        } else {
+            Severity::Info
+        },
+    )
+}
+
+/// `01/01/2019 12:00:00:000 ` (NetSetup.log).
+pub(crate) fn netsetup(line: &[u8]) -> bool {
+    let Some(head) = line.get(..24) else {
+        return false;
+    };
+    digits(&head[0..2])
+        && head[2] == b'/'
+        && digits(&head[3..5])
+        && head[5] == b'/'
+        && digits(&head[6..10])
+        && head[10] == b' '
+        && digits(&head[11..13])
+        && head[13] == b':'
+        && digits(&head[14..16])
+        && head[16] == b':'
+        && digits(&head[17..19])
+        && head[19] == b':'
+        && digits(&head[20..23])
+        && head[23] == b' '
+}
+
+/// NetSetup.log has no severity field; its functions report failure as a non-zero
+/// `status: 0x...` (or `status of: 0x...`), or say they failed.
+fn netsetup_severity(line: &[u8]) -> Severity {
+    for needle in [&b"status: 0x"[..], b"status of: 0x", b"status = 0x"] {
+        if let Some(i) = memmem::find(line, needle) {
+            let hex = &line[i + needle.len()..];
+            let end = hex
+                .iter()
+                .position(|c| !c.is_ascii_hexdigit())
+                .unwrap_or(hex.len());
+            if end > 0 && hex[..end].iter().any(|&c| c != b'0') {
+                return Severity::Error;
+            }
+            return Severity::Info;
+        }
+    }
+    if memmem::find(line, b" failed").is_some() || memmem::find(line, b"Failed").is_some() {
+        Severity::Error
+    } else {
+        Severity::Info
+    }
+}
+
+/// `MSI (s) (1C:2C) [12:00:00:000]: ` or `Action start 12:00:00: ` / `Action ended
+/// 12:00:00: ` (Windows Installer verbose logs).
+pub(crate) fn msi(line: &[u8]) -> bool {
+    (line.starts_with(b"MSI (") && line.get(6) == Some(&b')'))
+        || line.starts_with(b"Action start ")
+        || line.starts_with(b"Action ended ")
+}
+
+/// Windows Installer has no severity field: an action that returned 3, an installation
+/// that ended with a non-zero status, a custom action's error code and the numbered
+/// `Error NNNN.` lines are its failures.
+fn msi_severity(line: &[u8]) -> Severity {
+    const ERRORS: [&[u8]; 5] = [
+        b"Return value 3",
+        b"Installation operation failed",
+        b"returned actual error code",
+        b"Installation failed",
+        b"failed with error code",
+    ];
+    if ERRORS.iter().any(|e| memmem::find(line, e).is_some()) {
+        return Severity::Error;
+    }
+    if let Some(i) = memmem::find(line, b"success or error status: ") {
+        let rest = &line[i + 25..];
+        if rest.first().is_some_and(|&c| c != b'0') {
+            return Severity::Error;
+        }
+    }
+    let body = line.trim_ascii_start();
+    if body.starts_with(b"Error ") && body.get(6).is_some_and(u8::is_ascii_digit) {
+        return Severity::Error;
+    }
+    if body.starts_with(b"DEBUG: Error ") {
+        return Severity::Warning;
+    }
+    Severity::Info
+}
+
+/// What a line that starts no record of its own is, in a region of `region` records:
+/// `None` when it continues the record before it (Windows Setup writes dumps and
+/// messages over several lines), else the severity of a record of its own.
+pub(crate) fn unprefixed(region: Format, line: &[u8]) -> Option<Severity> {
+    match region {
+        // DISM's and WIM's own trace lines (`[1712.2044] [0x80070002] FIOReadFile...`)
+        // are events of their own; anything else continues the record.
+        Format::Panther => {
+            let own = line.first() == Some(&b'[') && line.get(1).is_some_and(u8::is_ascii_digit);
+            own.then_some(Severity::Info)
+        }
+        // Property dumps and banners of an installer log; `Error 1920.` and friends are
+        // the installer's failures.
+        Format::Msi => Some(msi_severity(line)),
+        Format::NetSetup => Some(netsetup_severity(line)),
+        _ => Some(super::frame::word_severity(line)),
+    }
+}
+
+/// The format and severity of a line that starts a record of one of these kinds.
+pub(crate) fn prefixed(line: &[u8]) -> Option<(Format, Severity)> {
+    match line.first()? {
+        b'0'..=b'9' => {
+            if let Some(sev) = panther(line) {
+                Some((Format::Panther, sev))
+            } else if netsetup(line) {
+                Some((Format::NetSetup, netsetup_severity(line)))
+            } else {
+                None
+            }
+        }
+        b'M' | b'A' if msi(line) => Some((Format::Msi, msi_severity(line))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_each_prefix_and_reads_severity_from_the_level() {
+        let p = b"2025-05-02 15:17:34, Error                 SP     Operation failed";
+        assert_eq!(prefixed(p), Some((Format::Panther, Severity::Error)));
+        let p = b"2025-05-02 15:17:34, Info                  DISM   API: failed to";
+        assert_eq!(prefixed(p), Some((Format::Panther, Severity::Info)));
+        let p = b"2025-05-02 15:17:34, Warning               CBS    x";
+        assert_eq!(prefixed(p), Some((Format::Panther, Severity::Warning)));
+        let n = b"09/19/2019 10:36:13:651 NetpDoDomainJoin: status: 0x54b";
+        assert_eq!(prefixed(n), Some((Format::NetSetup, Severity::Error)));
+        let n = b"09/19/2019 10:36:13:651 NetpDoDomainJoin: status: 0x0";
+        assert_eq!(prefixed(n), Some((Format::NetSetup, Severity::Info)));
+        let m = b"MSI (s) (1C:2C) [12:00:00:000]: Product: X -- Installation operation failed.";
+        assert_eq!(prefixed(m), Some((Format::Msi, Severity::Error)));
+        let m = b"Action ended 12:00:00: InstallFinalize. Return value 3.";
+        assert_eq!(prefixed(m), Some((Format::Msi, Severity::Error)));
+        let m = b"Action ended 12:00:00: CostFinalize. Return value 1.";
+        assert_eq!(prefixed(m), Some((Format::Msi, Severity::Info)));
+        assert_eq!(prefixed(b"12345 plain"), None);
+        assert_eq!(prefixed(b"Another line"), None);
+    }
+
+    #[test]
+    fn unprefixed_lines_follow_their_region() {
+        assert_eq!(unprefixed(Format::Panther, b"  more of the message"), None);
+        assert_eq!(
+            unprefixed(
+                Format::Panther,
+                b"[1712.2044] [0x80070002] FIOReadFileIntoBuffer"
+            ),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            unprefixed(Format::Msi, b"Property(S): ErrorDialog = ErrorDlg"),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            unprefixed(Format::Msi, b"Error 1920. Service 'X' failed to start."),
+            Some(Severity::Error)
+        );
+    }
+}

@@ -223,7 +223,9 @@ const SAMPLES: &[Expect] = &[
         failing: Some("Apply Corporate Baseline"),
         exit: Some("0x00000002"),
         chains: &[],
-        top: Some("step-failed-with-exit-code"),
+        // No specific rule knows this script's failure: the finding built from the log
+        // comes first, above the generic exit-code advice.
+        top: Some("what-failed"),
     },
     Expect {
         file: "fail-ts-env-not-found.log",

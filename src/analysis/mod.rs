@@ -5,6 +5,8 @@
 //! the knowledge base's patterns), maps each hit to its record, and parses only those.
 
 pub mod chains;
+pub mod diagnosis;
+pub mod ends;
 pub mod multilit;
 mod needle;
 pub mod prefilter;
@@ -312,6 +314,9 @@ pub fn analyze_applied(log: &Log, rules: &RuleSet, applied: Applied) -> Analysis
         findings: Vec::new(),
     };
     analysis.findings = match_rules(log, rules, &for_rules, &analysis);
+    if let Some(f) = diagnosis::what_failed(log, &analysis) {
+        diagnosis::place(&mut analysis.findings, f);
+    }
     analysis
 }
 

@@ -6,6 +6,7 @@
 //! or "skipped because the condition is evaluated to be false". Reboots resume the same run
 //! with the next pointer; a step that starts after the run ended begins a new run.
 
+use super::ends::{end_event, End};
 use super::needle::{Needle, NeedleRev};
 
 use crate::codes::find_codes;
@@ -27,6 +28,7 @@ static RUN_FAILED: [Needle; 3] = [
 ];
 static ABORTED: Needle = Needle::new("has failed and the execution has been aborted");
 static WIZARD: Needle = Needle::new("Setting wizard error");
+static IGNORED: Needle = Needle::new("The execution engine ignored the failure of the action");
 
 /// How a step ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +39,8 @@ pub enum StepOutcome {
     Failed,
     /// Skipped by its condition.
     Skipped,
+    /// Failed, and the sequence went on (continue on error).
+    Ignored,
     /// Started, no end seen (yet).
     Running,
 }
@@ -48,6 +52,7 @@ impl StepOutcome {
             StepOutcome::Succeeded => "succeeded",
             StepOutcome::Failed => "failed",
             StepOutcome::Skipped => "skipped",
+            StepOutcome::Ignored => "ignored",
             StepOutcome::Running => "running",
         }
     }
@@ -138,6 +143,9 @@ pub struct Timeline {
     pub exit_code: Option<u32>,
     /// A failure before any step ran (boot media, PXE, the wizard), in the log's words.
     pub failure_before_steps: Option<String>,
+    /// Merged position of the record that says the run failed (the failing step's
+    /// failure, the engine's or another log's end), when it failed.
+    pub failed_at: Option<usize>,
     /// Number of runs seen.
     pub runs: usize,
 }
@@ -150,6 +158,7 @@ impl Default for Timeline {
             failing_step: None,
             exit_code: None,
             failure_before_steps: None,
+            failed_at: None,
             runs: 0,
         }
     }
@@ -169,6 +178,7 @@ pub const TRIGGERS: &[&str] = &[
     "Execution of task sequence failed",
     "has failed and the execution has been aborted",
     "Setting wizard error",
+    "The execution engine ignored the failure of the action",
 ];
 
 fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
@@ -235,6 +245,14 @@ pub enum StepEvent {
         /// The error text.
         text: String,
     },
+    /// `The execution engine ignored the failure of the action (X) and continues
+    /// execution`: the step failed and the sequence went on.
+    Ignored {
+        /// Step name.
+        name: String,
+    },
+    /// Another log's word on how what it records ended (see [`super::ends`]).
+    End(End),
 }
 
 /// Reads one record's message for the timeline.
@@ -304,6 +322,12 @@ pub fn step_event(msg: &str) -> Option<StepEvent> {
         let name = between(msg, "(", ") has failed").map(str::to_string);
         return Some(StepEvent::Aborted { name });
     }
+    if IGNORED.is_in(msg) {
+        let name = between(msg, "action (", ")").unwrap_or("");
+        return Some(StepEvent::Ignored {
+            name: name.to_string(),
+        });
+    }
     if WIZARD.is_in(msg) {
         let text = msg
             .split_once("Setting wizard error:")
@@ -313,7 +337,7 @@ pub fn step_event(msg: &str) -> Option<StepEvent> {
             text: text.to_string(),
         });
     }
-    None
+    end_event(msg).map(StepEvent::End)
 }
 
 /// Builds the timeline from records in merged order.
@@ -323,6 +347,12 @@ pub struct StepBuilder {
     run_ended: bool,
     run: usize,
     last_end: Option<(RunOutcome, Option<u32>)>,
+    /// Merged position of the record that first said the current run failed.
+    run_failed_at: Option<usize>,
+    /// Merged position of the wizard error, if any.
+    wizard_at: Option<usize>,
+    /// Other logs' ends, in merged order.
+    ends: Vec<(usize, End)>,
 }
 
 impl StepBuilder {
@@ -370,6 +400,7 @@ impl StepBuilder {
                     self.run += 1;
                     self.run_ended = false;
                     self.last_end = None;
+                    self.run_failed_at = None;
                 }
                 if let Some(prev) = self.current() {
                     // A step that never logged its end before the next began (a reboot took
@@ -455,12 +486,14 @@ impl StepBuilder {
                 let outcome = if code == 0 {
                     RunOutcome::Succeeded
                 } else {
+                    self.run_failed_at.get_or_insert(pos);
                     RunOutcome::Failed
                 };
                 self.end_run(outcome, Some(code));
             }
             StepEvent::RunFailed { code } => {
                 let prev_code = self.last_end.and_then(|e| e.1);
+                self.run_failed_at.get_or_insert(pos);
                 self.end_run(RunOutcome::Failed, code.or(prev_code));
             }
             StepEvent::Aborted { name } => {
@@ -476,8 +509,18 @@ impl StepBuilder {
             StepEvent::Wizard { text } => {
                 if self.t.steps.is_empty() {
                     self.t.failure_before_steps = Some(text);
+                    self.wizard_at = Some(pos);
                 }
             }
+            StepEvent::Ignored { name } => {
+                if let Some(s) = self.named(&name) {
+                    if matches!(s.outcome, StepOutcome::Failed | StepOutcome::Running) {
+                        s.outcome = StepOutcome::Ignored;
+                        s.span.1 = pos;
+                    }
+                }
+            }
+            StepEvent::End(end) => self.ends.push((pos, end)),
         }
     }
 
@@ -492,7 +535,33 @@ impl StepBuilder {
     }
 
     /// The timeline, with the run's outcome worked out.
-    pub fn timeline(self) -> Timeline {
+    pub fn timeline(mut self) -> Timeline {
+        let (ends, run_failed_at, wizard_at) = (
+            std::mem::take(&mut self.ends),
+            self.run_failed_at,
+            self.wizard_at,
+        );
+        let mut t = self.steps_timeline();
+        if t.outcome == RunOutcome::Failed {
+            let step_failed = t
+                .failing_step
+                .as_ref()
+                .and_then(|name| {
+                    t.steps
+                        .iter()
+                        .rev()
+                        .find(|s| &s.name == name && s.outcome == StepOutcome::Failed)
+                })
+                .map(|s| s.span.1);
+            t.failed_at = step_failed.or(run_failed_at).or(wizard_at);
+        }
+        if t.steps.is_empty() && t.outcome == RunOutcome::Unknown {
+            other_logs_outcome(&mut t, &ends);
+        }
+        t
+    }
+
+    fn steps_timeline(self) -> Timeline {
         let mut t = self.t;
         let last_run: Vec<&Step> = t.steps.iter().filter(|s| s.run == self.run).collect();
         let failed = last_run
@@ -543,6 +612,44 @@ impl StepBuilder {
         }
         t
     }
+}
+
+/// The outcome of a log with no task-sequence steps, from what the other logs say: the
+/// last activity to end decides; parts that failed before it (an MSI action, an MDT
+/// script's FAILURE) name what failed when its end names nothing.
+fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
+    let last_whole = ends.iter().rposition(|(_, e)| !e.partial);
+    let deciding = match last_whole {
+        Some(i) => i,
+        None => match ends.iter().rposition(|(_, e)| e.failed) {
+            Some(i) => i,
+            None => return,
+        },
+    };
+    let (pos, end) = &ends[deciding];
+    if !end.failed {
+        t.outcome = RunOutcome::Succeeded;
+        t.exit_code = end.code;
+        return;
+    }
+    // The first part of the same activity that failed before this end says what failed.
+    let part = ends[..deciding]
+        .iter()
+        .find(|(_, e)| e.partial && e.failed && e.activity == end.activity)
+        .and_then(|(_, e)| e.detail.clone());
+    let detail = match (&end.detail, part) {
+        (Some(d), Some(p)) if end.partial => Some(format!("{d}; {p}")),
+        (Some(d), Some(p)) => Some(format!("{d}, {p}")),
+        (Some(d), None) => Some(d.clone()),
+        (None, p) => p,
+    };
+    t.outcome = RunOutcome::Failed;
+    t.exit_code = end.code;
+    t.failing_step = Some(match detail {
+        Some(d) => format!("{}: {d}", end.activity.name()),
+        None => end.activity.name().to_string(),
+    });
+    t.failed_at = Some(*pos);
 }
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ impl Triggers {
         let mut lits: Vec<&str> = vec!["HRESULT="];
         lits.extend(chains::SUMMARY_TRIGGERS);
         lits.extend(steps::TRIGGERS);
+        lits.extend(super::ends::TRIGGERS);
         // "Failed to" and "Failed to run the action" start at the same byte: the first
         // listed wins, and a summary is read for steps too (see `read_marked`).
         let packed = aho_corasick::packed::Config::new()

@@ -155,6 +155,15 @@ fn panther(span: &[u8]) -> Fields<'_> {
 /// `01/01/2019 12:00:00:000 message` (NetSetup.log).
 fn netsetup(span: &[u8]) -> Fields<'_> {
     let line = trim_end_ws(trim_eol(span));
+    if line.get(5) == Some(&b' ') {
+        // `01/01 12:00:00 message`: no year, so no timestamp.
+        return Fields {
+            time: line.get(6..14),
+            message: line.get(15..).unwrap_or_default(),
+            component: Some(b"NetSetup"),
+            ..Fields::default()
+        };
+    }
     let Some(head) = line.get(..24) else {
         return plain(span);
     };

@@ -46,8 +46,23 @@ pub(crate) fn panther(line: &[u8]) -> Option<Severity> {
     )
 }
 
-/// `01/01/2019 12:00:00:000 ` (NetSetup.log).
+/// `01/01/2019 12:00:00:000 ` (NetSetup.log), or `01/01 12:00:00 ` (before Windows 7).
 pub(crate) fn netsetup(line: &[u8]) -> bool {
+    let old = line.get(..15).is_some_and(|h| {
+        digits(&h[0..2])
+            && h[2] == b'/'
+            && digits(&h[3..5])
+            && h[5] == b' '
+            && digits(&h[6..8])
+            && h[8] == b':'
+            && digits(&h[9..11])
+            && h[11] == b':'
+            && digits(&h[12..14])
+            && h[14] == b' '
+    });
+    if old {
+        return true;
+    }
     let Some(head) = line.get(..24) else {
         return false;
     };

@@ -26,7 +26,11 @@ pub fn render_text(r: &Report) -> String {
         s.outcome,
         s.failing_step
             .as_ref()
-            .map(|f| format!(" at step \"{}\"", sanitize(f)))
+            .map(|f| match r.steps.is_empty() {
+                false => format!(" at step \"{}\"", sanitize(f)),
+                // Another log's activity or phase (ccmsetup, a domain join, an MSI action).
+                true => format!(" in {}", sanitize(f)),
+            })
             .unwrap_or_default(),
         s.exit_code
             .as_ref()
@@ -158,7 +162,10 @@ pub fn render_markdown(r: &Report) -> String {
         s.outcome,
         s.failing_step
             .as_ref()
-            .map(|f| format!(" at step *{}*", md_escape(f)))
+            .map(|f| match r.steps.is_empty() {
+                false => format!(" at step *{}*", md_escape(f)),
+                true => format!(" in {}", md_escape(f)),
+            })
             .unwrap_or_default(),
         s.exit_code
             .as_ref()

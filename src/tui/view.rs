@@ -554,6 +554,8 @@ fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
             StepOutcome::Succeeded => ("✓", Role::StepSucceeded),
             StepOutcome::Failed => ("✗", Role::StepFailed),
             StepOutcome::Skipped => ("-", Role::StepSkipped),
+            // Failed and went on: marked, but coloured as a warning, not a failure.
+            StepOutcome::Ignored => ("!", Role::StepRunning),
             StepOutcome::Running => ("…", Role::StepRunning),
         };
         let failing = step.outcome == StepOutcome::Failed

@@ -1,0 +1,260 @@
+//! What failed and why, from the log itself: when a run failed, a finding that names
+//! the failing step, action or phase, decodes the code that failed it, and quotes the
+//! lines that give the cause away, the most specific first. It stands under every known
+//! problem a rule recognised and above the generic advice, so a log no rule knows still
+//! gets a diagnosis.
+
+use crate::codes::{decode, find_codes};
+use crate::kb::{Confidence, Evidence, Finding};
+use crate::log::Log;
+use crate::parse::Severity;
+
+use super::steps::{RunOutcome, StepOutcome};
+use super::Analysis;
+
+/// The id of the finding built from the log.
+pub const ID: &str = "what-failed";
+
+/// How many records before the failure are read for its cause.
+const WINDOW: usize = 400;
+
+/// How many lines of evidence the finding quotes.
+const EVIDENCE: usize = 6;
+
+/// Findings at or under this priority are generic advice (see `docs/kb.md`); the finding
+/// built from the log goes above them.
+const GENERIC_PRIORITY: i32 = 40;
+
+/// Codes that say only that something failed.
+const GENERIC_CODES: &[u32] = &[
+    0x8000_4005, // E_FAIL
+    0x8000_FFFF, // E_UNEXPECTED
+    0x0000_0001,
+    0x8007_0643, // ERROR_INSTALL_FAILURE as an HRESULT
+    0x0000_0643,
+    0x0000_0000,
+];
+
+/// Words of the messages that only wrap another failure.
+const WRAPPERS: &[&str] = &[
+    "Failed to run the action",
+    "Failed to run the last action",
+    "Unspecified error",
+    "Task sequence execution failed",
+    "Execution of task sequence failed",
+    "Task Sequence Engine failed",
+    "has failed and the execution has been aborted",
+    "Sending status message",
+    "Litetouch deployment failed",
+    "CcmSetup failed with error code",
+    "Installation success or error status",
+    "Return value 3",
+    "ERROR_INSTALL_FAILURE",
+    "Failed to run task sequence",
+    "An error occurred while running",
+];
+
+fn is_generic_code(c: u32) -> bool {
+    GENERIC_CODES.contains(&c)
+}
+
+fn code_text(c: u32) -> String {
+    let d = decode(c);
+    let mut s = d.hex.clone();
+    // A FACILITY_ITF code's Windows name belongs to another component (0x80040101 is
+    // not a drag-and-drop error in a task sequence): only tslens's own names are shown.
+    let itf = d.facility == 4 && !d.customer;
+    if let Some(n) = d.name.filter(|_| !itf) {
+        s.push_str(&format!(" ({n})"));
+    }
+    s
+}
+
+fn code_meaning(c: u32) -> Option<String> {
+    let d = decode(c);
+    d.meaning.map(|m| m.trim_end_matches('.').to_string())
+}
+
+struct Candidate {
+    pos: usize,
+    score: i32,
+    text: String,
+    source: String,
+    line: u64,
+    component: String,
+    codes: Vec<u32>,
+}
+
+fn shorten(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= 300 {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(299).collect();
+    out.push('…');
+    out
+}
+
+/// The finding built from the log when its run failed, or `None`.
+pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
+    let t = &analysis.steps;
+    if t.outcome != RunOutcome::Failed || log.is_empty() {
+        return None;
+    }
+    let end = t.failed_at.unwrap_or(log.len() - 1).min(log.len() - 1);
+    // Errors of steps the sequence went past are not this failure's cause.
+    let ignored: Vec<(usize, usize)> = (t.steps.iter())
+        .filter(|s| s.outcome == StepOutcome::Ignored)
+        .map(|s| s.span)
+        .collect();
+    let from = end.saturating_sub(WINDOW);
+    let mut cands = Vec::new();
+    for pos in from..=end {
+        if ignored.iter().any(|&(a, b)| (a..=b).contains(&pos)) {
+            continue;
+        }
+        let r = log.at(pos);
+        let meta = log.meta(r);
+        let f = log.fields(r);
+        let message = f.message_str();
+        let codes: Vec<u32> = find_codes(&message).into_iter().map(|h| h.value).collect();
+        let mut score = match meta.severity() {
+            Severity::Error => 4,
+            Severity::Warning => 1,
+            Severity::Info => 0,
+        };
+        let specific = codes.iter().any(|&c| !is_generic_code(c) && c > 0xFFFF);
+        if specific {
+            score += 3;
+        } else if codes.iter().any(|&c| c != 0) {
+            score += 1;
+        }
+        if pos != end && score == 0 {
+            continue;
+        }
+        if WRAPPERS.iter().any(|w| message.contains(w)) {
+            score -= 4;
+        }
+        // Nearer the failure counts more: up to 2 points.
+        score += (2 * (WINDOW - (end - pos).min(WINDOW)) / WINDOW) as i32;
+        cands.push(Candidate {
+            pos,
+            score,
+            text: shorten(&message),
+            source: log.source(r).text.path.clone(),
+            line: u64::from(meta.line),
+            component: f
+                .component
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .unwrap_or_default(),
+            codes,
+        });
+    }
+    let failure = cands.iter().position(|c| c.pos == end);
+    let mut ranked: Vec<usize> = (0..cands.len()).filter(|&i| Some(i) != failure).collect();
+    // Best first; of equals, the later one (nearer the failure).
+    ranked.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse(cands[i].score),
+            std::cmp::Reverse(cands[i].pos),
+        )
+    });
+    ranked.retain(|&i| cands[i].score > 0);
+    // One line per wording: retries repeat the same error.
+    let mut seen = std::collections::HashSet::new();
+    ranked.retain(|&i| seen.insert(cands[i].text.clone()));
+    ranked.truncate(EVIDENCE - 1);
+    let top = ranked.first().map(|&i| &cands[i]);
+    let mut chosen: Vec<&Candidate> = ranked.iter().map(|&i| &cands[i]).collect();
+    if let Some(i) = failure {
+        chosen.push(&cands[i]);
+    }
+
+    let what = match (&t.failing_step, t.steps.is_empty()) {
+        (Some(step), false) => format!("The step \"{step}\""),
+        (Some(phase), true) => phase.clone(),
+        (None, _) => match &t.failure_before_steps {
+            Some(_) => "The task sequence, before any step ran,".to_string(),
+            None => "The run".to_string(),
+        },
+    };
+    // The code that failed it: a chain's root near the failure says more than the exit
+    // code when the exit code is a generic one.
+    let root = analysis
+        .chains
+        .iter()
+        .rev()
+        .find(|c| c.span.1 <= end && c.span.1 + WINDOW >= end && !is_generic_code(c.root))
+        .map(|c| c.root);
+    let code = match (t.exit_code, root) {
+        (Some(c), Some(r)) if is_generic_code(c) => Some(r),
+        (Some(c), _) => Some(c),
+        (None, r) => r.or_else(|| top.and_then(|c| c.codes.first().copied())),
+    };
+    let title = match code {
+        Some(c) => format!("{what} failed with {}", code_text(c)),
+        None => format!("{what} failed"),
+    };
+    let mut cause = title.clone();
+    if let Some(m) = code.and_then(code_meaning) {
+        cause.push_str(&format!(": {m}"));
+    }
+    cause.push('.');
+    if let Some(top) = top {
+        if !top.component.is_empty() {
+            cause.push_str(&format!(" {} logged", top.component));
+        } else {
+            cause.push_str(" The log has");
+        }
+        cause.push_str(&format!(
+            " the most specific error before it: \"{}\"",
+            top.text
+        ));
+        if let Some(&c) = top
+            .codes
+            .iter()
+            .find(|&&c| Some(c) != code && !is_generic_code(c) && c != 0)
+        {
+            cause.push_str(&format!(", code {}", code_text(c)));
+            if let Some(m) = code_meaning(c) {
+                cause.push_str(&format!(": {m}"));
+            }
+        }
+        cause.push('.');
+    }
+    let fix = vec![
+        "Read the evidence from the top: the first line is the most specific error logged before the failure, the last is the failure itself.".to_string(),
+        "If a known problem above matches, follow its fix; otherwise look up the first line's code with `tslens lookup CODE` and search its wording with the component's name.".to_string(),
+        "Fix the cause, then run the deployment again and check that this step or phase succeeds.".to_string(),
+    ];
+    Some(Finding {
+        id: ID.to_string(),
+        title,
+        confidence: Confidence::Medium,
+        priority: GENERIC_PRIORITY + 1,
+        cause,
+        fix,
+        references: Vec::new(),
+        versions: None,
+        evidence: chosen
+            .iter()
+            .map(|c| Evidence {
+                index: c.pos,
+                source: c.source.clone(),
+                line: c.line,
+                text: c.text.clone(),
+            })
+            .collect(),
+        occurrences: 1,
+    })
+}
+
+/// Places the finding built from the log under every specific finding and above the
+/// generic advice.
+pub fn place(findings: &mut Vec<Finding>, finding: Finding) {
+    let at = findings
+        .iter()
+        .position(|f| f.priority <= GENERIC_PRIORITY)
+        .unwrap_or(findings.len());
+    findings.insert(at, finding);
+}

@@ -160,7 +160,17 @@ pub fn rule_candidates<'a>(
     if rules.rules().is_empty() {
         return Vec::new();
     }
-    let scanner = Scanner::new(rules);
+    let cached = rules
+        .scan_cache()
+        .get_or_init(|| std::sync::Arc::new(Scanner::new(rules)));
+    let built;
+    let scanner: &Scanner = match cached.downcast_ref::<Scanner>() {
+        Some(s) => s,
+        None => {
+            built = Scanner::new(rules);
+            &built
+        }
+    };
     let mut for_rules: Vec<RuleRecord<'a>> = Vec::new();
     for r in coded {
         let (si, index) = (r.source as usize, r.index as usize);

@@ -40,6 +40,10 @@ pub(crate) struct Compiled {
     by_code: HashMap<u32, Vec<SigRef>>,
     /// For each rule: the set index of each signal's and each unless's message pattern.
     pattern_of: Vec<PerSignal<Option<usize>>>,
+    /// What the log scan builds from these rules (`analysis`'s literal searcher), built
+    /// on first use and kept while the rules stay the same: planning it costs more than
+    /// scanning a small log.
+    pub scan: std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl Compiled {
@@ -107,6 +111,7 @@ impl Compiled {
             .build()
             .map_err(|e| super::schema::regex_reason(&e))?;
         Ok(Compiled {
+            scan: std::sync::OnceLock::new(),
             prefilter,
             codes,
             set,
@@ -119,6 +124,7 @@ impl Compiled {
     /// Matchers for no rules at all.
     pub fn never() -> Compiled {
         Compiled {
+            scan: std::sync::OnceLock::new(),
             // A constant, valid pattern: this cannot fail at run time.
             prefilter: BytesRegex::new(NEVER).expect("constant pattern compiles"),
             codes: HashSet::new(),

@@ -111,6 +111,13 @@ impl RuleSet {
         RuleSet::builtin_checked().0
     }
 
+    /// Where the log scan keeps what it builds from these rules (see `analysis`).
+    pub(crate) fn scan_cache(
+        &self,
+    ) -> &std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>> {
+        &self.compiled.scan
+    }
+
     /// The built-in rules and any problem found while loading them.
     pub fn builtin_checked() -> (RuleSet, Vec<RuleError>) {
         let mut set = RuleSet::empty();

@@ -16,6 +16,7 @@ pub mod par;
 pub mod parse;
 pub mod report;
 pub mod sanitize;
+pub(crate) mod small_file;
 pub mod source;
 pub mod theme;
 pub mod timing;

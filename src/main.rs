@@ -16,11 +16,16 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // One line: the chain of contexts, outermost first.
-            let msg = format!("{e:#}").replace('\n', " ");
-            eprintln!("tslens: {msg}");
+            say(&format!("{e:#}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints one line on standard error, made inert: file names, rule text and arguments
+/// quoted in a message are the user's or an attacker's bytes.
+fn say(msg: &str) {
+    eprintln!("tslens: {}", tslens::sanitize::one_line(msg));
 }
 
 fn rules_with(dirs: &[String]) -> Result<RuleSet> {
@@ -32,13 +37,13 @@ fn rules_with(dirs: &[String]) -> Result<RuleSet> {
         }
         for err in rules.load_dir(path) {
             // A bad user rule is reported and skipped; the built-in rules still run.
-            eprintln!("tslens: warning: {err}");
+            say(&format!("warning: {err}"));
         }
     }
     if let Some(dir) = tslens::config::user_kb_dir() {
         if dir.is_dir() {
             for err in rules.load_dir(&dir) {
-                eprintln!("tslens: warning: {err}");
+                say(&format!("warning: {err}"));
             }
         }
     }
@@ -152,7 +157,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 } else {
                     for e in &errors {
-                        eprintln!("tslens: {e}");
+                        say(e);
                     }
                     Ok(ExitCode::from(2))
                 }
@@ -161,7 +166,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let rules = rules_with(&kb)?;
                 let mut text = String::new();
                 for r in rules.rules() {
-                    text.push_str(&format!("{:<48} {}\n", r.id, r.title));
+                    // A user rule's title is free text: shown inert, like log text.
+                    let id = tslens::sanitize::one_line(&r.id);
+                    let title = tslens::sanitize::one_line(&r.title);
+                    text.push_str(&format!("{id:<48} {title}\n"));
                 }
                 write_out(&text)?;
                 Ok(ExitCode::SUCCESS)
@@ -174,8 +182,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             let rules = rules_with(&cli.explore.kb)?;
-            tslens::tui::run(&cli.explore, rules)?;
-            Ok(ExitCode::SUCCESS)
+            let status = tslens::tui::run(&cli.explore, rules)?;
+            Ok(ExitCode::from(status))
         }
     }
 }

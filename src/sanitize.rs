@@ -178,6 +178,20 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// One line of a message for standard error or a plain listing (an error naming a file, a
+/// rule title, a TOML error quoting rule text): line breaks become spaces, and every other
+/// control is shown inert as [`sanitize`] does. Everything the binary prints that did not come
+/// from its own literals goes through here, so a file name or rule title holding an escape
+/// sequence cannot drive the terminal.
+pub fn one_line(s: &str) -> String {
+    let joined = if s.contains(['\n', '\r']) {
+        Cow::Owned(s.replace("\r\n", " ").replace(['\n', '\r'], " "))
+    } else {
+        Cow::Borrowed(s)
+    };
+    sanitize(&joined).into_owned()
+}
+
 /// Appends the sanitised form of `s` to `out` (which is not cleared first). Tab stops are counted
 /// from the start of `s`, not from the start of `out`.
 pub fn sanitize_into(s: &str, out: &mut String) {

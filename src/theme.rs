@@ -244,12 +244,13 @@ pub enum ThemeError {
         builtins: String,
     },
     /// A theme file that could not be read.
-    #[error("{path}: cannot read theme file: {source}")]
+    #[error("{path}: cannot read theme file: {error}")]
     Read {
         /// The path as given.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, not a `source`: a chain printed with `{:#}`
+        /// would say it twice).
+        error: std::io::Error,
     },
 }
 
@@ -338,9 +339,9 @@ impl Theme {
                 builtins: BUILTIN_NAMES.join(", "),
             });
         }
-        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
+        let text = read_theme_file(path).map_err(|error| ThemeError::Read {
             path: sanitize(name_or_path).into_owned(),
-            source,
+            error,
         })?;
         Theme::from_toml(&text, name_or_path)
     }
@@ -580,7 +581,7 @@ fn collect_layers(first: Layer) -> Result<Vec<Layer>, ThemeError> {
                 .parent()
                 .map_or_else(PathBuf::new, Path::to_path_buf);
             let path = base.join(wanted);
-            let text = std::fs::read_to_string(&path).map_err(|e| {
+            let text = read_theme_file(&path).map_err(|e| {
                 current.error(
                     at,
                     ThemeErrorKind::Inherits,
@@ -937,6 +938,11 @@ fn downgrade_style(style: Style, depth: ColorDepth) -> Style {
         }
     }
     out
+}
+
+/// A theme file's text: a regular file of bounded size (see `small_file`).
+fn read_theme_file(path: &Path) -> std::io::Result<String> {
+    crate::small_file::read_capped_text(path, crate::small_file::THEME_LIMIT)
 }
 
 #[cfg(test)]

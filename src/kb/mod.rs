@@ -288,16 +288,13 @@ impl RuleSet {
 }
 
 fn read_text(path: &Path) -> Result<String, RuleError> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    crate::small_file::read_capped_text(path, crate::small_file::RULE_LIMIT).map_err(|e| {
         RuleError::whole_file(
             path,
             RuleErrorKind::Io,
             format!("cannot read rule file: {e}"),
         )
-    })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| RuleError::whole_file(path, RuleErrorKind::Io, "rule file is not valid UTF-8"))
+    })
 }
 
 fn duplicate(rule: &Rule, other: &str) -> RuleError {

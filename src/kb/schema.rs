@@ -8,7 +8,7 @@ use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::error::{line_col, RuleError, RuleErrorKind};
+use super::error::{LineIndex, RuleError, RuleErrorKind};
 
 /// How sure a finding is: the rule's confidence, lowered when corroboration is missing.
 #[derive(
@@ -270,8 +270,9 @@ pub(crate) fn parse_rules(path: &Path, text: &str) -> Result<Vec<Rule>, RuleErro
     }
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(raw.rule.len());
+    let lines = LineIndex::new(text);
     for raw_rule in raw.rule {
-        let rule = build_rule(path, text, raw_rule)?;
+        let rule = build_rule(path, text, &lines, raw_rule)?;
         rules.push(rule);
     }
     for rule in &rules {
@@ -316,7 +317,12 @@ fn invalid(path: &Path, text: &str, offset: usize, reason: impl Into<String>) ->
     RuleError::at(path, text, offset, RuleErrorKind::Invalid, reason)
 }
 
-fn build_rule(path: &Path, text: &str, raw: Spanned<RawRule>) -> Result<Rule, RuleError> {
+fn build_rule(
+    path: &Path,
+    text: &str,
+    lines: &LineIndex,
+    raw: Spanned<RawRule>,
+) -> Result<Rule, RuleError> {
     let rule_start = raw.span().start;
     let raw = raw.into_inner();
     let id_at = raw.id.span().start;
@@ -443,7 +449,7 @@ fn build_rule(path: &Path, text: &str, raw: Spanned<RawRule>) -> Result<Rule, Ru
             fires: ex.fires,
             component: ex.component,
             step: ex.step,
-            line: line_col(text, log_at).0,
+            line: lines.line(log_at),
         });
     }
 
@@ -462,8 +468,8 @@ fn build_rule(path: &Path, text: &str, raw: Spanned<RawRule>) -> Result<Rule, Ru
         causes,
         examples,
         file: path.to_path_buf(),
-        line: line_col(text, rule_start).0,
-        id_line: line_col(text, id_at).0,
+        line: lines.line(rule_start),
+        id_line: lines.line(id_at),
     })
 }
 

@@ -96,6 +96,8 @@ pub enum Effect {
     Quit,
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Clear the terminal and draw every cell again.
+    Redraw,
 }
 
 /// A message for [`App::update`].
@@ -983,6 +985,10 @@ impl App {
                 }
             }
             Quit => fx.push(Effect::Quit),
+            Redraw => {
+                fx.push(Effect::Redraw);
+                self.dirty = true;
+            }
         }
         self.scroll_to_cursor(false);
     }

@@ -98,6 +98,8 @@ pub enum Action {
     Help,
     /// Close whatever is open.
     Escape,
+    /// Draw the whole screen again (a terminal left garbled by another program).
+    Redraw,
     /// Leave.
     Quit,
 }
@@ -170,6 +172,7 @@ bindings! {
     4, "F", ToggleFollow, "follow the end of the log";
     4, "?  F1", Help, "this help";
     4, "Esc", Escape, "close prompt, help, pane focus, search";
+    4, "Ctrl-l", Redraw, "draw the whole screen again";
     4, "q  Ctrl-c", Quit, "quit";
 }
 
@@ -189,6 +192,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
             'p' => Up,
             'e' => Down,
             'y' => Up,
+            'l' => Redraw,
             _ => return None,
         },
         KeyCode::Char(c) => match c {

@@ -45,6 +45,9 @@ const EVENTS_PER_TURN: usize = 64;
 const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
 const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
 
+/// Exit status after a panic, as Rust's own runtime uses for a panicking main thread.
+const PANIC_STATUS: i32 = 101;
+
 /// True while the terminal is in the explorer's modes.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
@@ -70,6 +73,10 @@ impl Guard {
             // The message must land on the normal screen, not the alternate one.
             restore();
             prev(info);
+            // A panic on any thread (the loading worker, a follower) ends the program: the
+            // screen would otherwise wait forever for a result that will never come, with
+            // the terminal already given back.
+            std::process::exit(PANIC_STATUS);
         }));
         terminal::enable_raw_mode().context("cannot put the terminal in raw mode")?;
         ACTIVE.store(true, Ordering::SeqCst);
@@ -226,8 +233,9 @@ fn plan(args: &ExploreArgs) -> Result<Plan> {
     Ok(p)
 }
 
-/// Opens the explorer on the inputs and runs it until the user quits.
-pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<()> {
+/// Opens the explorer on the inputs and runs it until the user quits. Returns the exit
+/// status: 0, or 128 + n after signal n, as a shell reports a process a signal ended.
+pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     // Everything that can fail on bad input fails here, before the screen opens.
     let theme = load_theme(args.theme.as_deref())?;
     if !std::io::stdout().is_terminal() {
@@ -277,7 +285,10 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<()> {
     let result = event_loop(&mut terminal, &mut app, load_rx, go_tx, &mut live);
     drop(terminal);
     drop(guard);
-    result
+    Ok(match result? {
+        Some(sig) => u8::try_from(128 + sig).unwrap_or(u8::MAX),
+        None => 0,
+    })
 }
 
 /// The followers and the live analysis.
@@ -428,7 +439,7 @@ fn event_loop(
     load_rx: Receiver<LoadMsg>,
     go: Sender<()>,
     live: &mut Live,
-) -> Result<()> {
+) -> Result<Option<i32>> {
     let input_rx = spawn_input();
     let signal_rx = spawn_signals()?;
     let mut load_rx = load_rx;
@@ -436,6 +447,8 @@ fn event_loop(
     app.dirty = false;
     let _ = go.send(());
     let mut last_draw = Instant::now();
+    // The signal that ended the loop, for the exit status.
+    let mut signalled: Option<i32> = None;
     loop {
         let mut timeout = if app.busy() {
             Duration::ZERO
@@ -453,7 +466,10 @@ fn event_loop(
                 Ok(i) => msgs.extend(input_msg(i)),
                 Err(_) => msgs.push(Msg::Quit),
             },
-            recv(signal_rx) -> _ => msgs.push(Msg::Quit),
+            recv(signal_rx) -> s => {
+                signalled = s.ok();
+                msgs.push(Msg::Quit);
+            },
             recv(load_rx) -> m => match m {
                 Ok(l) => msgs.push(Msg::Load(l)),
                 // The worker is done: stop listening rather than wake on a closed channel.
@@ -482,7 +498,8 @@ fn event_loop(
         for (stream, event) in live.events.try_iter().take(EVENTS_PER_TURN) {
             msgs.push(Msg::Follow { stream, event });
         }
-        if signal_rx.try_recv().is_ok() {
+        if let Ok(sig) = signal_rx.try_recv() {
+            signalled = Some(sig);
             msgs.push(Msg::Quit);
         }
         for msg in msgs {
@@ -495,12 +512,17 @@ fn event_loop(
             };
             for fx in app.update(msg) {
                 match fx {
-                    Effect::Quit => return Ok(()),
+                    Effect::Quit => return Ok(signalled),
                     Effect::Copy(text) => copy(terminal, &text),
+                    // ratatui draws only the cells that changed: clearing forgets what it
+                    // believes is on screen, so the next frame writes every cell.
+                    Effect::Redraw => {
+                        let _ = terminal.clear();
+                    }
                 }
             }
             if gone {
-                return Ok(());
+                return Ok(signalled);
             }
             if let Some(resume) = loaded {
                 live.start(app, &resume);

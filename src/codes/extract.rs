@@ -453,6 +453,9 @@ fn cue(b: &[u8], words: &[Span; 3], num_start: usize) -> (Option<Cue>, bool) {
         Some(Cue::Code { paren })
     } else if is_any(w, &["error", "err", "errno"]) {
         Some(Cue::Error { colon })
+    } else if w == b"FAILURE" && sep.starts_with(b" (") {
+        // MDT's `FAILURE ( 5212 ): ...`, upper case as its scripts write it.
+        Some(Cue::Error { colon: false })
     } else if is_any(
         w,
         &[
@@ -956,5 +959,48 @@ mod tests {
             }
         }
         println!("{files} corpus files, {hits} codes found");
+    }
+}
+
+#[cfg(test)]
+mod notation_tests {
+    use super::find_codes;
+
+    /// The notations the logs a failed deployment leaves use, each with the code it
+    /// must give (the shapes of smsts, setupact, CBS, NetSetup, Sysprep, MSI, MDT and
+    /// ccmsetup lines).
+    #[test]
+    fn every_notation_of_the_deployment_logs() {
+        let cases: &[(&str, u32)] = &[
+            ("CreateProcess failed, hr=0x80070002", 0x8007_0002),
+            (
+                "Loading offline registry hive (HRESULT=0x80070005)",
+                0x8007_0005,
+            ),
+            (
+                "Failed to get session [HRESULT = 0x800f0818 - CBS_E_IDENTITY_MISMATCH]",
+                0x800F_0818,
+            ),
+            ("NetpDoDomainJoin: status: 0x32", 0x32),
+            (
+                "SYSPRP RunPlatformActions:Failed while validating; dwRet = 0x3cf2",
+                0x3CF2,
+            ),
+            (
+                "CSetupManager::Execute(284): Result = 0x800705BB",
+                0x8007_05BB,
+            ),
+            ("Installation failed with error code 1603", 1603),
+            (
+                "Failed to download client files by BITS. Error 0x80190194",
+                0x8019_0194,
+            ),
+            ("FAILURE ( 5212 ): Unable to find driver path", 5212),
+            ("CcmSetup failed with error code 0x80190194", 0x8019_0194),
+        ];
+        for (text, want) in cases {
+            let got: Vec<u32> = find_codes(text).into_iter().map(|h| h.value).collect();
+            assert!(got.contains(want), "{text}: {got:x?}");
+        }
     }
 }

@@ -372,8 +372,34 @@ fn looks_like_component(tok: &[u8]) -> bool {
         && (COMPONENT_NAMES.contains(&s) || COMPONENT_PREFIXES.iter().any(|p| s.starts_with(p)))
 }
 
+/// A line copied out of CMTrace or Trace32 (`message<TAB>component<TAB>date time<TAB>thread
+/// (0xTHREAD)`): its message, component and thread.
+fn cmtrace_copy(line: &[u8]) -> Option<Fields<'_>> {
+    let mut cols = line.rsplitn(4, |&c| c == b'\t');
+    let thread = cols.next()?;
+    let _when = cols.next()?;
+    let component = cols.next()?;
+    let message = cols.next()?;
+    let (num, hex) = std::str::from_utf8(thread).ok()?.split_once(" (0x")?;
+    let tid: u32 = num.trim().parse().ok()?;
+    if !hex.ends_with(')') || component.is_empty() || component.len() > 64 {
+        return None;
+    }
+    Some(Fields {
+        message: trim_end_ws(message),
+        component: Some(component),
+        thread: Some(tid),
+        ..Fields::default()
+    })
+}
+
 fn plain(span: &[u8]) -> Fields<'_> {
     let line = trim_end_ws(trim_eol(span));
+    if memchr::memchr(b'\t', line).is_some() {
+        if let Some(f) = cmtrace_copy(line) {
+            return f;
+        }
+    }
     // A line pasted into a ticket: the message, whitespace, then the component. Pages copied
     // from the web often put a no-break space (C2 A0) there.
     if let Some(sp) = line
@@ -526,6 +552,19 @@ mod windows_log_tests {
         );
         assert_eq!(f.component, Some(&b"MOUPG"[..]));
         assert_eq!(f.message, b"Result = 0x80070032");
+    }
+
+    #[test]
+    fn lines_copied_out_of_cmtrace() {
+        let f = fields(
+            Format::Plain,
+            b"InnerTerminatingFailure\tApplyDriverPackage\t5/11/2023 11:27:22 AM\t1644 (0x066C)\r\n",
+        );
+        assert_eq!(f.message, b"InnerTerminatingFailure");
+        assert_eq!(f.component, Some(&b"ApplyDriverPackage"[..]));
+        assert_eq!(f.thread, Some(1644));
+        // A tab in ordinary text is not a copied line.
+        assert_eq!(fields(Format::Plain, b"a\tb\n").message, b"a\tb");
     }
 
     #[test]

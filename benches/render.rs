@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use tslens::kb::RuleSet;
 use tslens::log::{Log, Source};
 use tslens::source::{Input, SourceText};
-use tslens::theme::Theme;
+use tslens::tui::theme::Theme;
 use tslens::tui::{view, App, Loaded, Msg, Options};
 
 mod support;

@@ -3,7 +3,7 @@
 //! Data flows one way: bytes ([`source`]) -> records ([`parse`]) -> analysis ([`codes`],
 //! [`chains`](analysis::chains), [`steps`](analysis::steps), [`kb`]) -> view state and
 //! frames ([`tui`]).
-//! Only `tui` and `theme` know about the terminal.
+//! Only `tui` knows about the terminal.
 
 pub mod analysis;
 pub mod cli;
@@ -18,7 +18,6 @@ pub mod report;
 pub mod sanitize;
 pub(crate) mod small_file;
 pub mod source;
-pub mod theme;
 pub mod timing;
 pub mod tui;
 

@@ -12,8 +12,8 @@ use ratatui::Terminal;
 use tslens::follow::{Batch, FollowEvent};
 use tslens::parse;
 use tslens::source::Encoding;
-use tslens::theme::Theme;
 use tslens::tui::load::Analysed;
+use tslens::tui::theme::Theme;
 use tslens::tui::{view, App, Loaded, Msg, Options};
 use tui_support::*;
 
@@ -83,7 +83,7 @@ fn batches_append_rows_and_the_view_follows_or_holds() {
     assert_eq!(app.cursor, 54);
     assert_eq!(current_message(&app), "live record 54");
     assert!(screen(&app).contains("live record 54"));
-    assert_eq!(app.new_below, 0);
+    assert_eq!(app.live.new_below, 0);
 
     // Scrolling up stops following; what arrives then is counted, the view holds still.
     keys(&mut app, "kk");
@@ -93,14 +93,14 @@ fn batches_append_rows_and_the_view_follows_or_holds() {
     append(&mut app, stream, &records(55, 58), 56, offset);
     assert_eq!(app.rows.len(), 58);
     assert_eq!((app.cursor, app.top), (cursor, top));
-    assert_eq!(app.new_below, 3);
+    assert_eq!(app.live.new_below, 3);
     assert!(screen(&app).contains("3 new below"));
 
     // F follows again: straight to the end, nothing left to count.
     keys(&mut app, "F");
     assert!(app.follow);
     assert_eq!(app.cursor, 57);
-    assert_eq!(app.new_below, 0);
+    assert_eq!(app.live.new_below, 0);
 
     // A truncation shows as one inert row, then the file's records from line 1.
     send(
@@ -112,9 +112,9 @@ fn batches_append_rows_and_the_view_follows_or_holds() {
     );
     append(&mut app, stream, &records(100, 102), 1, 0);
     assert_eq!(app.rows.len(), 61);
-    assert_eq!(app.markers.len(), 1);
+    assert_eq!(app.live.markers.len(), 1);
     let marker = app.log.at(58);
-    assert!(app.markers.contains(&marker));
+    assert!(app.live.markers.contains(&marker));
     assert_eq!(
         app.log.message(marker),
         "— smsts.log truncated: reading from the start —"

@@ -7,7 +7,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Modifier;
 use ratatui::Terminal;
-use tslens::theme::{Role, Theme};
+use tslens::tui::theme::{Role, Theme};
 use tslens::tui::{view, App, Msg};
 use tui_support::*;
 
@@ -160,7 +160,7 @@ fn mono_theme_still_shows_the_selection() {
 fn sixteen_colour_terminals_get_sixteen_colours() {
     use ratatui::style::Color;
     let mut a = app();
-    a.theme = Theme::default().for_depth(tslens::theme::ColorDepth::Ansi16);
+    a.theme = Theme::default().for_depth(tslens::tui::theme::ColorDepth::Ansi16);
     let t = draw(&mut a, 120, 40);
     for cell in t.backend().buffer().content() {
         for c in [cell.fg, cell.bg] {

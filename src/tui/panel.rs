@@ -12,7 +12,7 @@ use crate::kb::{Confidence, Finding};
 use crate::log::{Log, RecordRef};
 use crate::parse::Severity;
 use crate::sanitize::{display_width, sanitize, slice_columns};
-use crate::theme::{Role, Theme};
+use crate::tui::theme::{Role, Theme};
 
 use super::app::{App, LoadState, Pane};
 use super::rows::Row;

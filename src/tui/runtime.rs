@@ -24,7 +24,7 @@ use crate::follow::{FollowEvent, FollowOptions, FollowTarget, Follower, Start, D
 use crate::kb::RuleSet;
 use crate::log::Log;
 use crate::source::{resolve_inputs, Input, SourceError};
-use crate::theme::{detect_color_depth, Theme};
+use crate::tui::theme::{detect_color_depth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
 use super::load::{self, Analysed, LoadMsg, Loaded, PREVIEW_BYTES};

@@ -12,83 +12,18 @@ use ratatui::Frame;
 
 use crate::analysis::StepOutcome;
 use crate::sanitize::{display_width, sanitize, slice_columns, truncate_with_ellipsis};
-use crate::theme::{Role, Theme};
+use crate::tui::theme::{Role, Theme};
 
 use super::app::{App, LoadState, Pane};
 use super::keymap::{BINDINGS, GROUPS};
+use super::layout::layout;
 use super::panel::{self, hex, severity_style};
 use super::rows::{MemberKind, Row};
 use super::search::short_name;
 
-/// Below this size the screen shows a short message instead of a cramped layout.
-pub const MIN_WIDTH: u16 = 40;
-/// See [`MIN_WIDTH`].
-pub const MIN_HEIGHT: u16 = 8;
-
 /// Bytes of a message formatted per visible row at most, beyond the horizontal scroll:
 /// a row shows a screen's width, not a megabyte.
 const ROW_BYTES_PER_COLUMN: usize = 8;
-
-/// Where each part of the screen goes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Layout {
-    /// The log view, its header row included.
-    pub log: Rect,
-    /// The side panel.
-    pub panel: Option<Rect>,
-    /// The step timeline.
-    pub steps: Option<Rect>,
-    /// The status (or prompt) line.
-    pub status: Rect,
-    /// The window is too small for a layout.
-    pub too_small: bool,
-}
-
-impl Layout {
-    /// Rows of records the log view shows.
-    pub fn log_body_rows(&self) -> usize {
-        self.log.height.saturating_sub(1) as usize
-    }
-}
-
-/// Lays out the screen for `area`.
-pub fn layout(app: &App, area: Rect) -> Layout {
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        return Layout {
-            too_small: true,
-            ..Layout::default()
-        };
-    }
-    let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
-    let main = Rect::new(area.x, area.y, area.width, area.height - 1);
-    let mut left = main;
-    let mut panel = None;
-    if app.show_panel {
-        if main.width >= 100 {
-            let w = (main.width * 2 / 5).clamp(36, 72);
-            left.width = main.width - w;
-            panel = Some(Rect::new(main.x + left.width, main.y, w, main.height));
-        } else if main.height >= 20 {
-            let h = main.height * 2 / 5;
-            left.height = main.height - h;
-            panel = Some(Rect::new(main.x, main.y + left.height, main.width, h));
-        }
-    }
-    let mut steps = None;
-    let n = app.analysis.steps.steps.len();
-    if app.show_steps && n > 0 && left.height >= 16 {
-        let h = ((n + 1) as u16).min(left.height / 4).clamp(3, 9);
-        left.height -= h;
-        steps = Some(Rect::new(left.x, left.y + left.height, left.width, h));
-    }
-    Layout {
-        log: left,
-        panel,
-        steps,
-        status,
-        too_small: false,
-    }
-}
 
 /// Draws the whole screen.
 pub fn view(app: &App, frame: &mut Frame<'_>) {
@@ -301,7 +236,7 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
     let mut msg_style = severity_style(theme, sev);
     let mut mark = " ";
     let mut mark_style = theme.style(Role::Marker);
-    let marker = app.markers.contains(&r);
+    let marker = app.live.markers.contains(&r);
     if marker {
         // What happened to a followed file: the explorer's words, set apart from log text.
         msg_style = theme.style(Role::Heading);
@@ -707,10 +642,13 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     }
     if app.follow {
         parts.push(("FOLLOW".into(), accent));
-    } else if app.new_below > 0 {
-        parts.push((format!("{} new below (F follows)", app.new_below), accent));
+    } else if app.live.new_below > 0 {
+        parts.push((
+            format!("{} new below (F follows)", app.live.new_below),
+            accent,
+        ));
     }
-    if let Some(n) = &app.stream_note {
+    if let Some(n) = &app.live.stream_note {
         parts.push((sanitize(n).into_owned(), accent));
     }
     if let Some(s) = &app.search {

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tslens::kb::RuleSet;
 use tslens::log::{Log, Source};
 use tslens::source::{Input, SourceText};
-use tslens::theme::Theme;
+use tslens::tui::theme::Theme;
 use tslens::tui::{App, Effect, Loaded, Msg, Options};
 
 /// One CMTrace record.

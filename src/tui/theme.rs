@@ -266,14 +266,14 @@ impl ThemeError {
 
 /// The built-in themes, embedded from `themes/`.
 const BUILTINS: &[(&str, &str)] = &[
-    ("dark", include_str!("../themes/dark.toml")),
-    ("light", include_str!("../themes/light.toml")),
-    ("cmtrace", include_str!("../themes/cmtrace.toml")),
+    ("dark", include_str!("../../themes/dark.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    ("cmtrace", include_str!("../../themes/cmtrace.toml")),
     (
         "high-contrast",
-        include_str!("../themes/high-contrast.toml"),
+        include_str!("../../themes/high-contrast.toml"),
     ),
-    ("mono", include_str!("../themes/mono.toml")),
+    ("mono", include_str!("../../themes/mono.toml")),
 ];
 
 const BUILTIN_NAMES: &[&str] = &["dark", "light", "cmtrace", "high-contrast", "mono"];

@@ -1,0 +1,192 @@
+//! Work that runs in time-boxed slices between keys: filtering, seeking the next match,
+//! counting matches.
+
+use std::time::{Duration, Instant};
+
+use super::navigate::next_visible;
+use super::App;
+use crate::tui::rows::RowMap;
+use crate::tui::search::Seek;
+
+/// A filter being applied, slice by slice.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct FilterJob {
+    pub(super) next: usize,
+    /// The position to put the cursor back on once the rows are known.
+    pub(super) anchor: usize,
+}
+
+impl App {
+    /// Rebuilds the rows after a fold or filter change, keeping `anchor` under the cursor.
+    pub(super) fn rebuild_rows(&mut self, anchor: usize) {
+        self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
+        if self.filters.active() {
+            self.rows.start_explicit();
+            self.filter_job = Some(FilterJob { next: 0, anchor });
+            // Small logs filter at once; big ones show rows as they come.
+            self.work(Duration::from_millis(15));
+        } else {
+            self.filter_job = None;
+            self.cursor = self.rows.row_near(anchor, &self.index);
+            self.scroll_to_cursor(false);
+        }
+        self.dirty = true;
+    }
+
+    pub(super) fn refilter(&mut self) {
+        let anchor = self.current_pos().unwrap_or(0);
+        self.rebuild_rows(anchor);
+    }
+
+    pub(super) fn restart_jobs(&mut self) {
+        if self.filters.active() {
+            let anchor = self.current_pos().unwrap_or(0);
+            self.rebuild_rows(anchor);
+        }
+        if let Some(s) = self.search.as_mut() {
+            s.matches.clear();
+            s.scanned = 0;
+        }
+        self.seek = None;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Search
+
+    pub(super) fn search_step(&mut self, forward: bool) {
+        let Some(s) = self.search.as_ref() else {
+            self.notice = Some("no search (/ starts one)".into());
+            return;
+        };
+        self.moved = true;
+        let len = self.log.len();
+        if s.counted(len) {
+            let here = Some(self.cursor);
+            match next_visible(&s.matches, &self.rows, &self.index, here, forward) {
+                Some(row) => self.set_cursor(row, true),
+                // Wrap around, as vim does.
+                None => match next_visible(&s.matches, &self.rows, &self.index, None, forward) {
+                    Some(row) if row != self.cursor => {
+                        self.set_cursor(row, true);
+                        self.notice = Some("search wrapped".into());
+                    }
+                    Some(_) => self.notice = Some("the only match".into()),
+                    None => self.notice = Some(format!("pattern not found: {}", s.pattern.text)),
+                },
+            }
+            return;
+        }
+        let Some(pos) = self.current_pos() else {
+            return;
+        };
+        let start = if forward {
+            (pos + 1) % len.max(1)
+        } else {
+            pos.checked_sub(1).unwrap_or(len.saturating_sub(1))
+        };
+        self.seek = Some(Seek {
+            next: start,
+            left: len,
+            forward,
+            skip_row: Some(self.cursor),
+        });
+        self.work(Duration::from_millis(8));
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Background work, in slices
+
+    /// Runs pending work (filtering, seeking, counting) for about `budget`. Returns true
+    /// when work remains.
+    pub fn work(&mut self, budget: Duration) -> bool {
+        let deadline = Instant::now() + budget;
+        const CHUNK: usize = 2048;
+        let len = self.log.len();
+        while Instant::now() < deadline {
+            if let Some(job) = self.filter_job.as_mut() {
+                let end = (job.next + CHUNK).min(len);
+                for pos in job.next..end {
+                    let pass = self.filters.pass(&self.log, pos)
+                        || self.rows.folded_head(pos).is_some_and(|c| {
+                            self.index.chain_members.get(c).is_some_and(|m| {
+                                m.iter().any(|&p| self.filters.pass(&self.log, p as usize))
+                            })
+                        });
+                    if pass {
+                        self.rows.push_visible(pos);
+                    }
+                }
+                job.next = end;
+                let anchor = job.anchor;
+                if end >= len {
+                    self.filter_job = None;
+                    self.cursor = if self.follow {
+                        self.rows.len().saturating_sub(1)
+                    } else {
+                        self.rows.row_near(anchor, &self.index)
+                    };
+                    self.scroll_to_cursor(!self.follow);
+                }
+                self.dirty = true;
+                continue;
+            }
+            if let Some(mut seek) = self.seek {
+                let Some(search) = self.search.as_ref() else {
+                    self.seek = None;
+                    continue;
+                };
+                let mut found = None;
+                let mut n = 0;
+                while n < CHUNK && seek.left > 0 && len > 0 {
+                    let pos = seek.next;
+                    seek.left -= 1;
+                    seek.next = if seek.forward {
+                        (pos + 1) % len
+                    } else {
+                        pos.checked_sub(1).unwrap_or(len - 1)
+                    };
+                    n += 1;
+                    if search.pattern.matches(&self.log, pos) {
+                        if let Some(row) = self.rows.row_of(pos, &self.index) {
+                            if Some(row) != seek.skip_row {
+                                found = Some(row);
+                                break;
+                            }
+                        }
+                    }
+                }
+                if let Some(row) = found {
+                    self.seek = None;
+                    self.set_cursor(row, true);
+                } else if seek.left == 0 || len == 0 {
+                    self.seek = None;
+                    self.notice = Some(format!("pattern not found: {}", search.pattern.text));
+                } else {
+                    self.seek = Some(seek);
+                }
+                self.dirty = true;
+                continue;
+            }
+            if let Some(search) = self.search.as_mut() {
+                if search.scanned < len {
+                    let end = (search.scanned + CHUNK).min(len);
+                    for pos in search.scanned..end {
+                        if search.pattern.matches(&self.log, pos) {
+                            search.matches.push(pos as u32);
+                        }
+                    }
+                    search.scanned = end;
+                    self.dirty = true;
+                    continue;
+                }
+            }
+            break;
+        }
+        self.busy()
+    }
+
+    /// Runs every pending job to the end (tests, benchmarks).
+    pub fn finish_work(&mut self) {
+        while self.work(Duration::from_secs(1)) {}
+    }
+}

@@ -1,0 +1,265 @@
+//! A log that grows: followed files and streams, the rows they add, and fresh analyses.
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::follow::{Batch, FollowEvent};
+use crate::log::{RecordRef, Source};
+use crate::parse::{Format, RecordMeta, Severity};
+
+use super::App;
+use crate::tui::load::Analysed;
+use crate::tui::rows::RowMap;
+
+/// A followed file or stream, and the source its records go to.
+#[derive(Clone, Debug)]
+pub(super) struct Stream {
+    pub(super) source: usize,
+}
+
+/// The state of a log that grows.
+#[derive(Clone, Debug, Default)]
+pub struct Live {
+    /// Preview source -> (input, text offset of its start), to map records once loaded.
+    pub(super) preview_origin: Vec<(usize, u64)>,
+    /// Followed files and streams.
+    pub(super) streams: Vec<Stream>,
+    /// Rows that mark a truncation, rotation or switch of a followed file; not log text.
+    pub markers: BTreeSet<RecordRef>,
+    /// Records that arrived while the view was not following the end.
+    pub new_below: usize,
+    /// The state of a followed input worth keeping on the status line (waiting, deleted,
+    /// end of stream).
+    pub stream_note: Option<String>,
+    /// Records the current analysis covers; more means a new one is due.
+    pub(super) analysed_len: usize,
+    /// Findings already shown, by rule id, so that only new ones are announced.
+    pub(super) seen_findings: HashSet<String>,
+    /// A stream ended before the user moved: show its top finding once it is analysed, as
+    /// a loaded file does.
+    pub(super) open_when_analysed: bool,
+}
+
+impl App {
+    /// Registers a followed file or stream whose records go to source `source`, or, with
+    /// `None`, to a new empty source named `name` (standard input, a folder's live log).
+    /// Returns the stream's number for [`Msg::Follow`](super::Msg::Follow).
+    pub fn add_stream(&mut self, source: Option<usize>, name: &str) -> usize {
+        let source = match source.filter(|&s| s < self.log.sources.len()) {
+            Some(s) => s,
+            None => {
+                let from = self.log.len();
+                let si = self.log.push_source(Source::streaming(
+                    name.to_string(),
+                    crate::source::Encoding::Utf8,
+                ));
+                self.index.extend(&self.log, from);
+                si
+            }
+        };
+        self.live.streams.push(Stream { source });
+        self.live.streams.len() - 1
+    }
+
+    /// True when records arrived since the analysis was made.
+    pub fn analysis_stale(&self) -> bool {
+        self.live.analysed_len != self.log.len()
+    }
+
+    pub(super) fn on_follow(&mut self, stream: usize, event: FollowEvent) {
+        let Some(source) = self.live.streams.get(stream).map(|s| s.source) else {
+            return;
+        };
+        let name = |p: &str| crate::tui::search::short_name(p);
+        match event {
+            FollowEvent::Records { batch, .. } => self.append_batch(source, batch),
+            FollowEvent::Opened { path, .. } => {
+                // A folder's live log is named once the follower has found it.
+                if let Some(src) = self.log.sources.get_mut(source) {
+                    src.text.path = path;
+                }
+                self.live.stream_note = None;
+            }
+            FollowEvent::Waiting { paths } => {
+                self.live.stream_note = Some(format!("waiting for {}", paths.join(", ")));
+            }
+            FollowEvent::Truncated { path } => {
+                let text = format!("— {} truncated: reading from the start —", name(&path));
+                self.add_marker(source, &text);
+            }
+            FollowEvent::Rotated { path, rolled } => {
+                let text = format!(
+                    "— rolled over: {} → {}; new {} from line 1 —",
+                    name(&path),
+                    name(&rolled),
+                    name(&path)
+                );
+                self.add_marker(source, &text);
+            }
+            FollowEvent::Deleted { path } => {
+                self.live.stream_note = Some(format!("{} deleted: waiting for it", name(&path)));
+            }
+            FollowEvent::Recreated { path } => {
+                self.live.stream_note = None;
+                let text = format!("— {} was replaced: reading the new file —", name(&path));
+                self.add_marker(source, &text);
+            }
+            FollowEvent::Switched {
+                from,
+                to,
+                continued,
+            } => {
+                if let Some(src) = self.log.sources.get_mut(source) {
+                    src.text.path = to.clone();
+                }
+                // The first log a folder follower finds is no switch worth a row.
+                if from.is_some() {
+                    let text = if continued {
+                        format!("— the log moved to {to}: reading on —")
+                    } else {
+                        format!("— switched to {to}: reading it from the start —")
+                    };
+                    self.add_marker(source, &text);
+                }
+            }
+            FollowEvent::PollOnly { reason } => {
+                self.notice = Some(format!("polling for changes: {reason}"));
+            }
+            FollowEvent::EndOfStream { source: name } => {
+                self.live.stream_note = Some(format!("{name}: end of stream"));
+                if !self.moved && !self.follow {
+                    self.live.open_when_analysed = true;
+                    self.open_top_finding_if_due();
+                }
+            }
+            FollowEvent::Error(msg) => self.notice = Some(msg),
+        }
+        self.dirty = true;
+    }
+
+    /// Appends a follower's batch to source `source`.
+    pub fn append_batch(&mut self, source: usize, batch: Batch) {
+        let Some(src) = self.log.sources.get_mut(source) else {
+            return;
+        };
+        if src.records.is_empty()
+            && src.text.bytes().is_empty()
+            && src.text.encoding != batch.encoding
+        {
+            // A stream's encoding is known only from its first bytes.
+            let path = std::mem::take(&mut src.text.path);
+            *src = Source::streaming(path, batch.encoding);
+        }
+        let from = self.log.len();
+        self.log
+            .append(source, &batch.text, &batch.records, batch.offset);
+        self.grown(from);
+    }
+
+    /// Adds an inert row saying what happened to a followed file, at the end of `source`.
+    pub(super) fn add_marker(&mut self, source: usize, text: &str) {
+        let Some(src) = self.log.sources.get(source) else {
+            return;
+        };
+        let index = src.records.len() as u32;
+        let offset = src.text.orig_len();
+        let line = format!("{text}\n");
+        // Line 0: the row is the explorer's, not a line of the file.
+        let meta = RecordMeta::new(0, 0, Format::Plain, Severity::Info);
+        let from = self.log.len();
+        self.log.append(source, line.as_bytes(), &[meta], offset);
+        self.live.markers.insert(RecordRef {
+            source: source as u32,
+            index,
+        });
+        self.grown(from);
+    }
+
+    /// The log grew from `from` records: new rows, and the view pinned to the end while
+    /// following, or held still with the new records counted.
+    pub(super) fn grown(&mut self, from: usize) {
+        let len = self.log.len();
+        if len <= from {
+            return;
+        }
+        self.index.extend(&self.log, from);
+        let rows_before = self.rows.len();
+        self.rows.grow(len);
+        if self.rows.is_explicit() && self.filter_job.is_none() {
+            // A filter running already goes on to the new end by itself.
+            for pos in from..len {
+                if self.filters.pass(&self.log, pos) {
+                    self.rows.push_visible(pos);
+                }
+            }
+        }
+        if self.follow {
+            self.cursor = self.rows.len().saturating_sub(1);
+            self.scroll_to_cursor(false);
+        } else {
+            // Only rows that land out of sight are news: those on screen are seen.
+            let seen_to = self.top.saturating_add(self.page()).max(rows_before);
+            self.live.new_below += self.rows.len().saturating_sub(seen_to);
+        }
+        self.dirty = true;
+    }
+
+    /// Puts in a fresh analysis of the live log, keeping the cursor's record and the view's
+    /// place; announces a finding not seen before.
+    pub fn install_analysis(&mut self, a: Analysed) {
+        if a.len > self.log.len() {
+            return;
+        }
+        let anchor = self.current_pos();
+        let offset = self.cursor.saturating_sub(self.top);
+        let mut index = a.index;
+        index.extend(&self.log, a.len);
+        let fresh: Vec<String> = a
+            .analysis
+            .findings
+            .iter()
+            .filter(|f| !self.live.seen_findings.contains(&f.id))
+            .map(|f| f.title.clone())
+            .collect();
+        self.live
+            .seen_findings
+            .extend(a.analysis.findings.iter().map(|f| f.id.clone()));
+        if let Some(title) = fresh.first() {
+            self.notice = Some(format!("new finding: {title} (i opens it)"));
+        }
+        let chains = a.analysis.chains.len();
+        // Chains found before keep their fold state; new ones fold.
+        self.folded.resize(chains, true);
+        self.analysis = a.analysis;
+        self.index = index;
+        self.live.analysed_len = a.len;
+        self.clamp_selections();
+        self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
+        if self.filters.active() {
+            self.rebuild_rows(anchor.unwrap_or(0));
+        } else if let Some(pos) = anchor {
+            self.cursor = self.rows.row_near(pos, &self.index);
+        }
+        if self.follow {
+            self.cursor = self.rows.len().saturating_sub(1);
+            self.scroll_to_cursor(false);
+        } else {
+            // Folds that close above the cursor must not make the view jump.
+            self.top = self.cursor.saturating_sub(offset);
+            self.scroll_to_cursor(false);
+        }
+        self.open_top_finding_if_due();
+        self.dirty = true;
+    }
+
+    /// After a stream has ended and its analysis is complete, shows the top finding, unless
+    /// the user has moved meanwhile.
+    pub(super) fn open_top_finding_if_due(&mut self) {
+        if !self.live.open_when_analysed || self.analysis_stale() {
+            return;
+        }
+        self.live.open_when_analysed = false;
+        if !self.moved && !self.follow && !self.analysis.findings.is_empty() {
+            self.open_finding(0);
+        }
+    }
+}

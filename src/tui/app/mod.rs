@@ -1,0 +1,761 @@
+//! The explorer's state and its pure update function: messages in, state and effects out,
+//! no terminal and no I/O, so that every key can be tested without a screen.
+
+use std::collections::BTreeSet;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use ratatui::layout::Rect;
+
+use crate::analysis::Analysis;
+use crate::follow::FollowEvent;
+use crate::log::{Log, RecordRef};
+use crate::parse::Severity;
+use crate::tui::theme::Theme;
+
+mod jobs;
+mod live;
+mod mouse;
+mod navigate;
+mod prompt;
+
+pub use prompt::{Prompt, PromptKind};
+
+use jobs::FilterJob;
+pub use live::Live;
+use navigate::Which;
+
+use super::keymap::{action_for, Action};
+use super::layout::{layout, Layout};
+use super::load::{Analysed, LoadMsg, Loaded, Preview};
+use super::rows::{Index, Row, RowMap};
+use super::search::{Filters, Search, Seek};
+
+/// The panes that can have the focus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    /// The log view.
+    Log,
+    /// The side panel (finding and record details).
+    Panel,
+    /// The step timeline.
+    Steps,
+}
+
+/// How far loading has gone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadState {
+    /// The worker is reading and indexing.
+    Indexing {
+        /// Bytes done.
+        done: u64,
+        /// Bytes in all (0 when unknown).
+        total: u64,
+    },
+    /// The worker is analysing.
+    Analysing,
+    /// Everything is loaded.
+    Ready,
+    /// The worker failed: the preview is all there is.
+    Failed(String),
+}
+
+/// What the runtime must do for the update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Restore the terminal and leave.
+    Quit,
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// Clear the terminal and draw every cell again.
+    Redraw,
+}
+
+/// A message for [`App::update`].
+pub enum Msg {
+    /// A key.
+    Key(KeyEvent),
+    /// A mouse event.
+    Mouse(MouseEvent),
+    /// The terminal's new size.
+    Resize(u16, u16),
+    /// News from the loading worker.
+    Load(LoadMsg),
+    /// News from the follower of stream `stream` (see [`App::add_stream`]).
+    Follow {
+        /// The stream, as [`App::add_stream`] numbered it.
+        stream: usize,
+        /// What happened.
+        event: FollowEvent,
+    },
+    /// A fresh analysis of the live log.
+    Analysed(Box<Analysed>),
+    /// A signal or a lost terminal: leave.
+    Quit,
+}
+
+/// Options the explorer starts with.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Start at the end and follow.
+    pub follow: bool,
+}
+
+/// Clipboard payloads beyond this are cut: terminals drop larger OSC 52 writes.
+const COPY_LIMIT: usize = 256 * 1024;
+
+/// The explorer.
+pub struct App {
+    /// The log (a preview until the worker is done).
+    pub log: Log,
+    /// Its analysis.
+    pub analysis: Analysis,
+    /// Lookup tables.
+    pub index: Index,
+    /// Visible rows.
+    pub rows: RowMap,
+    /// Per chain: folded.
+    pub folded: Vec<bool>,
+    /// Styles.
+    pub theme: Theme,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// Selected row.
+    pub cursor: usize,
+    /// First row on screen.
+    pub top: usize,
+    /// Columns the message column is scrolled by.
+    pub hscroll: usize,
+    /// Focused pane.
+    pub focus: Pane,
+    /// The side panel is shown.
+    pub show_panel: bool,
+    /// The step timeline is shown.
+    pub show_steps: bool,
+    /// The help overlay is open, scrolled by this many lines.
+    pub help: Option<usize>,
+    /// The open prompt.
+    pub prompt: Option<Prompt>,
+    /// The active search.
+    pub search: Option<Search>,
+    seek: Option<Seek>,
+    /// The filters.
+    pub filters: Filters,
+    filter_job: Option<FilterJob>,
+    /// The finding in the side panel.
+    pub finding: Option<usize>,
+    /// The selected evidence line of that finding.
+    pub evidence_sel: usize,
+    /// Side panel scroll, in lines.
+    pub panel_scroll: usize,
+    /// The selected step in the timeline.
+    pub step_sel: usize,
+    /// Bookmarked records.
+    pub bookmarks: BTreeSet<RecordRef>,
+    /// Following the end of the log.
+    pub follow: bool,
+    /// Loading progress.
+    pub load: LoadState,
+    /// The user has moved; loading no longer moves the cursor.
+    pub moved: bool,
+    /// A one-off message for the status line.
+    pub notice: Option<String>,
+    /// False while the rows come from a file's tail, whose line numbers are not known.
+    pub lines_known: bool,
+    /// A log that grows: followers, their markers, what is new, analyses due.
+    pub live: Live,
+    /// Set when the screen must be drawn again.
+    pub dirty: bool,
+}
+
+impl App {
+    /// Keeps the selected finding and step inside a newly installed analysis.
+    fn clamp_selections(&mut self) {
+        if self
+            .finding
+            .is_some_and(|f| f >= self.analysis.findings.len())
+        {
+            self.finding = None;
+        }
+        self.step_sel = self
+            .step_sel
+            .min(self.analysis.steps.steps.len().saturating_sub(1));
+    }
+
+    /// An explorer over a complete log.
+    pub fn new(loaded: Loaded, theme: Theme, opts: &Options) -> App {
+        let mut app = App::empty(theme, opts);
+        app.load = LoadState::Ready;
+        app.install(loaded);
+        app.after_load();
+        app
+    }
+
+    /// An explorer over a preview, while the worker loads the rest.
+    pub fn from_preview(preview: Preview, theme: Theme, opts: &Options) -> App {
+        let mut app = App::empty(theme, opts);
+        app.lines_known = !preview.tail;
+        app.live.preview_origin = preview.origin;
+        let analysis = Analysis::default();
+        let index = Index::build(&preview.log, &analysis);
+        app.install(Loaded {
+            log: preview.log,
+            analysis,
+            index,
+            resume: Vec::new(),
+        });
+        if app.follow {
+            app.cursor = app.rows.len().saturating_sub(1);
+        }
+        app.load = LoadState::Indexing { done: 0, total: 0 };
+        app
+    }
+
+    fn empty(theme: Theme, opts: &Options) -> App {
+        App {
+            log: Log::from_sources(Vec::new()),
+            analysis: Analysis::default(),
+            index: Index::default(),
+            rows: RowMap::default(),
+            folded: Vec::new(),
+            theme,
+            size: (80, 24),
+            cursor: 0,
+            top: 0,
+            hscroll: 0,
+            focus: Pane::Log,
+            show_panel: true,
+            show_steps: true,
+            help: None,
+            prompt: None,
+            search: None,
+            seek: None,
+            filters: Filters::default(),
+            filter_job: None,
+            finding: None,
+            evidence_sel: 0,
+            panel_scroll: 0,
+            step_sel: 0,
+            bookmarks: BTreeSet::new(),
+            follow: opts.follow,
+            load: LoadState::Ready,
+            moved: false,
+            notice: None,
+            lines_known: true,
+            live: Live::default(),
+            dirty: true,
+        }
+    }
+
+    /// Swaps in new data: the full log after the preview, or a grown log from the follower.
+    /// The cursor stays on the same record; chains keep their fold state, new ones fold.
+    pub fn replace(&mut self, loaded: Loaded) {
+        let anchor = self.current_ref();
+        let marks: Vec<RecordRef> = self.bookmarks.iter().copied().collect();
+        let mapped_anchor = anchor.map(|r| self.map_ref(r, &loaded.log));
+        self.bookmarks = marks
+            .into_iter()
+            .map(|r| self.map_ref(r, &loaded.log))
+            .collect();
+        self.live.preview_origin.clear();
+        self.lines_known = true;
+        self.install(loaded);
+        if let Some(r) = mapped_anchor {
+            let pos = self.index.position(&self.log, r);
+            self.cursor = self.rows.row_near(pos, &self.index);
+        }
+        if self.follow {
+            self.cursor = self.rows.len().saturating_sub(1);
+        }
+        self.restart_jobs();
+        self.scroll_to_cursor(true);
+    }
+
+    /// Maps a record of the current (preview) log to the same record of `full`.
+    fn map_ref(&self, r: RecordRef, full: &Log) -> RecordRef {
+        if self.live.preview_origin.is_empty() {
+            return r;
+        }
+        let Some(&(input, base)) = self.live.preview_origin.get(r.source as usize) else {
+            return r;
+        };
+        let start = self
+            .log
+            .sources
+            .get(r.source as usize)
+            .and_then(|s| s.records.get(r.index as usize))
+            .map_or(0, |m| m.start);
+        let index = full
+            .sources
+            .get(input)
+            .map_or(0, |s| s.record_at(start + base));
+        RecordRef {
+            source: input as u32,
+            index: index as u32,
+        }
+    }
+
+    fn install(&mut self, loaded: Loaded) {
+        let chains = loaded.analysis.chains.len();
+        self.folded.resize(chains, true);
+        self.folded.truncate(chains);
+        self.log = loaded.log;
+        self.analysis = loaded.analysis;
+        self.index = loaded.index;
+        self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
+        self.clamp_selections();
+        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        self.live.analysed_len = self.log.len();
+        self.live
+            .seen_findings
+            .extend(self.analysis.findings.iter().map(|f| f.id.clone()));
+        self.dirty = true;
+    }
+
+    /// After the full log arrives: unless the user has moved, show the top finding with the
+    /// cursor on its evidence; when following, go to the end.
+    fn after_load(&mut self) {
+        if self.follow {
+            self.cursor = self.rows.len().saturating_sub(1);
+            self.scroll_to_cursor(true);
+            return;
+        }
+        if self.moved || self.analysis.findings.is_empty() {
+            return;
+        }
+        self.open_finding(0);
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Queries
+
+    /// The page height of the log view, in rows.
+    pub fn page(&self) -> usize {
+        self.layout().log_body_rows().max(1)
+    }
+
+    /// The current layout.
+    pub fn layout(&self) -> Layout {
+        layout(self, Rect::new(0, 0, self.size.0, self.size.1))
+    }
+
+    /// What the cursor row shows.
+    pub fn current_row(&self) -> Option<Row> {
+        self.rows.row(self.cursor)
+    }
+
+    /// Position of the cursor row.
+    pub fn current_pos(&self) -> Option<usize> {
+        self.rows.pos(self.cursor)
+    }
+
+    /// The record under the cursor.
+    pub fn current_ref(&self) -> Option<RecordRef> {
+        self.current_pos().map(|p| self.log.at(p))
+    }
+
+    /// The step the cursor is in.
+    pub fn current_step(&self) -> Option<usize> {
+        self.current_pos().and_then(|p| self.analysis.step_at(p))
+    }
+
+    /// True while some work (filtering, counting, seeking) is pending.
+    pub fn busy(&self) -> bool {
+        self.filter_job.is_some()
+            || self.seek.is_some()
+            || self
+                .search
+                .as_ref()
+                .is_some_and(|s| !s.counted(self.log.len()))
+    }
+
+    /// Progress of the filter being applied, in percent.
+    pub fn filter_progress(&self) -> Option<usize> {
+        self.filter_job
+            .map(|j| j.next * 100 / self.log.len().max(1))
+    }
+
+    /// Which search match the cursor is on (1-based), when it is on one.
+    pub fn match_ordinal(&self) -> Option<usize> {
+        let s = self.search.as_ref()?;
+        let pos = self.current_pos()? as u32;
+        s.matches.binary_search(&pos).ok().map(|i| i + 1)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Update
+
+    /// Applies one message; returns what the runtime must do.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match msg {
+            Msg::Key(key) => {
+                // Windows reports releases too; only presses act.
+                if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat {
+                    self.notice = None;
+                    self.on_key(key, &mut fx);
+                    if self.follow || self.cursor + 1 >= self.rows.len() {
+                        // The user has seen the end: nothing is new below any more.
+                        self.live.new_below = 0;
+                    }
+                    self.dirty = true;
+                }
+            }
+            Msg::Mouse(m) => self.on_mouse(m),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                // Until the user moves, keep what loading chose (a finding's evidence) centred.
+                let center = !self.moved;
+                if center {
+                    self.top = usize::MAX;
+                }
+                self.scroll_to_cursor(center);
+                self.dirty = true;
+            }
+            Msg::Load(l) => self.on_load(l),
+            Msg::Follow { stream, event } => self.on_follow(stream, event),
+            Msg::Analysed(a) => self.install_analysis(*a),
+            Msg::Quit => fx.push(Effect::Quit),
+        }
+        fx
+    }
+
+    fn on_load(&mut self, msg: LoadMsg) {
+        match msg {
+            LoadMsg::Progress { done, total } => {
+                self.load = LoadState::Indexing { done, total };
+            }
+            LoadMsg::Analysing => self.load = LoadState::Analysing,
+            LoadMsg::Done(loaded) => {
+                self.load = LoadState::Ready;
+                self.replace(*loaded);
+                self.after_load();
+            }
+            LoadMsg::Failed(e) => self.load = LoadState::Failed(e),
+        }
+        self.dirty = true;
+    }
+
+    fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        if self.prompt.is_some() {
+            self.prompt_key(key);
+            return;
+        }
+        if let Some(scroll) = self.help {
+            let a = action_for(key);
+            self.help = match a {
+                Some(Action::Down) => Some(scroll + 1),
+                Some(Action::Up) => Some(scroll.saturating_sub(1)),
+                Some(Action::PageDown | Action::HalfDown) => Some(scroll + 10),
+                Some(Action::PageUp | Action::HalfUp) => Some(scroll.saturating_sub(10)),
+                Some(Action::Top) => Some(0),
+                _ => None,
+            };
+            if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                fx.push(Effect::Quit);
+            }
+            return;
+        }
+        let Some(action) = action_for(key) else {
+            return;
+        };
+        self.apply(action, fx);
+    }
+
+    /// Applies one action (what a key means).
+    pub fn apply(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        use Action::*;
+        let page = self.page();
+        match action {
+            Down => self.move_in_focus(1),
+            Up => self.move_in_focus(-1),
+            PageDown => self.move_in_focus(page as isize),
+            PageUp => self.move_in_focus(-(page as isize)),
+            HalfDown => self.move_in_focus((page / 2).max(1) as isize),
+            HalfUp => self.move_in_focus(-((page / 2).max(1) as isize)),
+            Top => match self.focus {
+                Pane::Log => self.set_cursor(0, false),
+                Pane::Panel => {
+                    self.evidence_sel = 0;
+                    self.panel_scroll = 0;
+                }
+                Pane::Steps => self.step_sel = 0,
+            },
+            Bottom => match self.focus {
+                Pane::Log => self.set_cursor(self.rows.len().saturating_sub(1), false),
+                Pane::Panel => {
+                    let n = self
+                        .finding
+                        .and_then(|f| self.analysis.findings.get(f))
+                        .map_or(0, |f| f.evidence.len());
+                    self.evidence_sel = n.saturating_sub(1);
+                    self.panel_scroll = usize::MAX;
+                }
+                Pane::Steps => self.step_sel = self.analysis.steps.steps.len().saturating_sub(1),
+            },
+            Left => self.hscroll = self.hscroll.saturating_sub(self.hstep()),
+            Right => self.hscroll = self.hscroll.saturating_add(self.hstep()),
+            LineStart => self.hscroll = 0,
+            Search => self.open_prompt(PromptKind::Search, String::new()),
+            SearchNext => self.search_step(true),
+            SearchPrev => self.search_step(false),
+            FilterText => {
+                let cur = self
+                    .filters
+                    .text
+                    .as_ref()
+                    .map(|p| p.text.clone())
+                    .unwrap_or_default();
+                self.open_prompt(PromptKind::Filter, cur);
+            }
+            GotoLine => self.open_prompt(PromptKind::Goto, String::new()),
+            Activate => match self.focus {
+                Pane::Log => self.toggle_fold(),
+                Pane::Panel => self.jump_to_evidence(),
+                Pane::Steps => self.jump_to_step(self.step_sel),
+            },
+            ToggleFold => self.toggle_fold(),
+            ToggleAllFolds => self.toggle_all_folds(),
+            ToggleFollow => {
+                self.follow = !self.follow;
+                if self.follow {
+                    self.live.new_below = 0;
+                    self.set_cursor(self.rows.len().saturating_sub(1), false);
+                }
+                self.notice = Some(if self.follow {
+                    "following the end of the log (F to stop)".into()
+                } else {
+                    "stopped following".into()
+                });
+            }
+            NextError => self.jump_in_list(Which::Errors, true),
+            PrevError => self.jump_in_list(Which::Errors, false),
+            NextWarning => self.jump_in_list(Which::Warnings, true),
+            PrevWarning => self.jump_in_list(Which::Warnings, false),
+            NextChain => self.jump_in_list(Which::Chains, true),
+            PrevChain => self.jump_in_list(Which::Chains, false),
+            NextStep => self.jump_in_list(Which::Steps, true),
+            PrevStep => self.jump_in_list(Which::Steps, false),
+            NextBookmark => self.jump_in_list(Which::Bookmarks, true),
+            PrevBookmark => self.jump_in_list(Which::Bookmarks, false),
+            NextFinding => self.cycle_finding(true),
+            PrevFinding => self.cycle_finding(false),
+            ToggleBookmark => {
+                if let Some(r) = self.current_ref() {
+                    if !self.bookmarks.remove(&r) {
+                        self.bookmarks.insert(r);
+                        self.notice = Some("bookmark set (b/B to jump)".into());
+                    }
+                }
+            }
+            CycleSeverity => {
+                self.filters.min_severity = match self.filters.min_severity {
+                    None | Some(Severity::Info) => Some(Severity::Warning),
+                    Some(Severity::Warning) => Some(Severity::Error),
+                    Some(Severity::Error) => None,
+                };
+                self.refilter();
+            }
+            FilterComponent => {
+                if self.filters.component.take().is_none() {
+                    let comp = self
+                        .current_ref()
+                        .and_then(|r| self.log.fields(r).component_str().map(|c| c.into_owned()));
+                    match comp {
+                        Some(c) if !c.is_empty() => self.filters.component = Some(c),
+                        _ => self.notice = Some("this record has no component".into()),
+                    }
+                }
+                self.refilter();
+            }
+            FilterThread => {
+                if self.filters.thread.take().is_none() {
+                    match self.current_ref().and_then(|r| self.log.fields(r).thread) {
+                        Some(t) => self.filters.thread = Some(t),
+                        None => self.notice = Some("this record has no thread".into()),
+                    }
+                }
+                self.refilter();
+            }
+            CycleSource => {
+                let n = self.log.sources.len() as u32;
+                if n <= 1 {
+                    self.notice = Some("only one source is open".into());
+                } else {
+                    self.filters.source = match self.filters.source {
+                        None => Some(0),
+                        Some(s) if s + 1 < n => Some(s + 1),
+                        Some(_) => None,
+                    };
+                    self.refilter();
+                }
+            }
+            ClearFilters => {
+                self.filters = Filters::default();
+                self.refilter();
+            }
+            FocusNext => self.cycle_focus(true),
+            FocusPrev => self.cycle_focus(false),
+            TogglePanel => {
+                self.show_panel = !self.show_panel;
+                if !self.show_panel && self.focus == Pane::Panel {
+                    self.focus = Pane::Log;
+                }
+            }
+            ToggleSteps => {
+                self.show_steps = !self.show_steps;
+                if !self.show_steps && self.focus == Pane::Steps {
+                    self.focus = Pane::Log;
+                }
+            }
+            CopyRecord => match super::panel::record_copy_text(self) {
+                Some(text) => self.copy(text, fx),
+                None => self.notice = Some("nothing to copy".into()),
+            },
+            CopyFinding => match super::panel::finding_copy_text(self) {
+                Some(text) => self.copy(text, fx),
+                None => self.notice = Some("no finding to copy (i opens one)".into()),
+            },
+            Help => self.help = Some(0),
+            Escape => {
+                if self.focus != Pane::Log {
+                    self.focus = Pane::Log;
+                } else if self.search.is_some() {
+                    self.search = None;
+                    self.seek = None;
+                } else if self.finding.is_some() {
+                    self.finding = None;
+                    self.panel_scroll = 0;
+                }
+            }
+            Quit => fx.push(Effect::Quit),
+            Redraw => {
+                fx.push(Effect::Redraw);
+                self.dirty = true;
+            }
+        }
+        self.scroll_to_cursor(false);
+    }
+
+    fn copy(&mut self, mut text: String, fx: &mut Vec<Effect>) {
+        let mut note = String::new();
+        if text.len() > COPY_LIMIT {
+            let mut cut = COPY_LIMIT;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            note = " (cut to 256 KB)".into();
+        }
+        self.notice = Some(format!("copied {} bytes{note}", text.len()));
+        fx.push(Effect::Copy(text));
+    }
+
+    fn hstep(&self) -> usize {
+        (self.size.0 as usize / 4).max(4)
+    }
+
+    fn user_moved(&mut self, down: bool) {
+        self.moved = true;
+        // As in less: moving up stops following; reaching the end does not restart it.
+        if self.follow && !down {
+            self.follow = false;
+        }
+    }
+
+    fn move_in_focus(&mut self, delta: isize) {
+        match self.focus {
+            Pane::Log => {
+                let target = self.cursor.saturating_add_signed(delta);
+                let last = self.rows.len().saturating_sub(1);
+                self.cursor = target.min(last);
+                self.user_moved(delta > 0);
+                if delta.unsigned_abs() > 1 {
+                    // A page move scrolls the view by a page, as less does.
+                    let page = self.page();
+                    let max_top = self.rows.len().saturating_sub(page);
+                    self.top = self.top.saturating_add_signed(delta).min(max_top);
+                }
+            }
+            Pane::Panel => {
+                let n = self
+                    .finding
+                    .and_then(|f| self.analysis.findings.get(f))
+                    .map_or(0, |f| f.evidence.len());
+                if n > 0 && delta.unsigned_abs() == 1 {
+                    self.evidence_sel = self.evidence_sel.saturating_add_signed(delta).min(n - 1);
+                    self.panel_scroll = usize::MAX; // the view scrolls the selection into sight
+                } else {
+                    self.panel_scroll = self
+                        .panel_scroll
+                        .min(10_000)
+                        .saturating_add_signed(delta.clamp(-10_000, 10_000));
+                }
+            }
+            Pane::Steps => self.move_step(delta),
+        }
+    }
+
+    fn move_step(&mut self, delta: isize) {
+        let n = self.analysis.steps.steps.len();
+        if n == 0 {
+            return;
+        }
+        self.step_sel = self.step_sel.saturating_add_signed(delta).min(n - 1);
+    }
+
+    fn cycle_focus(&mut self, forward: bool) {
+        let lay = self.layout();
+        let mut panes = vec![Pane::Log];
+        if lay.panel.is_some() {
+            panes.push(Pane::Panel);
+        }
+        if lay.steps.is_some() {
+            panes.push(Pane::Steps);
+        }
+        let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0);
+        let n = panes.len();
+        let next = if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        };
+        self.focus = panes[next];
+        if self.focus == Pane::Steps {
+            if let Some(s) = self.current_step() {
+                self.step_sel = s;
+            }
+        }
+    }
+
+    /// Puts the cursor on `row`, scrolling it into view (centred when it was far).
+    pub fn set_cursor(&mut self, row: usize, center: bool) {
+        self.cursor = row.min(self.rows.len().saturating_sub(1));
+        self.moved = true;
+        if self.follow && self.cursor + 1 < self.rows.len() {
+            self.follow = false;
+        }
+        self.scroll_to_cursor(center);
+    }
+
+    /// Moves the view so that the cursor row is on screen.
+    pub fn scroll_to_cursor(&mut self, center: bool) {
+        let page = self.page();
+        let len = self.rows.len();
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+        if self.cursor < self.top || self.cursor >= self.top.saturating_add(page) {
+            self.top = if center {
+                self.cursor.saturating_sub(page / 3)
+            } else if self.cursor < self.top {
+                self.cursor
+            } else {
+                self.cursor + 1 - page
+            };
+        }
+        self.top = self.top.min(len.saturating_sub(page));
+    }
+
+    fn goto_pos(&mut self, pos: usize) {
+        let row = self.rows.row_near(pos, &self.index);
+        self.set_cursor(row, true);
+    }
+}

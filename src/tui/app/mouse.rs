@@ -1,0 +1,74 @@
+//! The mouse: the wheel scrolls the pane under it, a click selects and focuses.
+
+use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::{App, Pane};
+
+impl App {
+    pub(super) fn on_mouse(&mut self, m: MouseEvent) {
+        let lay = self.layout();
+        let inside = |r: Option<Rect>| {
+            r.is_some_and(|r| {
+                m.column >= r.x
+                    && m.column < r.x + r.width
+                    && m.row >= r.y
+                    && m.row < r.y + r.height
+            })
+        };
+        let pane = if inside(lay.panel) {
+            Pane::Panel
+        } else if inside(lay.steps) {
+            Pane::Steps
+        } else {
+            Pane::Log
+        };
+        match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = m.kind == MouseEventKind::ScrollDown;
+                match pane {
+                    Pane::Log => {
+                        // The wheel scrolls the view; the cursor follows only if it would
+                        // leave the screen.
+                        let page = self.page();
+                        let max_top = self.rows.len().saturating_sub(page);
+                        self.top = if down {
+                            (self.top + 3).min(max_top)
+                        } else {
+                            self.top.saturating_sub(3)
+                        };
+                        self.cursor = self
+                            .cursor
+                            .clamp(self.top, (self.top + page).saturating_sub(1))
+                            .min(self.rows.len().saturating_sub(1));
+                        self.user_moved(down);
+                    }
+                    Pane::Panel => {
+                        self.panel_scroll = if down {
+                            self.panel_scroll + 3
+                        } else {
+                            self.panel_scroll.saturating_sub(3)
+                        };
+                    }
+                    Pane::Steps => self.move_step(if down { 3 } else { -3 }),
+                }
+                self.dirty = true;
+            }
+            MouseEventKind::Down(_) => {
+                if pane == Pane::Log {
+                    let body_top = lay.log.y + 1;
+                    if m.row >= body_top {
+                        let row = self.top + (m.row - body_top) as usize;
+                        if row < self.rows.len() {
+                            self.cursor = row;
+                            self.user_moved(true);
+                        }
+                    }
+                }
+                self.focus = pane;
+                self.dirty = true;
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! The prompt line: search, filter and go-to input, edited in place.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::log::RecordRef;
+
+use super::App;
+use crate::tui::search::{Pattern, Search, Seek};
+
+/// What a prompt is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    /// `/`: incremental search.
+    Search,
+    /// `&`: text filter.
+    Filter,
+    /// `:`: go to line.
+    Goto,
+}
+
+impl PromptKind {
+    /// The character shown before the input.
+    pub fn sigil(self) -> &'static str {
+        match self {
+            PromptKind::Search => "/",
+            PromptKind::Filter => "&",
+            PromptKind::Goto => ":",
+        }
+    }
+}
+
+/// An open prompt.
+#[derive(Clone, Debug)]
+pub struct Prompt {
+    /// What it is for.
+    pub kind: PromptKind,
+    /// The text typed so far.
+    pub input: String,
+    /// Cursor, as a byte offset into `input` (always on a character boundary).
+    pub cursor: usize,
+    /// Why the input is not valid, shown in the prompt.
+    pub error: Option<String>,
+    /// Where the cursor was when the prompt opened (Esc goes back there).
+    origin: (usize, usize),
+    /// The search that was active before, restored by Esc.
+    saved: Option<Search>,
+}
+
+impl App {
+    pub(super) fn open_prompt(&mut self, kind: PromptKind, input: String) {
+        let saved = if kind == PromptKind::Search {
+            self.seek = None;
+            self.search.take()
+        } else {
+            None
+        };
+        self.prompt = Some(Prompt {
+            kind,
+            cursor: input.len(),
+            input,
+            error: None,
+            origin: (self.cursor, self.top),
+            saved,
+        });
+    }
+
+    pub(super) fn prompt_key(&mut self, key: KeyEvent) {
+        let Some(p) = self.prompt.as_mut() else {
+            return;
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let mut edited = false;
+        match key.code {
+            KeyCode::Esc => {
+                let p = self.prompt.take();
+                if let Some(p) = p {
+                    if p.kind == PromptKind::Search {
+                        self.search = p.saved;
+                        self.seek = None;
+                        self.cursor = p.origin.0;
+                        self.top = p.origin.1;
+                    }
+                }
+                return;
+            }
+            KeyCode::Char('c') if ctrl => {
+                self.prompt = None;
+                return;
+            }
+            KeyCode::Enter => {
+                self.submit_prompt();
+                return;
+            }
+            KeyCode::Backspace => {
+                if let Some((i, _)) = p.input[..p.cursor].char_indices().next_back() {
+                    p.input.replace_range(i..p.cursor, "");
+                    p.cursor = i;
+                    edited = true;
+                } else if p.input.is_empty() {
+                    // Backspace on an empty prompt closes it, as in less and vim.
+                    self.apply_prompt_escape();
+                    return;
+                }
+            }
+            KeyCode::Delete => {
+                if let Some(c) = p.input[p.cursor..].chars().next() {
+                    p.input.replace_range(p.cursor..p.cursor + c.len_utf8(), "");
+                    edited = true;
+                }
+            }
+            KeyCode::Left => {
+                if let Some((i, _)) = p.input[..p.cursor].char_indices().next_back() {
+                    p.cursor = i;
+                }
+            }
+            KeyCode::Right => {
+                if let Some(c) = p.input[p.cursor..].chars().next() {
+                    p.cursor += c.len_utf8();
+                }
+            }
+            KeyCode::Home => p.cursor = 0,
+            KeyCode::End => p.cursor = p.input.len(),
+            KeyCode::Char('a') if ctrl => p.cursor = 0,
+            KeyCode::Char('e') if ctrl => p.cursor = p.input.len(),
+            KeyCode::Char('u') if ctrl => {
+                p.input.replace_range(..p.cursor, "");
+                p.cursor = 0;
+                edited = true;
+            }
+            KeyCode::Char('w') if ctrl => {
+                let head = &p.input[..p.cursor];
+                let trimmed = head.trim_end();
+                let start = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                p.input.replace_range(start..p.cursor, "");
+                p.cursor = start;
+                edited = true;
+            }
+            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                p.input.insert(p.cursor, c);
+                p.cursor += c.len_utf8();
+                edited = true;
+            }
+            _ => {}
+        }
+        if edited {
+            self.prompt_edited();
+        }
+    }
+
+    pub(super) fn apply_prompt_escape(&mut self) {
+        self.prompt_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    }
+
+    pub(super) fn prompt_edited(&mut self) {
+        let Some(p) = self.prompt.as_mut() else {
+            return;
+        };
+        p.error = None;
+        match p.kind {
+            PromptKind::Search => {
+                let origin = p.origin;
+                if p.input.is_empty() {
+                    self.search = None;
+                    self.seek = None;
+                    self.cursor = origin.0;
+                    self.top = origin.1;
+                    return;
+                }
+                match Pattern::new(&p.input) {
+                    Ok(pat) => {
+                        self.search = Some(Search::new(pat));
+                        // As vim's incsearch: each edit searches again from where it began,
+                        // and a pattern that matches nothing leaves the cursor there.
+                        self.cursor = origin.0;
+                        self.top = origin.1;
+                        // Incremental: look for the first match from where the prompt opened.
+                        let start = self.rows.pos(origin.0).unwrap_or(0);
+                        self.seek = Some(Seek {
+                            next: start,
+                            left: self.log.len(),
+                            forward: true,
+                            skip_row: None,
+                        });
+                        self.work(Duration::from_millis(8));
+                    }
+                    Err(e) => {
+                        p.error = Some(e);
+                        self.search = None;
+                        self.seek = None;
+                    }
+                }
+            }
+            PromptKind::Filter => {
+                if !p.input.is_empty() {
+                    if let Err(e) = Pattern::new(&p.input) {
+                        p.error = Some(e);
+                    }
+                }
+            }
+            PromptKind::Goto => {
+                if !p.input.trim().is_empty() && p.input.trim().parse::<u64>().is_err() {
+                    p.error = Some("a line number, please".into());
+                }
+            }
+        }
+    }
+
+    pub(super) fn submit_prompt(&mut self) {
+        let Some(p) = self.prompt.take() else {
+            return;
+        };
+        match p.kind {
+            PromptKind::Search => {
+                if p.input.is_empty() || p.error.is_some() {
+                    if p.error.is_some() {
+                        // Keep the prompt open so the error can be fixed.
+                        self.prompt = Some(p);
+                    } else {
+                        self.search = p.saved;
+                    }
+                    return;
+                }
+                self.moved = true;
+                if self.search.is_none() {
+                    if let Ok(pat) = Pattern::new(&p.input) {
+                        self.search = Some(Search::new(pat));
+                    }
+                }
+            }
+            PromptKind::Filter => {
+                if p.input.is_empty() {
+                    self.filters.text = None;
+                } else {
+                    match Pattern::new(&p.input) {
+                        Ok(pat) => self.filters.text = Some(pat),
+                        Err(e) => {
+                            let mut p = p;
+                            p.error = Some(e);
+                            self.prompt = Some(p);
+                            return;
+                        }
+                    }
+                }
+                self.refilter();
+            }
+            PromptKind::Goto => {
+                let Ok(line) = p.input.trim().parse::<u64>() else {
+                    if !p.input.trim().is_empty() {
+                        let mut p = p;
+                        p.error = Some("a line number, please".into());
+                        self.prompt = Some(p);
+                    }
+                    return;
+                };
+                self.goto_line(line);
+            }
+        }
+    }
+
+    /// Goes to the record holding line `line` of the current record's source.
+    pub fn goto_line(&mut self, line: u64) {
+        let source = self.current_ref().map_or(0, |r| r.source);
+        let Some(src) = self.log.sources.get(source as usize) else {
+            return;
+        };
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let i = src.records.partition_point(|r| r.line <= line);
+        let index = i.saturating_sub(1);
+        if src.records.is_empty() {
+            return;
+        }
+        let pos = self.index.position(
+            &self.log,
+            RecordRef {
+                source,
+                index: index as u32,
+            },
+        );
+        self.goto_pos(pos);
+        if self.rows.row_of(pos, &self.index).is_none() {
+            self.notice = Some(format!("line {line} is hidden by a filter; nearest shown"));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Where each pane goes for a screen size: the one place that decides what fits.
+
+use ratatui::layout::Rect;
+
+use super::app::App;
+
+/// Below this size the screen shows a short message instead of a cramped layout.
+pub const MIN_WIDTH: u16 = 40;
+/// See [`MIN_WIDTH`].
+pub const MIN_HEIGHT: u16 = 8;
+
+/// Where each part of the screen goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The log view, its header row included.
+    pub log: Rect,
+    /// The side panel.
+    pub panel: Option<Rect>,
+    /// The step timeline.
+    pub steps: Option<Rect>,
+    /// The status (or prompt) line.
+    pub status: Rect,
+    /// The window is too small for a layout.
+    pub too_small: bool,
+}
+
+impl Layout {
+    /// Rows of records the log view shows.
+    pub fn log_body_rows(&self) -> usize {
+        self.log.height.saturating_sub(1) as usize
+    }
+}
+
+/// Lays out the screen for `area`.
+pub fn layout(app: &App, area: Rect) -> Layout {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return Layout {
+            too_small: true,
+            ..Layout::default()
+        };
+    }
+    let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+    let main = Rect::new(area.x, area.y, area.width, area.height - 1);
+    let mut left = main;
+    let mut panel = None;
+    if app.show_panel {
+        if main.width >= 100 {
+            let w = (main.width * 2 / 5).clamp(36, 72);
+            left.width = main.width - w;
+            panel = Some(Rect::new(main.x + left.width, main.y, w, main.height));
+        } else if main.height >= 20 {
+            let h = main.height * 2 / 5;
+            left.height = main.height - h;
+            panel = Some(Rect::new(main.x, main.y + left.height, main.width, h));
+        }
+    }
+    let mut steps = None;
+    let n = app.analysis.steps.steps.len();
+    if app.show_steps && n > 0 && left.height >= 16 {
+        let h = ((n + 1) as u16).min(left.height / 4).clamp(3, 9);
+        left.height -= h;
+        steps = Some(Rect::new(left.x, left.y + left.height, left.width, h));
+    }
+    Layout {
+        log: left,
+        panel,
+        steps,
+        status,
+        too_small: false,
+    }
+}

@@ -196,7 +196,11 @@ fn next_error_warning_chain_step_and_finding() {
     keys(&mut a, "S");
     assert!(current_message(&a).contains("Partition Disk"));
     keys(&mut a, "G");
+    // Finding 0 is open from the start: i goes on to the next, I comes back.
+    let n = a.analysis.findings.len();
     keys(&mut a, "i");
+    assert_eq!(a.finding, Some(1 % n));
+    keys(&mut a, "I");
     assert_eq!(a.finding, Some(0));
     assert!(current_message(&a).starts_with("Access is denied"));
     keys(&mut a, "e");

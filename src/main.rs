@@ -146,9 +146,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 } else {
                     bail!("{path}: no such file or folder");
                 };
+                let builtin = RuleSet::builtin();
                 for f in &files {
                     match RuleSet::load_file(f) {
-                        Ok(rules) => count += rules.len(),
+                        Ok(rules) => {
+                            count += rules.len();
+                            errors.extend(check_rule_file(f, rules, &builtin));
+                        }
                         Err(e) => errors.push(e.to_string()),
                     }
                 }
@@ -186,4 +190,67 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::from(status))
         }
     }
+}
+
+/// What `kb check` finds wrong in a parsed rule file beyond its syntax: examples that do
+/// not behave as declared (matched directly and through `report`'s whole pipeline), ids
+/// that clash with a built-in rule from another file, examples that fire a different rule
+/// first. One line each, `file:line:column: reason`.
+fn check_rule_file(
+    path: &std::path::Path,
+    rules: Vec<tslens::kb::Rule>,
+    builtin: &RuleSet,
+) -> Vec<String> {
+    let shown = path.display().to_string();
+    let mut errors: Vec<String> = RuleSet::check_examples(&rules)
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let name = path.file_name();
+    for r in &rules {
+        let clash = builtin
+            .rules()
+            .iter()
+            .find(|b| b.id == r.id && b.file.file_name() != name);
+        if let Some(b) = clash {
+            errors.push(format!(
+                "{shown}:{}:1: id '{}' is already used by the built-in rule in {}",
+                r.line,
+                tslens::sanitize::one_line(&r.id),
+                b.file.display()
+            ));
+        }
+    }
+    let set = match RuleSet::from_rules(rules) {
+        Ok(set) => set,
+        Err(e) => {
+            errors.push(e.to_string());
+            return errors;
+        }
+    };
+    for r in set.rules() {
+        for ex in r.examples.iter().filter(|e| e.fires) {
+            // A component or step given to an example exists only in the direct check.
+            if ex.component.is_some() || ex.step.is_some() {
+                continue;
+            }
+            let (fires, ids) = tslens::analysis::example_fires(&set, &r.id, &ex.log);
+            let id = tslens::sanitize::one_line(&r.id);
+            if !fires {
+                errors.push(format!(
+                    "{shown}:{}:1: the example of '{id}' does not fire through report's pipeline (a rule whose only signal is a code needs the record to be an error, a frame or a summary; give it a message pattern)",
+                    ex.line
+                ));
+            } else if r.priority > 40 && ids.first().is_some_and(|f| f != &r.id) {
+                // Generic advice (priority 40 or less) stands aside for specific rules by
+                // design; a specific rule's own example must name it first.
+                errors.push(format!(
+                    "{shown}:{}:1: the example of '{id}' fires '{}' first",
+                    ex.line,
+                    tslens::sanitize::one_line(&ids[0])
+                ));
+            }
+        }
+    }
+    errors
 }

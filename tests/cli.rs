@@ -195,3 +195,59 @@ fn user_themes_are_found_by_name_and_checked_before_the_screen() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_line(&out).contains("mine.toml:3"));
 }
+
+/// `kb check` runs each example through report's own pipeline: a rule whose only signal
+/// is a bare code passes a direct match on an info line, yet report never selects that
+/// line; and an id taken from a built-in rule is refused.
+#[test]
+fn kb_check_runs_examples_through_the_report_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    std::fs::write(
+        &file,
+        r#"[[rule]]
+id = "my-bare-code"
+title = "A rule with only a code"
+[[rule.signal]]
+code = "0x80070070"
+[[rule.cause]]
+text = "Disk full."
+fix = ["Free space."]
+[[rule.example]]
+log = "Copy stopped, result 0x80070070 while staging"
+
+[[rule]]
+id = "naa-not-set"
+title = "Clashes with a built-in id"
+[[rule.signal]]
+message = 'Network Access Account is not set'
+[[rule.cause]]
+text = "x"
+fix = ["y"]
+[[rule.example]]
+log = "Network Access Account is not set"
+"#,
+    )
+    .unwrap();
+    let out = tslens().args(["kb", "check"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "mine.toml:10:1: the example of 'my-bare-code' does not fire through report's pipeline"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("id 'naa-not-set' is already used by the built-in rule"),
+        "{err}"
+    );
+    // The built-in rules pass their own check.
+    let kb = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kb");
+    let out = tslens().args(["kb", "check"]).arg(&kb).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -330,6 +330,23 @@ pub fn analyze_applied(log: &Log, rules: &RuleSet, applied: Applied) -> Analysis
     analysis
 }
 
+/// Whether rule `id` fires on the log text `text` through the whole pipeline `report`
+/// uses (framing, the trigger and rule scans, the candidate selection, matching): what
+/// `tslens kb check` holds every example to. Also returns the ids found, best first.
+pub fn example_fires(rules: &RuleSet, id: &str, text: &str) -> (bool, Vec<String>) {
+    let text = text.trim().to_string() + "\n";
+    let log = Log::from_sources(vec![crate::log::Source::index(
+        crate::source::SourceText::from_vec("example.log".into(), text.into_bytes()),
+    )]);
+    let ids: Vec<String> = analyze(&log, rules)
+        .findings
+        .into_iter()
+        .map(|f| f.id)
+        .filter(|f| f != diagnosis::ID)
+        .collect();
+    (ids.iter().any(|f| f == id), ids)
+}
+
 /// Runs the knowledge base over the candidate records.
 pub fn match_rules(
     log: &Log,

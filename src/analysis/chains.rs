@@ -262,6 +262,13 @@ impl ChainBuilder {
                         (Some(a), Some(b)) => (b - a).abs() <= MAX_PAUSE_MS,
                         _ => true,
                     }
+                    // With no thread ids (a paste), one specific code giving way to
+                    // another is a second incident: a failure climbing the stack only
+                    // turns specific codes into generic ones.
+                    && !(key.is_none()
+                        && o.chain.code != frame.code
+                        && !is_generic(o.chain.code)
+                        && !is_generic(frame.code))
             });
             if !joins {
                 if let Some(o) = self.open.remove(&key) {
@@ -306,6 +313,13 @@ impl ChainBuilder {
             if rec.pos.saturating_sub(o.last_pos) <= MAX_DISTANCE {
                 o.chain.summaries.push((rec.record, kind));
                 o.chain.span.1 = rec.pos;
+                // The wizard's error is what the user saw: the incident ends there, and
+                // the next frame starts another.
+                if kind == SummaryKind::Wizard {
+                    if let Some(o) = self.open.remove(&key) {
+                        self.done.push(o.chain);
+                    }
+                }
             }
         }
     }
@@ -362,6 +376,45 @@ mod tests {
             Some(SummaryKind::FailedTo)
         );
         assert_eq!(summary_kind("Parsing Policy Body."), None);
+    }
+
+    /// The founding article pasted whole (no thread ids): the first phase's chain ends at
+    /// its wizard error, and the second phase's chain keeps its own root.
+    #[test]
+    fn a_paste_with_two_incidents_gives_two_chains() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs/pasted-ticket.txt"),
+        )
+        .expect("sample");
+        // The second phase, as KB2509330 ("OSD and task sequences fail after restoring a
+        // Configuration Manager 2007 central site from a backup") quotes it.
+        let phase2 = "Decompressing reply body. TSMBootstrap
+CryptMsgControl (hMsg, 0, CMSG_CTRL_VERIFY_SIGNATURE, pCert->pCertInfo), HRESULT=8009100e (e:\\nts_sms_fre\\sms\\framework\\osdmessaging\\libcrypt.cpp,351) TSMBootstrap
+signature varification failed TSMBootstrap
+ipCertContext != listpServerCertContext.end(), HRESULT=80004005 (e:\\nts_sms_fre\\sms\\framework\\osdmessaging\\libsmsmessaging.cpp,2476) TSMBootstrap
+DoRequest (sReply, true), HRESULT=80004005 (e:\\nts_sms_fre\\sms\\framework\\osdmessaging\\libsmsmessaging.cpp,5010) TSMBootstrap
+Failed to get client identity (80004005) TSMBootstrap";
+        let text = format!("{text}\n{phase2}\n");
+        let mut b = ChainBuilder::new();
+        for (i, line) in text.lines().enumerate() {
+            let rec = ChainInput {
+                pos: i,
+                record: RecordRef {
+                    source: 0,
+                    index: i as u32,
+                },
+                thread: None,
+                component: None,
+                millis: None,
+            };
+            b.push(&rec, line);
+        }
+        let chains = b.finish(|_| String::new());
+        let roots: Vec<(u32, u32)> = chains.iter().map(|c| (c.code, c.root)).collect();
+        assert_eq!(
+            roots,
+            vec![(0x80040101, 0x80040101), (0x80004005, 0x8009100E)]
+        );
     }
 
     #[test]

@@ -23,12 +23,18 @@ pub struct Cli {
 /// Arguments of the explorer.
 #[derive(Debug, Args)]
 pub struct ExploreArgs {
-    /// Log files or folders to open; `-` reads standard input.
+    /// Log files, folders (searched to any depth) or zip bundles to open; `-` reads
+    /// standard input.
     #[arg(value_name = "FILE|DIR|-")]
     pub paths: Vec<String>,
-    /// Start at the end of the log and follow it as it grows.
+    /// Start at the end of the log and follow it as it grows. A file or folder that does
+    /// not exist yet is waited for.
     #[arg(short = 'f', long)]
     pub follow: bool,
+    /// Read only the files named: `smsts.log` alone, without its rolled siblings
+    /// (`smsts-YYYYMMDD-HHMMSS.log`, `smsts.lo_`) beside it.
+    #[arg(long)]
+    pub no_siblings: bool,
     /// Poll followed files every MS milliseconds (for network shares).
     #[arg(long, value_name = "MS")]
     pub poll: Option<u64>,
@@ -45,6 +51,9 @@ pub struct ExploreArgs {
 pub enum Command {
     /// Print the diagnosis of a log, with no screen.
     Report(ReportArgs),
+    /// Triage a wave: analyse every machine (folder or zip of logs, or a lone log) under the
+    /// paths given, on every core, and group the failures by cause.
+    Scan(ScanArgs),
     /// Decode error codes (hex with or without 0x, signed or unsigned decimal).
     Lookup(LookupArgs),
     /// Validate or list known-problem rules.
@@ -60,6 +69,56 @@ pub enum OutputFormat {
     Markdown,
     /// One JSON object (see the README for its keys).
     Json,
+    /// One JSON object per line: the machine, then each finding (`docs/ndjson.md`).
+    Ndjson,
+}
+
+/// Output formats of `scan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// A table of the causes, largest first, with example machines.
+    Text,
+    /// `{"summary": .., "groups": [..], "machines": [..]}`.
+    Json,
+    /// A row per machine.
+    Csv,
+    /// One JSON object per line: each machine, then each of its findings (`docs/ndjson.md`).
+    Ndjson,
+    /// One self-contained HTML page, for a ticket.
+    Html,
+}
+
+/// What makes `scan` exit with status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A machine failed or could not be read.
+    Failed,
+    /// A machine has a known problem (failed or not), or failed, or could not be read.
+    Finding,
+}
+
+/// Arguments of `scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
+    pub format: ScanFormat,
+    /// Exit with status 1 when a machine failed (`failed`) or has a finding (`finding`);
+    /// without it the status is 0 whatever the logs say.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Machines analysed at once (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Extra folder of known-problem rules (TOML).
+    #[arg(long, value_name = "DIR")]
+    pub kb: Vec<String>,
+    /// A lone smsts.log is read without its rolled siblings.
+    #[arg(long)]
+    pub no_siblings: bool,
+    /// Folders (searched to any depth for machines), zip bundles or logs.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
 }
 
 /// Arguments of `report`.
@@ -71,7 +130,10 @@ pub struct ReportArgs {
     /// Extra folder of known-problem rules (TOML).
     #[arg(long, value_name = "DIR")]
     pub kb: Vec<String>,
-    /// Log files or folders; `-` reads standard input.
+    /// Read only the files named: `smsts.log` alone, without its rolled siblings.
+    #[arg(long)]
+    pub no_siblings: bool,
+    /// Log files, folders (searched to any depth) or zip bundles; `-` reads standard input.
     #[arg(value_name = "FILE|DIR|-", required = true)]
     pub paths: Vec<String>,
     /// How far to go (for benchmarks): `index` reads and frames only, `analysis` adds codes,

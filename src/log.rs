@@ -181,14 +181,6 @@ impl Source {
     }
 }
 
-/// The text of one input.
-fn read_input(input: &Input) -> Result<SourceText, SourceError> {
-    match input {
-        Input::File(p) => SourceText::open(p),
-        Input::Stdin => SourceText::stdin(),
-    }
-}
-
 /// A record's place in a [`Log`]: its source and its index there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecordRef {
@@ -214,35 +206,34 @@ impl Log {
     pub fn open(inputs: &[Input]) -> Result<Log, SourceError> {
         let mut sources = Vec::with_capacity(inputs.len());
         for input in inputs {
-            let text = read_input(input)?;
-            sources.push(Source::index(text));
+            sources.push(Source::index(input.read()?));
         }
         Ok(Log::from_sources(sources))
     }
 
-    /// Reads and frames every input as [`Log::open`] does, handing each source's records to
-    /// `visit` as they are framed (see [`Source::index_visit`]), and what it pushed, per
-    /// source, to `then`. With one input, `then` runs while the index is joined; with
-    /// several, once every input is framed. Returns the log and what `then` gave.
+    /// Frames every text as [`Log::open`] does, handing each source's records to `visit`
+    /// as they are framed (see [`Source::index_visit`]), and what it pushed, per source, to
+    /// `then`. With one text, `then` runs while the index is joined; with several, once
+    /// every text is framed. Returns the log and what `then` gave.
     pub fn open_visit<T: Send, R: Send>(
-        inputs: &[Input],
+        mut texts: Vec<SourceText>,
         visit: impl Fn(&parse::Block<'_>, &mut parse::Hits<T>) + Sync,
         then: impl FnOnce(Vec<parse::Found<T>>) -> R + Send,
-    ) -> Result<(Log, R), SourceError> {
-        if let [input] = inputs {
-            let text = read_input(input)?;
-            let (source, r) = Source::index_visit(text, &visit, |found| then(vec![found]));
-            return Ok((Log::from_sources(vec![source]), r));
+    ) -> (Log, R) {
+        if texts.len() == 1 {
+            if let Some(text) = texts.pop() {
+                let (source, r) = Source::index_visit(text, &visit, |found| then(vec![found]));
+                return (Log::from_sources(vec![source]), r);
+            }
         }
-        let mut sources = Vec::with_capacity(inputs.len());
-        let mut found = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            let text = read_input(input)?;
+        let mut sources = Vec::with_capacity(texts.len());
+        let mut found = Vec::with_capacity(texts.len());
+        for text in texts {
             let (source, hits) = Source::index_visit(text, &visit, |found| found);
             sources.push(source);
             found.push(hits);
         }
-        Ok((Log::from_sources(sources), then(found)))
+        (Log::from_sources(sources), then(found))
     }
 
     /// Builds a log from sources already framed, merging them by time when several.

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 
 use tslens::cli::{Cli, Command, KbAction, OutputFormat, Stage};
+use tslens::engine::{Depth, Engine};
 use tslens::kb::RuleSet;
 
 fn main() -> ExitCode {
@@ -59,35 +60,130 @@ fn write_out(text: &str) -> Result<()> {
     }
 }
 
+/// The machine a report is about, for its NDJSON record: the folder or zip named, or the
+/// folder of the log named.
+fn machine_name(paths: &[String]) -> String {
+    let Some(first) = paths.first() else {
+        return "-".into();
+    };
+    let p = std::path::Path::new(first);
+    let named = if p.is_dir() || tslens::input::is_zip(p) {
+        p.file_name()
+    } else {
+        p.parent().and_then(|d| d.file_name())
+    };
+    named.map_or_else(|| first.clone(), |n| n.to_string_lossy().into_owned())
+}
+
+fn scan(args: tslens::cli::ScanArgs) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    use tslens::cli::{FailOn, ScanFormat};
+    let engine = Engine::new(rules_with(&args.kb)?);
+    let mut unlisted = Vec::new();
+    let machines = tslens::input::machines::discover(&args.paths, &mut unlisted)?;
+    if machines.is_empty() && unlisted.is_empty() {
+        bail!(
+            "{}: no machine found (no folder or zip holding .log or .lo_ files)",
+            args.paths.join(" ")
+        );
+    }
+    let workers = args.jobs.unwrap_or_else(tslens::par::cores).max(1);
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(machines.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} machines, {per_sec}, {eta} left {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let ndjson = args.format == ScanFormat::Ndjson;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut write_err = None;
+    let mut results = tslens::scan::scan_all(&engine, &machines, !args.no_siblings, workers, |r| {
+        bar.inc(1);
+        if let Some(e) = &r.error {
+            bar.suspend(|| eprintln!("tslens: {}", tslens::sanitize::sanitize(e)));
+        }
+        // NDJSON streams: each machine is written as it is done.
+        if ndjson && write_err.is_none() {
+            if let Err(e) = tslens::scan::write_ndjson(&mut out, r) {
+                write_err = Some(e);
+            }
+        }
+    });
+    bar.finish_and_clear();
+    for (name, why) in unlisted {
+        eprintln!("tslens: {}", tslens::sanitize::sanitize(&why));
+        results.push(tslens::scan::MachineResult::unreadable_named(&name, why));
+    }
+    let scan = tslens::scan::Scan::new(results);
+    let text = match args.format {
+        ScanFormat::Ndjson => String::new(),
+        ScanFormat::Text => tslens::scan::render_text(&scan),
+        ScanFormat::Json => tslens::scan::render_json(&scan),
+        ScanFormat::Csv => tslens::scan::render_csv(&scan),
+        ScanFormat::Html => tslens::scan::render_html(&scan),
+    };
+    let written = match write_err {
+        Some(e) => Err(e),
+        None => out.write_all(text.as_bytes()).and_then(|_| out.flush()),
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r.context("cannot write to standard output")?,
+    }
+    let t = &scan.summary;
+    let bad = match args.fail_on {
+        None => false,
+        Some(FailOn::Failed) => t.failed + t.unreadable > 0,
+        Some(FailOn::Finding) => t.failed + t.unreadable + t.with_findings > 0,
+    };
+    Ok(if bad {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Report(args)) => {
-            let rules = match args.stage {
-                Stage::Full => rules_with(&args.kb)?,
-                _ => RuleSet::empty(),
+            let (rules, depth) = match args.stage {
+                Stage::Full => (rules_with(&args.kb)?, Depth::Full),
+                Stage::Analysis => (RuleSet::empty(), Depth::Analysis),
+                Stage::Index => (RuleSet::empty(), Depth::Index),
             };
-            let inputs = tslens::source::resolve_inputs(&args.paths)?;
-            let t = tslens::timing::Stage::start("open and index");
-            // Past indexing, the engine's trigger records are read while framing.
-            let (log, applied) = match args.stage {
-                Stage::Index => (tslens::log::Log::open(&inputs)?, None),
-                _ => {
-                    let (log, applied) = tslens::analysis::open(&inputs)?;
-                    (log, Some(applied))
-                }
+            let opts = tslens::input::Options {
+                siblings: !args.no_siblings,
             };
-            drop(t);
-            let t = tslens::timing::Stage::start("analysis");
-            let analysis = match applied {
-                None => tslens::analysis::Analysis::default(),
-                Some(applied) => tslens::analysis::analyze_applied(&log, &rules, applied),
-            };
-            drop(t);
+            let resolved = tslens::input::resolve(&args.paths, opts)?;
+            let engine = Engine::new(rules);
+            let opened = engine.open(&resolved.inputs, depth)?;
+            for line in resolved.skipped.iter().chain(&opened.skipped) {
+                eprintln!("tslens: warning: {}", tslens::sanitize::sanitize(line));
+            }
+            let (log, analysis) = (opened.log, opened.analysis);
             let t = tslens::timing::Stage::start("report build");
             let report = tslens::report::Report::build(&log, &analysis);
             drop(t);
             let _t = tslens::timing::Stage::start("report output");
             match args.format {
+                OutputFormat::Ndjson => {
+                    let name = machine_name(&args.paths);
+                    let path = args.paths.join(" ");
+                    let m = tslens::scan::MachineResult::of(&name, &path, &log, &analysis);
+                    let mut out = std::io::stdout().lock();
+                    let written =
+                        tslens::scan::write_ndjson(&mut out, &m).and_then(|_| out.flush());
+                    match written {
+                        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                        r => r.context("cannot write to standard output")?,
+                    }
+                }
                 OutputFormat::Json => {
                     let mut out =
                         std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -108,6 +204,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             std::mem::forget(log);
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Scan(args)) => scan(args),
         Some(Command::Lookup(args)) => {
             let mut decoded = Vec::new();
             for c in &args.codes {

@@ -9,7 +9,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use memmap2::Mmap;
 
@@ -74,10 +74,27 @@ pub enum SourceError {
         /// The folder as given.
         path: String,
     },
+    /// A zip that cannot be read at all: corrupt, encrypted, or with no log in it.
+    #[error("{path}: {reason}")]
+    Zip {
+        /// The zip as named.
+        path: String,
+        /// Why, in words.
+        reason: String,
+    },
+    /// One entry of a zip that cannot be read (the others still are).
+    #[error("{path}: {reason}")]
+    Entry {
+        /// `bundle.zip!path/in/zip.log`.
+        path: String,
+        /// Why, in words.
+        reason: String,
+    },
 }
 
 impl SourceError {
-    fn open(path: &Path, err: &std::io::Error) -> SourceError {
+    /// The error for a path the operating system would not open, its reason in words.
+    pub(crate) fn open(path: &Path, err: &std::io::Error) -> SourceError {
         let reason = match err.kind() {
             std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
@@ -338,84 +355,8 @@ fn transcode_utf16(orig: &[u8], little: bool) -> (Vec<u8>, Vec<(u64, u64)>) {
     (out, map)
 }
 
-/// What the user named on the command line, resolved into files to read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Input {
-    /// A file on disk.
-    File(PathBuf),
-    /// Standard input.
-    Stdin,
-}
-
-/// Expands the command line's paths: folders become their `*.log` and `*.lo_` files, with
-/// rolled `smsts-YYYYMMDD-HHMMSS.log` siblings ordered by the time in their names and
-/// before the live `smsts.log`.
-pub fn resolve_inputs(args: &[String]) -> Result<Vec<Input>, SourceError> {
-    let mut out = Vec::new();
-    for arg in args {
-        if arg == "-" {
-            out.push(Input::Stdin);
-            continue;
-        }
-        let path = PathBuf::from(arg);
-        let meta = std::fs::metadata(&path).map_err(|e| SourceError::open(&path, &e))?;
-        if meta.is_dir() {
-            let mut files = Vec::new();
-            let rd = std::fs::read_dir(&path).map_err(|e| SourceError::open(&path, &e))?;
-            for entry in rd.flatten() {
-                let p = entry.path();
-                let is_log = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    e.eq_ignore_ascii_case("log") || e.eq_ignore_ascii_case("lo_")
-                });
-                if is_log && p.is_file() {
-                    files.push(p);
-                }
-            }
-            if files.is_empty() {
-                return Err(SourceError::EmptyDir {
-                    path: path.display().to_string(),
-                });
-            }
-            files.sort_by_key(|a| log_sort_key(a));
-            out.extend(files.into_iter().map(Input::File));
-        } else {
-            out.push(Input::File(path));
-        }
-    }
-    Ok(out)
-}
-
-/// Orders a folder's logs: by base name (smsts, ccmsetup, ...), then rolled copies by the
-/// time in their names, then the live file, which is the newest.
-fn log_sort_key(p: &Path) -> (String, u8, String) {
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let stem = name
-        .rsplit_once('.')
-        .map(|(s, _)| s.to_string())
-        .unwrap_or_else(|| name.clone());
-    if let Some((base, stamp)) = split_rolled(&stem) {
-        return (base.to_string(), 0, stamp.to_string());
-    }
-    // A `.lo_` is the previous generation of the `.log` with the same name.
-    let rank = if name.ends_with(".lo_") { 0 } else { 1 };
-    (stem, rank, String::new())
-}
-
-/// `smsts-20261112-101502` -> (`smsts`, `20261112-101502`).
-fn split_rolled(stem: &str) -> Option<(&str, &str)> {
-    let (base, stamp) = stem.split_at_checked(stem.len().checked_sub(15)?)?;
-    let base = base.strip_suffix('-')?;
-    let b = stamp.as_bytes();
-    let ok = b.len() == 15
-        && b[8] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 8 || c.is_ascii_digit());
-    ok.then_some((base, stamp))
-}
+/// Inputs are resolved and read by [`crate::input`]; these names stay for callers of old.
+pub use crate::input::{resolve_inputs, Input};
 
 #[cfg(test)]
 mod tests {
@@ -480,17 +421,5 @@ mod tests {
                 "offset {off}"
             );
         }
-    }
-
-    #[test]
-    fn rolled_logs_sort_before_live_one() {
-        let mut v = [
-            PathBuf::from("smsts.log"),
-            PathBuf::from("smsts-20261112-101502.log"),
-            PathBuf::from("smsts-20261111-090000.log"),
-        ];
-        v.sort_by_key(|a| log_sort_key(a));
-        assert_eq!(v[0], PathBuf::from("smsts-20261111-090000.log"));
-        assert_eq!(v[2], PathBuf::from("smsts.log"));
     }
 }

@@ -20,10 +20,12 @@ use ratatui::crossterm::{execute, queue};
 use ratatui::Terminal;
 
 use crate::cli::ExploreArgs;
+use crate::engine::Engine;
 use crate::follow::{FollowEvent, FollowOptions, FollowTarget, Follower, Start, DEFAULT_POLL};
+use crate::input::{self, Input};
 use crate::kb::RuleSet;
 use crate::log::Log;
-use crate::source::{resolve_inputs, Input, SourceError};
+use crate::source::SourceError;
 use crate::tui::theme::{detect_color_depth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
@@ -173,15 +175,23 @@ struct Plan {
     followed: Vec<bool>,
     /// Folders whose live `smsts.log` is followed (given with `--follow`).
     dirs: Vec<PathBuf>,
+    /// Files named with `--follow` that do not exist yet: followed from their first byte
+    /// once they appear.
+    waiting: Vec<PathBuf>,
     /// Standard input streams into the log.
     stdin: bool,
     /// The stat poll interval.
     poll: Duration,
+    /// Bundle entries left out, one line each.
+    skipped: Vec<String>,
 }
 
 impl Plan {
     fn any(&self) -> bool {
-        self.stdin || !self.dirs.is_empty() || self.followed.iter().any(|f| *f)
+        self.stdin
+            || !self.dirs.is_empty()
+            || !self.waiting.is_empty()
+            || self.followed.iter().any(|f| *f)
     }
 }
 
@@ -191,15 +201,26 @@ fn is_live_smsts(path: &Path) -> bool {
         .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("smsts.log"))
 }
 
+/// True for a path that does not exist yet but names a folder: it ends with a separator, or
+/// its last part has no log's extension.
+fn names_a_folder(arg: &str) -> bool {
+    arg.ends_with(['/', '\\']) || !input::is_log_name(Path::new(arg))
+}
+
 fn plan(args: &ExploreArgs) -> Result<Plan> {
     let mut p = Plan {
         load: Vec::new(),
         followed: Vec::new(),
         dirs: Vec::new(),
+        waiting: Vec::new(),
         stdin: false,
         poll: args
             .poll
             .map_or(DEFAULT_POLL, |ms| Duration::from_millis(ms.max(10))),
+        skipped: Vec::new(),
+    };
+    let opts = input::Options {
+        siblings: !args.no_siblings,
     };
     for arg in &args.paths {
         if arg == "-" {
@@ -208,26 +229,43 @@ fn plan(args: &ExploreArgs) -> Result<Plan> {
             continue;
         }
         let one = std::slice::from_ref(arg);
-        if args.follow && Path::new(arg).is_dir() {
+        let path = Path::new(arg);
+        if args.follow && !path.exists() {
+            // A task sequence that has not started yet: wait for its log or its folder.
+            if names_a_folder(arg) {
+                p.dirs.push(PathBuf::from(arg));
+            } else {
+                p.waiting.push(PathBuf::from(arg));
+            }
+            continue;
+        }
+        if args.follow && path.is_dir() {
             p.dirs.push(PathBuf::from(arg));
             // The folder's other logs (rolled copies, other components) are read once; a
             // folder with none yet is fine, its smsts.log is waited for.
-            let files = match resolve_inputs(one) {
-                Ok(files) => files,
+            let files = match input::resolve(one, opts) {
+                Ok(r) => {
+                    p.skipped.extend(r.skipped);
+                    r.inputs
+                }
                 Err(SourceError::EmptyDir { .. }) => Vec::new(),
                 Err(e) => return Err(e.into()),
             };
             for f in files {
-                if matches!(&f, Input::File(path) if !is_live_smsts(path)) {
+                if !matches!(&f, Input::File(path) if is_live_smsts(path)) {
                     p.load.push(f);
                     p.followed.push(false);
                 }
             }
             continue;
         }
-        for f in resolve_inputs(one)? {
+        let resolved = input::resolve(one, opts)?;
+        p.skipped.extend(resolved.skipped);
+        for f in resolved.inputs {
+            // Only the file named is followed: its rolled siblings and bundles are read once.
+            let named = matches!(&f, Input::File(q) if q == path);
             p.load.push(f);
-            p.followed.push(args.follow);
+            p.followed.push(args.follow && named);
         }
     }
     Ok(p)
@@ -236,6 +274,7 @@ fn plan(args: &ExploreArgs) -> Result<Plan> {
 /// Opens the explorer on the inputs and runs it until the user quits. Returns the exit
 /// status: 0, or 128 + n after signal n, as a shell reports a process a signal ended.
 pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
+    let engine = Arc::new(Engine::new(rules));
     // Everything that can fail on bad input fails here, before the screen opens.
     let theme = load_theme(args.theme.as_deref())?;
     if !std::io::stdout().is_terminal() {
@@ -248,7 +287,6 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     let opts = Options {
         follow: args.follow,
     };
-    let rules = Arc::new(rules);
     let preview = load::preview(&plan.load, args.follow, PREVIEW_BYTES)?;
     let (load_tx, load_rx) = unbounded();
     // The worker waits for the first frame: on a small machine it would otherwise take the
@@ -261,17 +299,26 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
         let app = App::from_preview(preview, theme, &opts);
         let inputs = plan.load.clone();
         let followed = plan.followed.clone();
-        let rules = rules.clone();
+        let engine = engine.clone();
         std::thread::spawn(move || {
             if go_rx.recv().is_ok() {
-                load::load_full(&inputs, &rules, &load_tx, &followed);
+                load::load_full(&inputs, &engine, &load_tx, &followed);
             }
         });
         app
     } else {
-        App::new(Loaded::new(preview.log, &rules), theme, &opts)
+        App::new(Loaded::with(preview.log, &engine), theme, &opts)
     };
-    let mut live = Live::new(plan, rules);
+    if let Some(first) = plan.skipped.first() {
+        let more = plan.skipped.len() - 1;
+        let more = if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        };
+        app.notice = Some(crate::sanitize::sanitize(&format!("{first}{more}")).into_owned());
+    }
+    let mut live = Live::new(plan, engine);
     if !needs_worker {
         // Nothing to wait for: the streams start with the screen.
         live.start(&mut app, &[]);
@@ -294,7 +341,7 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
 /// The followers and the live analysis.
 struct Live {
     plan: Option<Plan>,
-    rules: Arc<RuleSet>,
+    engine: Arc<Engine>,
     followers: Vec<Follower>,
     /// Every follower's events, tagged with the app's stream number.
     events: Receiver<(usize, FollowEvent)>,
@@ -309,13 +356,13 @@ struct Live {
 }
 
 impl Live {
-    fn new(plan: Plan, rules: Arc<RuleSet>) -> Live {
+    fn new(plan: Plan, engine: Arc<Engine>) -> Live {
         // Bounded: a screen that falls behind slows the followers, which slow their reads.
         let (events_tx, events) = bounded(EVENTS_PER_TURN);
         let (analysed_tx, analysed) = unbounded();
         Live {
             plan: plan.any().then_some(plan),
-            rules,
+            engine,
             followers: Vec::new(),
             events,
             events_tx,
@@ -355,6 +402,10 @@ impl Live {
             };
             targets.push((stream, FollowTarget::File(path.clone()), opts));
         }
+        for path in &plan.waiting {
+            let stream = app.add_stream(None, &path.display().to_string());
+            targets.push((stream, FollowTarget::File(path.clone()), base));
+        }
         if !plan.dirs.is_empty() {
             let name = plan.dirs[0].join("smsts.log").display().to_string();
             let stream = app.add_stream(None, &name);
@@ -384,12 +435,12 @@ impl Live {
         }
         let (snap_tx, snap_rx) = bounded::<Log>(1);
         let tx = self.analysed_tx.clone();
-        let rules = self.rules.clone();
+        let engine = self.engine.clone();
         let spawned = std::thread::Builder::new()
             .name("tslens-analysis".into())
             .spawn(move || {
                 for log in snap_rx {
-                    if tx.send(Analysed::run(&log, &rules)).is_err() {
+                    if tx.send(Analysed::with(&log, &engine)).is_err() {
                         break;
                     }
                 }

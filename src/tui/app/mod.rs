@@ -202,6 +202,7 @@ impl App {
             analysis,
             index,
             resume: Vec::new(),
+            skipped: Vec::new(),
         });
         if app.follow {
             app.cursor = app.rows.len().saturating_sub(1);
@@ -295,6 +296,15 @@ impl App {
     }
 
     fn install(&mut self, loaded: Loaded) {
+        if let Some(first) = loaded.skipped.first() {
+            let more = loaded.skipped.len() - 1;
+            let more = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            self.notice = Some(crate::sanitize::sanitize(&format!("{first}{more}")).into_owned());
+        }
         let chains = loaded.analysis.chains.len();
         self.folded.resize(chains, true);
         self.folded.truncate(chains);

@@ -103,7 +103,7 @@ impl Engine {
                 (Log::from_sources(sources), Analysis::default())
             }
             Depth::Analysis | Depth::Full => {
-                let (log, applied) = analysis::open(texts);
+                let (log, applied) = analysis::open_texts(texts);
                 drop(t);
                 let _t = crate::timing::Stage::start("analysis");
                 let rules = if depth == Depth::Full {

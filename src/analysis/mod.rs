@@ -18,7 +18,7 @@ use crate::codes::find_codes;
 use crate::kb::{Finding, MatchRecord, RuleSet};
 use crate::log::{Log, RecordRef};
 use crate::parse::{Found, Severity};
-use crate::source::SourceText;
+use crate::source::{Input, SourceError, SourceText};
 
 pub use chains::{Chain, ChainBuilder, ChainEvent, ChainInput};
 pub use steps::{RunOutcome, Step, StepBuilder, StepEvent, StepOutcome, Timeline};
@@ -278,14 +278,26 @@ fn apply_triggers(found: Vec<Found<Trigger>>, position: impl Fn(RecordRef) -> us
     }
 }
 
+/// Reads and frames `inputs` for analysis (see [`open_texts`]).
+pub fn open(inputs: &[Input]) -> Result<(Log, Applied), SourceError> {
+    let texts = inputs
+        .iter()
+        .map(Input::read)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(open_texts(texts))
+}
+
 /// Frames texts for analysis: the trigger records are read while framing and, with one
 /// text, fed to the builders while the index is joined. [`analyze_applied`] finishes it.
-pub fn open(texts: Vec<SourceText>) -> (Log, Applied) {
+pub fn open_texts(texts: Vec<SourceText>) -> (Log, Applied) {
     let Some(t) = Triggers::new() else {
         // The searcher is built from constants, so this is not expected: no chains or
         // steps, but the rules still run.
         let sources = texts.into_iter().map(crate::log::Source::index).collect();
-        return (Log::from_sources(sources), apply_triggers(Vec::new(), |_| 0));
+        return (
+            Log::from_sources(sources),
+            apply_triggers(Vec::new(), |_| 0),
+        );
     };
     let (log, applied) = Log::open_visit(texts, |b, out| t.visit(b, out), apply_unmerged);
     let applied = applied.unwrap_or_else(|found| apply_triggers(found, |r| log.position(r)));
@@ -404,7 +416,7 @@ mod tests {
         std::fs::write(file.path(), &text).expect("written");
         let inputs = [crate::source::Input::File(file.path().to_path_buf())];
         let rules = RuleSet::builtin();
-        let (log, applied) = super::open(vec![inputs[0].read().expect("read")]);
+        let (log, applied) = super::open(&inputs).expect("opened");
         let fused = super::analyze_applied(&log, &rules, applied);
         let plain = super::analyze(&Log::open(&inputs).expect("opened"), &rules);
         assert!(fused.steps.steps.len() > 100 && fused.chains.len() > 10);

@@ -29,6 +29,8 @@ pub struct FindingBrief {
     pub title: String,
     /// `high`, `medium` or `low`.
     pub confidence: String,
+    /// The rule's priority; generic advice is at or below [`GENERIC_PRIORITY`].
+    pub priority: i32,
     /// The first evidence record: its source, line and text.
     pub evidence_source: Option<String>,
     /// Line of that record in its source.
@@ -115,6 +117,7 @@ impl MachineResult {
                     id: f.id.clone(),
                     title: f.title.clone(),
                     confidence: f.confidence.as_str().to_string(),
+                    priority: f.priority,
                     evidence_source: ev.map(|e| e.source.clone()),
                     evidence_line: ev.map(|e| e.line),
                     evidence: ev.map(|e| e.text.clone()),
@@ -177,10 +180,21 @@ fn log_time(log: &Log, first: bool) -> Option<String> {
     Some(utc.format("%Y-%m-%d %H:%M:%S").to_string())
 }
 
-/// The cause a failed machine is grouped under, and its words: the top finding, else the
-/// failing step (or the failure before any step) and the root code.
+/// Findings at or under this priority are generic advice (`docs/kb.md`): they say what to
+/// check, not what the problem is, and would lump unrelated failures into one group.
+pub const GENERIC_PRIORITY: i32 = 40;
+
+/// The finding a machine is grouped under: the top known problem, not the diagnosis built
+/// from the log (one id for every failure) nor generic advice.
+fn cause_finding(r: &MachineResult) -> Option<&FindingBrief> {
+    (r.findings.iter())
+        .find(|f| f.id != crate::analysis::diagnosis::ID && f.priority > GENERIC_PRIORITY)
+}
+
+/// The cause a failed machine is grouped under, and its words: the top known problem, else
+/// the failing step (or the failure before any step) and the root code.
 fn cause_of(r: &MachineResult) -> (String, String) {
-    if let Some(f) = r.findings.first() {
+    if let Some(f) = cause_finding(r) {
         return (f.id.clone(), f.title.clone());
     }
     let code = r.root_code.as_deref().unwrap_or("no code");
@@ -270,10 +284,10 @@ impl Scan {
             let (cause, title) = cause_of(m);
             let i = *at.entry(cause.clone()).or_insert_with(|| {
                 groups.push(Group {
-                    kind: if m.findings.is_empty() {
-                        "step"
-                    } else {
+                    kind: if cause_finding(m).is_some() {
                         "finding"
+                    } else {
+                        "step"
                     },
                     cause,
                     title,

@@ -265,10 +265,10 @@ impl ChainBuilder {
                     // With no thread ids (a paste), one specific code giving way to
                     // another is a second incident: a failure climbing the stack only
                     // turns specific codes into generic ones.
-                    && !(key.is_none()
-                        && o.chain.code != frame.code
-                        && !is_generic(o.chain.code)
-                        && !is_generic(frame.code))
+                    && (key.is_some()
+                        || o.chain.code == frame.code
+                        || is_generic(o.chain.code)
+                        || is_generic(frame.code))
             });
             if !joins {
                 if let Some(o) = self.open.remove(&key) {

@@ -64,9 +64,10 @@ pub const TRIGGERS: &[&str] = &[
     "Return value 3",
     "FAILURE (",
     "Litetouch deployment failed",
-    "deployment completed successfully",
+    "LTI deployment completed successfully",
+    "Litetouch deployment completed",
     "NetpDoDomainJoin: status:",
-    "processed the command line but failed",
+    "but failed. HRESULT=",
     "halting sysprep execution",
     "): Result = 0x",
 ];
@@ -157,7 +158,8 @@ pub fn end_event(msg: &str) -> Option<End> {
         let code = parse_number(n);
         return Some(end(Activity::DomainJoin, code != Some(0), None, code));
     }
-    if msg.contains("processed the command line but failed") {
+    if msg.contains("processed the command line but failed") || msg.contains("but failed. HRESULT=")
+    {
         return Some(end(Activity::Dism, true, None, first_code(msg)));
     }
     if msg.contains("halting sysprep execution") {

@@ -96,8 +96,11 @@ impl Compiled {
             pattern_of.push((sig, unl));
         }
 
+        // With hundreds of patterns the set's lazy DFA outgrows the default cache, and
+        // every message then runs through the much slower NFA.
         let set = RegexSetBuilder::new(&patterns)
             .size_limit(SIZE_LIMIT)
+            .dfa_size_limit(DFA_SIZE_LIMIT)
             .build()
             .map_err(|e| super::schema::regex_reason(&e))?;
         let prefilter_src = if patterns.is_empty() {

@@ -115,6 +115,7 @@ impl Engine {
                 (log, analysis)
             }
         };
+        log.check_records()?;
         Ok(Opened {
             log,
             analysis,
@@ -175,6 +176,7 @@ impl Engine {
                 let part = (done * size).checked_div(t).unwrap_or(0);
                 report(before + part, false);
             });
+            source.check_records()?;
             before += size;
             report(before, true);
             sources.push(source);

@@ -14,6 +14,7 @@ pub mod follow;
 pub mod input;
 pub mod kb;
 pub mod log;
+pub(crate) mod mapguard;
 pub mod par;
 pub mod parse;
 pub mod report;

@@ -61,6 +61,11 @@ impl Source {
                     .unwrap_or(slice.len())
             };
             let part = parse::index_parallel(&slice[..cut], threads);
+            if records.len() + part.len() > parse::MAX_RECORDS {
+                // Past the limit: keep what makes the caller's check refuse, no more.
+                records.extend_from_slice(&part[..part.len().min(parse::MAX_RECORDS + 1)]);
+                break;
+            }
             if let Some(last) = part.last() {
                 let tail = &slice[last.start as usize..cut];
                 let next_line = last.line + memchr::memchr_iter(b'\n', tail).count() as u32;
@@ -76,6 +81,22 @@ impl Source {
             progress(pos as u64, total as u64);
         }
         Source { text, records }
+    }
+
+    /// Refuses a source framed into more than [`parse::MAX_RECORDS`] records (framing
+    /// stops soon after passing it): one clear error rather than an index that grows until
+    /// an allocation aborts the process.
+    pub fn check_records(&self) -> Result<(), SourceError> {
+        if self.records.len() <= parse::MAX_RECORDS {
+            return Ok(());
+        }
+        Err(SourceError::TooLarge {
+            path: self.text.path.clone(),
+            reason: format!(
+                "more than {} records, the limit for one file (16 bytes each in the index); split the file",
+                parse::MAX_RECORDS
+            ),
+        })
     }
 
     /// An empty source for a followed file or stream, filled by [`Source::append`].
@@ -206,7 +227,9 @@ impl Log {
     pub fn open(inputs: &[Input]) -> Result<Log, SourceError> {
         let mut sources = Vec::with_capacity(inputs.len());
         for input in inputs {
-            sources.push(Source::index(input.read()?));
+            let source = Source::index(input.read()?);
+            source.check_records()?;
+            sources.push(source);
         }
         Ok(Log::from_sources(sources))
     }
@@ -234,6 +257,12 @@ impl Log {
             found.push(hits);
         }
         (Log::from_sources(sources), then(found))
+    }
+
+    /// Refuses a log with a source past [`parse::MAX_RECORDS`] (see
+    /// [`Source::check_records`]).
+    pub fn check_records(&self) -> Result<(), SourceError> {
+        self.sources.iter().try_for_each(Source::check_records)
     }
 
     /// Builds a log from sources already framed, merging them by time when several.

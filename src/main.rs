@@ -197,6 +197,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 OutputFormat::Text => write_out(&tslens::report::render_text(&report))?,
                 OutputFormat::Markdown => write_out(&tslens::report::render_markdown(&report))?,
             }
+            for src in &log.sources {
+                if src.text.changed() {
+                    say(&format!(
+                        "warning: {}: the file changed while it was read (truncated or rewritten): this report covers what could be read",
+                        src.text.path
+                    ));
+                }
+            }
             // The process ends here: tearing down a multi-gigabyte mapping and index page
             // by page, or the report's hundred thousand strings, would only delay the exit.
             std::mem::forget(report);

@@ -13,6 +13,18 @@ use std::path::Path;
 
 use memmap2::Mmap;
 
+use crate::mapguard::Guarded;
+
+/// Regular files smaller than this are read into memory rather than mapped: the copy costs
+/// little at this size, and a file in memory cannot fault when another process truncates it.
+/// Larger files are mapped, with the guard of [`crate::mapguard`].
+pub const COPY_BELOW: u64 = 64 << 20;
+
+/// The longest line read from a stream (a pipe, a FIFO, a device): a stream is buffered
+/// whole, and one with no line break at all (`/dev/zero`) would otherwise grow without end.
+/// Mapped and copied files have no such limit: a long record costs them no extra memory.
+pub const MAX_STREAM_LINE: usize = 256 << 20;
+
 /// The character encoding of an input, detected from its byte-order mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -68,6 +80,14 @@ pub enum SourceError {
         /// The operating system's reason, in words.
         reason: String,
     },
+    /// An input past one of the limits that keep memory bounded.
+    #[error("{path}: {reason}")]
+    TooLarge {
+        /// The path as given.
+        path: String,
+        /// Which limit, in words.
+        reason: String,
+    },
     /// A folder held no log files.
     #[error("{path}: no .log or .lo_ files in this folder")]
     EmptyDir {
@@ -108,7 +128,7 @@ impl SourceError {
 }
 
 enum Bytes {
-    Mapped(Mmap),
+    Mapped(Guarded),
     Owned(Vec<u8>),
 }
 
@@ -123,10 +143,14 @@ pub struct SourceText {
     orig_len: u64,
     /// For transcoded text: (text offset, file offset) of every line start, ascending.
     line_map: Option<Vec<(u64, u64)>>,
+    /// A copied file came out shorter than its size when opened.
+    short_read: bool,
 }
 
 impl SourceText {
-    /// Opens a file: memory-mapped when it is a regular, non-empty UTF-8 file, otherwise read.
+    /// Opens a file. A regular UTF-8 file of [`COPY_BELOW`] bytes or more is memory-mapped
+    /// (guarded against truncation, see [`crate::mapguard`]); a smaller one is read into
+    /// memory; anything else (a FIFO, `<(cmd)`, a device) is read as a stream.
     pub fn open(path: &Path) -> Result<SourceText, SourceError> {
         let file = File::open(path).map_err(|e| SourceError::open(path, &e))?;
         let meta = file.metadata().map_err(|e| SourceError::open(path, &e))?;
@@ -137,42 +161,119 @@ impl SourceText {
             });
         }
         let name = path.display().to_string();
-        if meta.is_file() && meta.len() > 0 {
-            // SAFETY: the map is read-only; a file truncated by another process while it is
-            // mapped can fault, which is why followed (growing) files are read, not mapped.
+        if !meta.is_file() {
+            return SourceText::read_stream(name, file, &mut |_| {});
+        }
+        if meta.len() >= COPY_BELOW {
+            // SAFETY: the map is read-only. A file truncated by another process while it
+            // is mapped would fault; the guard turns those faults into zero pages and
+            // remembers that the file changed.
             let map = unsafe { Mmap::map(&file) }.map_err(|e| SourceError::open(path, &e))?;
             #[cfg(unix)]
             {
                 let _ = map.advise(memmap2::Advice::Sequential);
             }
-            let enc = Encoding::detect(&map[..map.len().min(4)]);
-            if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
-                return Ok(SourceText {
-                    path: name,
-                    encoding: enc,
-                    orig_len: map.len() as u64,
-                    bytes: Bytes::Mapped(map),
-                    line_map: None,
-                });
+            match Guarded::new(map) {
+                Ok(map) => {
+                    let enc = Encoding::detect(&map[..map.len().min(4)]);
+                    if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
+                        return Ok(SourceText {
+                            path: name,
+                            encoding: enc,
+                            orig_len: map.len() as u64,
+                            bytes: Bytes::Mapped(map),
+                            line_map: None,
+                            short_read: false,
+                        });
+                    }
+                    let mut text = SourceText::from_bytes(name, &map);
+                    text.short_read = map.changed();
+                    return Ok(text);
+                }
+                // No guard to be had: read it instead.
+                Err(map) => drop(map),
             }
-            return Ok(SourceText::from_bytes(name, &map));
         }
-        let mut buf = Vec::new();
-        let mut reader = file;
-        reader
+        let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        // Only what was there when opened: a log growing meanwhile is read up to that size.
+        file.take(meta.len())
             .read_to_end(&mut buf)
             .map_err(|e| SourceError::open(path, &e))?;
-        Ok(SourceText::from_vec(name, buf))
+        let short = (buf.len() as u64) < meta.len();
+        let mut text = SourceText::from_vec(name, buf);
+        text.short_read = short;
+        Ok(text)
     }
 
     /// Reads all of standard input.
     pub fn stdin() -> Result<SourceText, SourceError> {
+        SourceText::read_stream("-".into(), std::io::stdin().lock(), &mut |_| {})
+    }
+
+    /// Reads a stream to its end, calling `progress` with the bytes read so far. A line
+    /// longer than [`MAX_STREAM_LINE`] is refused rather than buffered without end.
+    pub fn read_stream(
+        path: String,
+        mut reader: impl Read,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<SourceText, SourceError> {
         let mut buf = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|e| SourceError::open(Path::new("-"), &e))?;
-        Ok(SourceText::from_vec("-".into(), buf))
+        let mut chunk = vec![0u8; 1 << 20];
+        // Bytes since the last line break.
+        let mut open_line = 0usize;
+        loop {
+            match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let got = &chunk[..n];
+                    open_line = match memchr::memrchr(b'\n', got) {
+                        Some(i) => n - i - 1,
+                        None => open_line + n,
+                    };
+                    if open_line > MAX_STREAM_LINE {
+                        return Err(SourceError::TooLarge {
+                            path,
+                            reason: format!(
+                                "a line longer than {} MiB, the limit for one line read from a stream",
+                                MAX_STREAM_LINE >> 20
+                            ),
+                        });
+                    }
+                    buf.extend_from_slice(got);
+                    progress(buf.len() as u64);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(SourceError::open(Path::new(&path), &e)),
+            }
+        }
+        Ok(SourceText::from_vec(path, buf))
+    }
+
+    /// Refuses a text of more lines than a line number holds (`u32`): only a text of over
+    /// 4 GiB can be one, so only such a text is counted, before it is framed.
+    pub fn check_lines(&self) -> Result<(), SourceError> {
+        let bytes = self.bytes();
+        if bytes.len() < u32::MAX as usize {
+            return Ok(());
+        }
+        let lines = memchr::memchr_iter(b'\n', bytes).count();
+        if lines < u32::MAX as usize {
+            return Ok(());
+        }
+        Err(SourceError::TooLarge {
+            path: self.path.clone(),
+            reason: format!(
+                "more than {} lines, the most a line number holds; split the file",
+                u32::MAX
+            ),
+        })
+    }
+
+    /// True when the file changed while it was read: it shrank under its memory map (what
+    /// lay past its new end reads as NUL bytes), or came out shorter than its size when
+    /// opened. The text is what could be read; a caller says the file changed.
+    pub fn changed(&self) -> bool {
+        self.short_read || matches!(&self.bytes, Bytes::Mapped(m) if m.changed())
     }
 
     /// Builds a source from bytes already in memory (tests, pipes).
@@ -185,6 +286,7 @@ impl SourceText {
                 orig_len: buf.len() as u64,
                 bytes: Bytes::Owned(buf),
                 line_map: None,
+                short_read: false,
             },
             _ => SourceText::from_bytes(path, &buf),
         }
@@ -201,6 +303,7 @@ impl SourceText {
                     orig_len: orig.len() as u64,
                     bytes: Bytes::Owned(text),
                     line_map: Some(map),
+                    short_read: false,
                 }
             }
             _ => SourceText {
@@ -209,6 +312,7 @@ impl SourceText {
                 orig_len: orig.len() as u64,
                 bytes: Bytes::Owned(orig.to_vec()),
                 line_map: None,
+                short_read: false,
             },
         }
     }
@@ -223,6 +327,7 @@ impl SourceText {
             bytes: Bytes::Owned(Vec::new()),
             orig_len: 0,
             line_map: matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be).then(Vec::new),
+            short_read: false,
         }
     }
 
@@ -236,7 +341,7 @@ impl SourceText {
         // A mapped file cannot grow in place; copying it once keeps appends correct should a
         // caller ever append to one (followed files are read into owned memory from the start).
         if let Bytes::Mapped(m) = &self.bytes {
-            self.bytes = Bytes::Owned(m.to_vec());
+            self.bytes = Bytes::Owned(m[..].to_vec());
         }
         let Bytes::Owned(buf) = &mut self.bytes else {
             return;
@@ -276,6 +381,7 @@ impl SourceText {
             bytes: Bytes::Owned(self.bytes().to_vec()),
             orig_len: self.orig_len,
             line_map: self.line_map.clone(),
+            short_read: self.changed(),
         }
     }
 
@@ -421,5 +527,44 @@ mod tests {
                 "offset {off}"
             );
         }
+    }
+
+    fn write_lines(f: &mut std::fs::File, bytes: usize) {
+        use std::io::Write;
+        let line = b"<![LOG[a line of the log]LOG]!><time=\"10:00:00.000+000\" type=\"1\">\n";
+        let mut buf = Vec::with_capacity(bytes);
+        while buf.len() < bytes {
+            buf.extend_from_slice(line);
+        }
+        f.write_all(&buf).unwrap();
+        f.flush().unwrap();
+    }
+
+    #[test]
+    fn a_log_truncated_while_mapped_is_read_as_far_as_it_goes() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        write_lines(f.as_file_mut(), COPY_BELOW as usize + (1 << 20));
+        let text = SourceText::open(f.path()).unwrap();
+        assert!(matches!(text.bytes, Bytes::Mapped(_)));
+        f.as_file().set_len(1 << 20).unwrap();
+        // Framing reads every page: the ones past the new end fault, and read as zeros.
+        let source = crate::log::Source::index(text);
+        assert!(source.text.changed());
+        let first = source.text.bytes().get(..7).unwrap_or_default().to_vec();
+        assert_eq!(first, b"<![LOG[");
+    }
+
+    #[test]
+    fn a_log_grown_or_deleted_after_opening_reads_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.log");
+        let mut f = std::fs::File::create(&path).unwrap();
+        write_lines(&mut f, 4096);
+        let len = std::fs::metadata(&path).unwrap().len();
+        let text = SourceText::open(&path).unwrap();
+        write_lines(&mut f, 4096);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(text.bytes().len() as u64, len);
+        assert!(!text.changed());
     }
 }

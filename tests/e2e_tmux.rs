@@ -310,3 +310,38 @@ fn follow_shows_appends_across_a_rollover_once() {
     t.wait_for("EXIT=0");
     assert!(!t.alternate_screen_on());
 }
+
+#[test]
+fn a_log_truncated_under_the_explorer_is_said_and_reloaded() {
+    let Some(t) = Tmux::start("a_log_truncated_under_the_explorer_is_said_and_reloaded") else {
+        return;
+    };
+    // Larger than the size below which logs are copied: this one is memory-mapped.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mapped.log");
+    let line = "<![LOG[a line of the log]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2026\" component=\"C\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";
+    let count = (tslens::source::COPY_BELOW as usize + (4 << 20)) / line.len();
+    std::fs::write(&path, line.repeat(count)).unwrap();
+    t.run(&format!("{} {}", bin(), path.display()));
+    // Loaded and analysed: the whole file is mapped and indexed.
+    let total = format!("1/{count} ");
+    t.wait("the whole log indexed", |s| {
+        s.contains(&total) && !s.contains("analysing") && !s.contains("indexing")
+    });
+    // Another process truncates it (copytruncate); the end of the log is read again.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(4096)
+        .unwrap();
+    t.keys(&["G"]);
+    t.wait_for("changed on disk");
+    assert!(t.alternate_screen_on());
+    // R reads it again: what is left of it.
+    t.keys(&["R"]);
+    t.wait("the reloaded log", |s| s.contains("32/32"));
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    assert!(!t.alternate_screen_on());
+}

@@ -9,7 +9,6 @@ pub mod machines;
 pub mod preview;
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::source::{SourceError, SourceText};
@@ -48,11 +47,13 @@ impl Input {
 
     /// Reads it whole (a file is memory-mapped, a zip entry decompressed).
     pub fn read(&self) -> Result<SourceText, SourceError> {
-        match self {
-            Input::File(p) => SourceText::open(p),
-            Input::Stdin => SourceText::stdin(),
-            Input::Entry(e) => e.read(),
-        }
+        let text = match self {
+            Input::File(p) => SourceText::open(p)?,
+            Input::Stdin => SourceText::stdin()?,
+            Input::Entry(e) => e.read()?,
+        };
+        text.check_lines()?;
+        Ok(text)
     }
 
     /// True for an entry of a bundle: one that cannot be read is skipped, not fatal.
@@ -281,21 +282,7 @@ pub(crate) fn split_rolled(stem: &str) -> Option<(&str, &str)> {
 
 /// Reads standard input to its end, calling `progress(bytes_read)` as it goes.
 pub fn read_stdin(progress: &mut dyn FnMut(u64)) -> Result<SourceText, SourceError> {
-    let mut buf = Vec::new();
-    let mut chunk = vec![0u8; 1 << 20];
-    let mut stdin = std::io::stdin().lock();
-    loop {
-        match stdin.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => {
-                buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
-                progress(buf.len() as u64);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(SourceError::open(Path::new("-"), &e)),
-        }
-    }
-    Ok(SourceText::from_vec("-".into(), buf))
+    SourceText::read_stream("-".into(), std::io::stdin().lock(), progress)
 }
 
 #[cfg(test)]

@@ -72,14 +72,20 @@ pub fn preview(inputs: &[Input], tail: bool, budget: usize) -> Result<Preview, S
             }
         };
         let name = path.display().to_string();
-        let mut file = File::open(path).map_err(|e| SourceError::open(path, &e))?;
-        let meta = file.metadata().map_err(|e| SourceError::open(path, &e))?;
+        // stat, not open: opening a FIFO waits for its writer, and the screen must not.
+        let meta = std::fs::metadata(path).map_err(|e| SourceError::open(path, &e))?;
         if meta.is_dir() {
             return Err(SourceError::Open {
                 path: name,
                 reason: "is a folder".into(),
             });
         }
+        if !meta.is_file() {
+            // A FIFO, `<(cmd)` or a device: a stream, which the worker reads whole.
+            complete = false;
+            continue;
+        }
+        let mut file = File::open(path).map_err(|e| SourceError::open(path, &e))?;
         let len = meta.len();
         let mut head4 = [0u8; 4];
         let got = file

@@ -284,16 +284,31 @@ fn cuts(text: &[u8], threads: usize) -> Vec<usize> {
     cuts
 }
 
+/// The most records one text is framed into: 16 bytes each, a 2 GiB index. A real log
+/// holds a record per 100-200 bytes, so this is a text of tens of GB; a text of short
+/// lines past it (hundreds of MB of one-byte lines) is refused by the reader (see
+/// `log::Source::check_records`) rather than grow an index that aborts the process.
+/// Framing stops soon after passing it, so a refused text costs little more memory.
+pub const MAX_RECORDS: usize = 1 << 27;
+
+/// Texts below this size are framed on one thread: below a few MB the threads cost more
+/// than they save.
+const PARALLEL_BELOW: usize = 8 << 20;
+
 /// Frames a whole text on several threads. The text is cut where a line starts with
 /// `<![LOG[` (or, failing that, at a line start), so every piece begins on a record
 /// boundary and the result equals a single-threaded [`frame`].
 pub fn index_parallel(text: &[u8], threads: usize) -> Vec<RecordMeta> {
-    let piece = |a, b, line| {
-        let mut records = Vec::with_capacity((b - a) / 160 + 1);
-        let (_, end_line) = frame_each(text, a, b, line, true, |r| records.push(r));
-        (records, Hits::<()>::new(), end_line)
-    };
-    in_pieces(text, threads, piece, |_| ()).0
+    let visit = |_: &Block<'_>, _: &mut Hits<()>| {};
+    index_in_blocks(text, threads, VISIT_BLOCK, PARALLEL_BELOW, visit, |_| ()).0
+}
+
+/// [`index_parallel`] cut into pieces whatever the text's size, for tests and fuzzing that
+/// hold the pieces' join to a single-threaded [`frame`].
+#[doc(hidden)]
+pub fn index_pieces(text: &[u8], threads: usize) -> Vec<RecordMeta> {
+    let visit = |_: &Block<'_>, _: &mut Hits<()>| {};
+    index_in_blocks(text, threads, 64, 0, visit, |_| ()).0
 }
 
 /// Runs `piece(start, end, first_line)` over the pieces of `text` (on several threads when
@@ -302,12 +317,12 @@ pub fn index_parallel(text: &[u8], threads: usize) -> Vec<RecordMeta> {
 fn in_pieces<T: Send, R: Send>(
     text: &[u8],
     threads: usize,
+    min_parallel: usize,
     piece: impl Fn(usize, usize, u32) -> Piece<T> + Sync,
     then: impl FnOnce(Found<T>) -> R + Send,
 ) -> (Vec<RecordMeta>, R) {
     let threads = threads.clamp(1, 16);
-    // Below a few MB the threads cost more than they save.
-    if threads == 1 || text.len() < 8 << 20 {
+    if threads == 1 || text.len() < min_parallel {
         let (records, hits, _) = piece(0, text.len(), 1);
         return (records, then(Found::from(hits)));
     }
@@ -507,7 +522,7 @@ pub fn index_visit_then<T: Send, R: Send>(
     visit: impl Fn(&Block<'_>, &mut Hits<T>) + Sync,
     then: impl FnOnce(Found<T>) -> R + Send,
 ) -> (Vec<RecordMeta>, R) {
-    index_in_blocks(text, threads, VISIT_BLOCK, visit, then)
+    index_in_blocks(text, threads, VISIT_BLOCK, PARALLEL_BELOW, visit, then)
 }
 
 /// [`index_visit_then`] with blocks of about `block_size` bytes.
@@ -515,12 +530,16 @@ fn index_in_blocks<T: Send, R: Send>(
     text: &[u8],
     threads: usize,
     block_size: usize,
+    min_parallel: usize,
     visit: impl Fn(&Block<'_>, &mut Hits<T>) + Sync,
     then: impl FnOnce(Found<T>) -> R + Send,
 ) -> (Vec<RecordMeta>, R) {
+    // Records framed by every piece so far, against [`MAX_RECORDS`].
+    let framed = std::sync::atomic::AtomicUsize::new(0);
     in_pieces(
         text,
         threads,
+        min_parallel,
         |a, b, first_line| {
             let mut records: Vec<RecordMeta> = Vec::with_capacity((b - a) / 160 + 1);
             let mut found = Vec::new();
@@ -552,6 +571,12 @@ fn index_in_blocks<T: Send, R: Send>(
                 visit(&block_view, &mut found);
                 pos = resume;
                 line = resume_line;
+                let new = records.len() - first;
+                let so_far = framed.fetch_add(new, std::sync::atomic::Ordering::Relaxed) + new;
+                if so_far > MAX_RECORDS {
+                    // Over the limit: the reader refuses this text, so stop here.
+                    break;
+                }
             }
             (records, found, line)
         },
@@ -595,7 +620,7 @@ mod tests {
                     out.push((b.first + k as u32, b.raw(k).to_vec()));
                 }
             };
-            let (records, seen) = index_in_blocks(&text, 1, block, visit, |f| f);
+            let (records, seen) = index_in_blocks(&text, 1, block, PARALLEL_BELOW, visit, |f| f);
             prop_assert_eq!(&records, &whole);
             prop_assert_eq!(seen.len(), whole.len());
             for (k, (i, raw)) in seen.iter().enumerate() {
@@ -737,7 +762,14 @@ mod windows_log_tests {
             ]
         );
         for block in 1..text.len() {
-            let (records, _) = index_in_blocks(text, 1, block, |_, _: &mut Hits<()>| {}, |f| f);
+            let (records, _) = index_in_blocks(
+                text,
+                1,
+                block,
+                PARALLEL_BELOW,
+                |_, _: &mut Hits<()>| {},
+                |f| f,
+            );
             assert_eq!(records, whole, "block {block}");
         }
         // Not at the end of the text, the last Setup record waits for its continuations.

@@ -10,7 +10,10 @@ mod kinds;
 mod time;
 
 pub use fields::{fields, fields_of, Fields};
-pub use frame::{frame, index_parallel, index_visit, index_visit_then, Block, Found, Framed, Hits};
+pub use frame::{
+    frame, index_parallel, index_pieces, index_visit, index_visit_then, Block, Found, Framed, Hits,
+    MAX_RECORDS,
+};
 pub use time::{parse_date, parse_time, Timestamp};
 
 /// Bytes as text, invalid UTF-8 shown as U+FFFD. Valid text, nearly all of any log, is

@@ -100,6 +100,8 @@ pub enum Action {
     Escape,
     /// Draw the whole screen again (a terminal left garbled by another program).
     Redraw,
+    /// Read the files again from disk (one changed while open).
+    Reload,
     /// Leave.
     Quit,
 }
@@ -173,6 +175,7 @@ bindings! {
     4, "?  F1", Help, "this help";
     4, "Esc", Escape, "close prompt, help, pane focus, search";
     4, "Ctrl-l", Redraw, "draw the whole screen again";
+    4, "R", Reload, "read the files again (after one changed on disk)";
     4, "q  Ctrl-c", Quit, "quit";
 }
 
@@ -235,6 +238,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
             'F' => ToggleFollow,
             '?' => Help,
             'q' => Quit,
+            'R' => Reload,
             _ => return None,
         },
         KeyCode::Down => Down,

@@ -263,7 +263,9 @@ fn plan(args: &ExploreArgs) -> Result<Plan> {
         p.skipped.extend(resolved.skipped);
         for f in resolved.inputs {
             // Only the file named is followed: its rolled siblings and bundles are read once.
-            let named = matches!(&f, Input::File(q) if q == path);
+            // A FIFO or `<(cmd)` cannot be reopened and followed by name: it is read as the
+            // stream it is, to its end.
+            let named = matches!(&f, Input::File(q) if q == path && q.is_file());
             p.load.push(f);
             p.followed.push(args.follow && named);
         }
@@ -318,7 +320,9 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
         };
         app.notice = Some(crate::sanitize::sanitize(&format!("{first}{more}")).into_owned());
     }
-    let mut live = Live::new(plan, engine);
+    // What `R` reads again: the files opened without following.
+    let reload = (!plan.any()).then(|| plan.load.clone());
+    let mut live = Live::new(plan, engine.clone());
     if !needs_worker {
         // Nothing to wait for: the streams start with the screen.
         live.start(&mut app, &[]);
@@ -329,7 +333,18 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
         .context("cannot open the terminal")?;
     let size = terminal.size().context("cannot read the terminal size")?;
     app.update(Msg::Resize(size.width, size.height));
-    let result = event_loop(&mut terminal, &mut app, load_rx, go_tx, &mut live);
+    let reloader = Reloader {
+        inputs: reload,
+        engine,
+    };
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        load_rx,
+        go_tx,
+        &mut live,
+        &reloader,
+    );
     drop(terminal);
     drop(guard);
     Ok(match result? {
@@ -490,6 +505,7 @@ fn event_loop(
     load_rx: Receiver<LoadMsg>,
     go: Sender<()>,
     live: &mut Live,
+    reloader: &Reloader,
 ) -> Result<Option<i32>> {
     let input_rx = spawn_input();
     let signal_rx = spawn_signals()?;
@@ -570,6 +586,16 @@ fn event_loop(
                     Effect::Redraw => {
                         let _ = terminal.clear();
                     }
+                    Effect::Reload => match reloader.start() {
+                        Some(rx) => load_rx = rx,
+                        None => {
+                            app.notice = Some(
+                                "R reloads files opened without following; this log is followed"
+                                    .into(),
+                            );
+                            app.dirty = true;
+                        }
+                    },
                 }
             }
             if gone {
@@ -582,12 +608,36 @@ fn event_loop(
         if app.busy() {
             app.work(WORK_SLICE);
         }
+        app.check_changed();
         live.analyse_if_due(app);
         if app.dirty && last_draw.elapsed() >= FRAME_GAP {
             draw(terminal, app)?;
             app.dirty = false;
             last_draw = Instant::now();
+            // Drawing is what reads the text: a file truncated meanwhile shows up here.
+            app.check_changed();
         }
+    }
+}
+
+/// Reads the inputs again on a worker, for `R`.
+struct Reloader {
+    /// The files to read, or `None` when the log is followed (its followers own it).
+    inputs: Option<Vec<Input>>,
+    engine: Arc<Engine>,
+}
+
+impl Reloader {
+    /// Starts a reload; the receiver replaces the loop's loading channel.
+    fn start(&self) -> Option<Receiver<LoadMsg>> {
+        let inputs = self.inputs.clone()?;
+        let engine = self.engine.clone();
+        let (tx, rx) = unbounded();
+        std::thread::Builder::new()
+            .name("tslens-reload".into())
+            .spawn(move || load::load_full(&inputs, &engine, &tx, &[]))
+            .ok()?;
+        Some(rx)
     }
 }
 

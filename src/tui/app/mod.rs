@@ -68,6 +68,8 @@ pub enum Effect {
     Copy(String),
     /// Clear the terminal and draw every cell again.
     Redraw,
+    /// Read the inputs again from disk.
+    Reload,
 }
 
 /// A message for [`App::update`].
@@ -159,6 +161,8 @@ pub struct App {
     pub moved: bool,
     /// A one-off message for the status line.
     pub notice: Option<String>,
+    /// Sources already said to have changed on disk (see [`App::check_changed`]).
+    changed_told: Vec<usize>,
     /// False while the rows come from a file's tail, whose line numbers are not known.
     pub lines_known: bool,
     /// A log that grows: followers, their markers, what is new, analyses due.
@@ -241,6 +245,7 @@ impl App {
             load: LoadState::Ready,
             moved: false,
             notice: None,
+            changed_told: Vec::new(),
             lines_known: true,
             live: Live::default(),
             dirty: true,
@@ -323,6 +328,23 @@ impl App {
 
     /// After the full log arrives: unless the user has moved, show the top finding with the
     /// cursor on its evidence; when following, go to the end.
+    /// Says, once per source, that a file changed on disk while it was shown (it shrank
+    /// under its memory map: what lay past its new end shows as NUL bytes). The runtime
+    /// calls this after each turn; the check is one atomic load per source.
+    pub fn check_changed(&mut self) {
+        for (i, src) in self.log.sources.iter().enumerate() {
+            if !src.text.changed() || self.changed_told.contains(&i) {
+                continue;
+            }
+            self.changed_told.push(i);
+            self.notice = Some(format!(
+                "{} changed on disk while open (truncated?): what follows its new end shows as ␀. R reloads it",
+                src.text.path
+            ));
+            self.dirty = true;
+        }
+    }
+
     fn after_load(&mut self) {
         if self.follow {
             self.cursor = self.rows.len().saturating_sub(1);
@@ -437,6 +459,7 @@ impl App {
             LoadMsg::Analysing => self.load = LoadState::Analysing,
             LoadMsg::Done(loaded) => {
                 self.load = LoadState::Ready;
+                self.changed_told.clear();
                 self.replace(*loaded);
                 self.after_load();
             }
@@ -642,6 +665,7 @@ impl App {
                 fx.push(Effect::Redraw);
                 self.dirty = true;
             }
+            Reload => fx.push(Effect::Reload),
         }
         self.scroll_to_cursor(false);
     }

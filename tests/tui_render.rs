@@ -201,3 +201,103 @@ fn resize_keeps_the_cursor_on_screen() {
         assert!(a.cursor >= a.top && a.cursor < a.top + a.page(), "{w}x{h}");
     }
 }
+
+/// The state the issue-17 snapshots show: the chain unfolded (codes named inline), the
+/// "Cleaning up" noise hidden, TSManager's thread excluded, a highlight, the filter pane
+/// focused, a bookmark for the overview.
+fn triage_state() -> App {
+    let mut a = app();
+    keys(&mut a, "gc<ret>");
+    keys(&mut a, "-Cleaning up<ret>+denied<ret>");
+    keys(&mut a, "gmG");
+    keys(&mut a, "f");
+    a
+}
+
+#[test]
+fn filter_pane_overview_and_code_names_200x50() {
+    let mut a = triage_state();
+    let t = draw(&mut a, 200, 50);
+    let screen = text(t.backend().buffer());
+    // Codes carry their names inline; the exclude and the highlight are listed.
+    assert!(
+        screen.contains("HRESULT=80070005 E_ACCESSDENIED"),
+        "{screen}"
+    );
+    assert!(screen.contains("Error -2147467259 E_FAIL"), "{screen}");
+    assert!(screen.contains("hide /Cleaning up/"), "{screen}");
+    assert!(screen.contains("mark /denied/"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn filter_pane_overview_and_code_names_80x24() {
+    let mut a = triage_state();
+    let t = draw(&mut a, 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn code_names_are_dimmed_and_highlights_coloured() {
+    let mut a = triage_state();
+    keys(&mut a, "<esc>g");
+    let t = draw(&mut a, 200, 50);
+    let buf = t.backend().buffer();
+    let screen = text(buf);
+    let log_width = a.layout().log.width as usize;
+    // Only the log view: the side panel quotes the same text.
+    let find = |needle: &str| {
+        screen.lines().enumerate().find_map(|(y, l)| {
+            let left: String = l.chars().take(log_width).collect();
+            left.find(needle)
+                .map(|i| (left[..i].chars().count() as u16, y as u16))
+        })
+    };
+    let (x, y) = find("E_ACCESSDENIED").unwrap();
+    assert_eq!(buf[(x, y)].fg, a.theme.style(Role::CodeName).fg.unwrap());
+    let (x, y) = find("denied").unwrap();
+    assert_eq!(buf[(x, y)].bg, a.theme.style(Role::Highlight1).bg.unwrap());
+}
+
+#[test]
+fn overview_marks_errors_and_the_view() {
+    // A log long enough that the strip is a summary: errors near the end only.
+    let mut text_log = String::new();
+    for i in 0..2000 {
+        let kind = if i > 1800 && i % 50 == 0 { 3 } else { 1 };
+        text_log.push_str(&rec(i, "Comp", kind, 1, &format!("record {i}")));
+    }
+    let mut a = app_with(log_from("long.log", &text_log), 120, 40);
+    keys(&mut a, "g");
+    let t = draw(&mut a, 120, 40);
+    let buf = t.backend().buffer();
+    let lay = a.layout();
+    let strip = lay.overview.unwrap();
+    let cells: Vec<&str> = (strip.y..strip.y + strip.height)
+        .map(|y| buf[(strip.x, y)].symbol())
+        .collect();
+    let marked: Vec<usize> = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == "█")
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!marked.is_empty());
+    assert!(
+        marked.iter().all(|&i| i * 10 >= cells.len() * 8),
+        "{cells:?}"
+    );
+    // The view is at the top: the first cell is drawn in the view's style.
+    let view = a.theme.style(Role::OverviewView);
+    assert_eq!(buf[(strip.x, strip.y)].bg, view.bg.unwrap());
+    // A click on the strip goes to that part of the log.
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    a.update(Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: strip.x,
+        row: strip.y + marked[0] as u16,
+        modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+    }));
+    let pos = a.current_pos().unwrap();
+    assert!(pos >= 1700, "{pos}");
+}

@@ -18,6 +18,10 @@ pub struct Layout {
     pub panel: Option<Rect>,
     /// The step timeline.
     pub steps: Option<Rect>,
+    /// The filter pane.
+    pub filters: Option<Rect>,
+    /// The overview strip: one column beside the log's rows, the whole log top to bottom.
+    pub overview: Option<Rect>,
     /// The status (or prompt) line.
     pub status: Rect,
     /// The window is too small for a layout.
@@ -54,6 +58,13 @@ pub fn layout(app: &App, area: Rect) -> Layout {
             panel = Some(Rect::new(main.x, main.y + left.height, main.width, h));
         }
     }
+    let mut filters = None;
+    let entries = app.filter_entries();
+    if app.show_filters && entries > 0 && left.height >= 12 {
+        let h = (entries as u16 + 1).min(6);
+        left.height -= h;
+        filters = Some(Rect::new(left.x, left.y + left.height, left.width, h));
+    }
     let mut steps = None;
     let n = app.analysis.steps.steps.len();
     if app.show_steps && n > 0 && left.height >= 16 {
@@ -61,10 +72,17 @@ pub fn layout(app: &App, area: Rect) -> Layout {
         left.height -= h;
         steps = Some(Rect::new(left.x, left.y + left.height, left.width, h));
     }
+    // The overview takes the log's last column, beside the rows (not the header).
+    let overview = (left.width >= 60 && left.height >= 4).then(|| {
+        left.width -= 1;
+        Rect::new(left.x + left.width, left.y + 1, 1, left.height - 1)
+    });
     Layout {
         log: left,
         panel,
         steps,
+        filters,
+        overview,
         status,
         too_small: false,
     }

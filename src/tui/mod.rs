@@ -8,6 +8,7 @@
 //! else is tested without a terminal.
 
 pub mod app;
+pub mod filters;
 pub mod keymap;
 pub mod layout;
 pub mod load;
@@ -16,6 +17,7 @@ pub mod rows;
 pub mod runtime;
 pub mod search;
 pub mod theme;
+pub mod timespec;
 pub mod view;
 
 pub use app::{App, Effect, Msg, Options};

@@ -35,6 +35,8 @@ pub struct Index {
     pub chain_members: Vec<Vec<u32>>,
     /// Positions of the start of each step.
     pub step_starts: Vec<u32>,
+    /// Where each chain's folded row sits, ascending.
+    pub chain_heads: Vec<u32>,
     /// With several sources: for each source, the merged position of each of its records.
     pub pos_of: Vec<Vec<u32>>,
     /// The longest distance, in positions, from a chain's first member to its last.
@@ -114,6 +116,11 @@ impl Index {
             .max()
             .unwrap_or(0);
         idx.members = members;
+        idx.chain_heads = chain_members
+            .iter()
+            .filter_map(|m| m.first().copied())
+            .collect();
+        idx.chain_heads.sort_unstable();
         idx.chain_members = chain_members;
         idx.step_starts = analysis
             .steps

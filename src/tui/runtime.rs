@@ -52,6 +52,8 @@ const PANIC_STATUS: i32 = 101;
 
 /// True while the terminal is in the explorer's modes.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// True while the explorer captures the mouse (M gives it to the terminal).
+static MOUSE: AtomicBool = AtomicBool::new(true);
 
 /// Puts the terminal back as it was. Safe to call from anywhere, any number of times.
 pub fn restore() {
@@ -82,12 +84,39 @@ impl Guard {
         }));
         terminal::enable_raw_mode().context("cannot put the terminal in raw mode")?;
         ACTIVE.store(true, Ordering::SeqCst);
-        let mut out = std::io::stdout();
-        execute!(out, EnterAlternateScreen).context("cannot open the alternate screen")?;
-        let _ = write!(out, "{MOUSE_ON}");
-        let _ = out.flush();
+        enter_modes()?;
         Ok(Guard)
     }
+}
+
+/// The alternate screen, and the mouse when it is captured (raw mode is set apart).
+fn enter_modes() -> Result<()> {
+    let mut out = std::io::stdout();
+    execute!(out, EnterAlternateScreen).context("cannot open the alternate screen")?;
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = write!(out, "{MOUSE_ON}");
+    }
+    let _ = out.flush();
+    Ok(())
+}
+
+/// Ctrl-Z: the shell's screen back, the process stopped as the shell expects; when `fg`
+/// continues it, the explorer's modes again.
+#[cfg(unix)]
+fn suspend() -> Result<()> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)
+        .context("cannot stop the process")?;
+    // Here once continued.
+    terminal::enable_raw_mode().context("cannot put the terminal in raw mode")?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    enter_modes()
+}
+
+/// Windows consoles have no job control: say so instead.
+#[cfg(not(unix))]
+fn suspend() -> Result<()> {
+    anyhow::bail!("this console has no job control")
 }
 
 impl Drop for Guard {
@@ -596,6 +625,19 @@ fn event_loop(
                             app.dirty = true;
                         }
                     },
+                    Effect::Mouse(on) => {
+                        MOUSE.store(on, Ordering::SeqCst);
+                        let mut out = std::io::stdout();
+                        let _ = write!(out, "{}", if on { MOUSE_ON } else { MOUSE_OFF });
+                        let _ = out.flush();
+                    }
+                    Effect::Suspend => {
+                        if let Err(e) = suspend() {
+                            app.notice = Some(format!("cannot suspend: {e}"));
+                        }
+                        let _ = terminal.clear();
+                        app.dirty = true;
+                    }
                 }
             }
             if gone {

@@ -5,46 +5,116 @@ use regex::bytes::{Regex as BytesRegex, RegexBuilder as BytesRegexBuilder};
 use regex::{Regex, RegexBuilder};
 
 use crate::log::Log;
-use crate::parse::Severity;
 
 /// Limit on a compiled pattern, so that a pasted monster cannot eat the memory.
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
 /// Limit on the lazy DFA's cache.
 const DFA_SIZE_LIMIT: usize = 8 << 20;
 
-/// A pattern compiled for raw record bytes (scans) and for displayed text (highlights).
+/// How a pattern runs: the regex crate (linear time) when it can, fancy-regex (with
+/// look-around and backreferences, backtracking under a step limit) when it cannot.
+#[derive(Clone, Debug)]
+enum Engine {
+    Fast {
+        /// For scanning record bytes.
+        bytes: BytesRegex,
+        /// For highlighting the text on screen.
+        display: Regex,
+    },
+    Fancy(fancy_regex::Regex),
+}
+
+/// A compiled search, filter or highlight pattern.
 #[derive(Clone, Debug)]
 pub struct Pattern {
     /// The pattern as typed.
     pub text: String,
-    /// For scanning record bytes.
-    pub bytes: BytesRegex,
-    /// For highlighting the text on screen.
-    pub display: Regex,
+    engine: Engine,
 }
+
+/// Steps fancy-regex may backtrack per match attempt: a record it cannot decide within this
+/// counts as not matching, so no pattern can hang the screen.
+const BACKTRACK_LIMIT: usize = 100_000;
 
 impl Pattern {
     /// Compiles a pattern, case-insensitive unless it has an upper-case letter (smart case).
-    /// The error is one short line, for the prompt.
+    /// Look-around and backreferences are accepted (fancy-regex). The error is one short
+    /// line, for the prompt.
     pub fn new(text: &str) -> Result<Pattern, String> {
         let insensitive = !text.chars().any(char::is_uppercase);
-        let bytes = BytesRegexBuilder::new(text)
+        let fast = BytesRegexBuilder::new(text)
             .case_insensitive(insensitive)
             .size_limit(REGEX_SIZE_LIMIT)
             .dfa_size_limit(DFA_SIZE_LIMIT)
-            .build()
-            .map_err(|e| short_error(&e))?;
-        let display = RegexBuilder::new(text)
-            .case_insensitive(insensitive)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .dfa_size_limit(DFA_SIZE_LIMIT)
-            .build()
-            .map_err(|e| short_error(&e))?;
+            .build();
+        let engine = match fast {
+            Ok(bytes) => {
+                let display = RegexBuilder::new(text)
+                    .case_insensitive(insensitive)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(DFA_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| short_error(&e))?;
+                Engine::Fast { bytes, display }
+            }
+            Err(e) if needs_fancy(&e) => {
+                let flagged = if insensitive {
+                    format!("(?i){text}")
+                } else {
+                    text.to_string()
+                };
+                let re = fancy_regex::RegexBuilder::new(&flagged)
+                    .backtrack_limit(BACKTRACK_LIMIT)
+                    .delegate_size_limit(REGEX_SIZE_LIMIT)
+                    .delegate_dfa_size_limit(DFA_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| fancy_error(&e))?;
+                Engine::Fancy(re)
+            }
+            Err(e) => return Err(short_error(&e)),
+        };
         Ok(Pattern {
             text: text.to_string(),
-            bytes,
-            display,
+            engine,
         })
+    }
+
+    /// True when the pattern needs the backtracking engine (look-around, backreferences).
+    pub fn is_fancy(&self) -> bool {
+        matches!(self.engine, Engine::Fancy(_))
+    }
+
+    /// True when raw record bytes match.
+    pub fn is_match_bytes(&self, b: &[u8]) -> bool {
+        match &self.engine {
+            Engine::Fast { bytes, .. } => bytes.is_match(b),
+            Engine::Fancy(re) => re.is_match(&String::from_utf8_lossy(b)).unwrap_or(false),
+        }
+    }
+
+    /// True when displayed text matches.
+    pub fn is_match(&self, s: &str) -> bool {
+        match &self.engine {
+            Engine::Fast { display, .. } => display.is_match(s),
+            Engine::Fancy(re) => re.is_match(s).unwrap_or(false),
+        }
+    }
+
+    /// The non-empty matches in displayed text, as byte ranges.
+    pub fn find_ranges(&self, s: &str) -> Vec<std::ops::Range<usize>> {
+        match &self.engine {
+            Engine::Fast { display, .. } => display
+                .find_iter(s)
+                .map(|m| m.range())
+                .filter(|r| !r.is_empty())
+                .collect(),
+            Engine::Fancy(re) => re
+                .find_iter(s)
+                .map_while(Result::ok)
+                .map(|m| m.range())
+                .filter(|r| !r.is_empty())
+                .collect(),
+        }
     }
 
     /// True when the record at merged position `pos` matches (message or component).
@@ -53,8 +123,22 @@ impl Pattern {
             return false;
         }
         let f = log.fields(log.at(pos));
-        self.bytes.is_match(f.message) || f.component.is_some_and(|c| self.bytes.is_match(c))
+        self.is_match_bytes(f.message) || f.component.is_some_and(|c| self.is_match_bytes(c))
     }
+}
+
+/// True when the regex crate refused the pattern only for what fancy-regex adds.
+fn needs_fancy(e: &regex::Error) -> bool {
+    match e {
+        regex::Error::Syntax(s) => s.contains("look-around") || s.contains("backreferences"),
+        _ => false,
+    }
+}
+
+/// fancy-regex's error, as one line.
+fn fancy_error(e: &fancy_regex::Error) -> String {
+    let s = e.to_string();
+    s.lines().next().unwrap_or("invalid pattern").to_string()
 }
 
 /// The regex crate's error, cut to its one telling line.
@@ -114,103 +198,6 @@ pub struct Seek {
     pub skip_row: Option<usize>,
 }
 
-/// Which records are shown.
-#[derive(Clone, Debug, Default)]
-pub struct Filters {
-    /// Records below this severity are hidden.
-    pub min_severity: Option<Severity>,
-    /// Only this component (compared without case).
-    pub component: Option<String>,
-    /// Only this thread.
-    pub thread: Option<u32>,
-    /// Only records matching this pattern.
-    pub text: Option<Pattern>,
-    /// Only this source.
-    pub source: Option<u32>,
-}
-
-impl Filters {
-    /// True when any filter is set.
-    pub fn active(&self) -> bool {
-        self.min_severity.is_some()
-            || self.component.is_some()
-            || self.thread.is_some()
-            || self.text.is_some()
-            || self.source.is_some()
-    }
-
-    /// True when the record at `pos` passes every filter.
-    pub fn pass(&self, log: &Log, pos: usize) -> bool {
-        if pos >= log.len() {
-            return false;
-        }
-        let r = log.at(pos);
-        if let Some(s) = self.source {
-            if r.source != s {
-                return false;
-            }
-        }
-        if let Some(min) = self.min_severity {
-            if log.meta(r).severity() < min {
-                return false;
-            }
-        }
-        if self.component.is_none() && self.thread.is_none() && self.text.is_none() {
-            return true;
-        }
-        let f = log.fields(r);
-        if let Some(c) = &self.component {
-            let ok = f
-                .component
-                .is_some_and(|fc| fc.eq_ignore_ascii_case(c.as_bytes()));
-            if !ok {
-                return false;
-            }
-        }
-        if let Some(t) = self.thread {
-            if f.thread != Some(t) {
-                return false;
-            }
-        }
-        if let Some(p) = &self.text {
-            let ok =
-                p.bytes.is_match(f.message) || f.component.is_some_and(|c| p.bytes.is_match(c));
-            if !ok {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// A short description for the status line.
-    pub fn describe(&self, log: &Log) -> String {
-        let mut parts = Vec::new();
-        match self.min_severity {
-            Some(Severity::Error) => parts.push("errors".to_string()),
-            Some(Severity::Warning) => parts.push("warn+err".to_string()),
-            _ => {}
-        }
-        if let Some(c) = &self.component {
-            parts.push(format!("comp={c}"));
-        }
-        if let Some(t) = self.thread {
-            parts.push(format!("thread={t}"));
-        }
-        if let Some(p) = &self.text {
-            parts.push(format!("&{}", p.text));
-        }
-        if let Some(s) = self.source {
-            let name = log
-                .sources
-                .get(s as usize)
-                .map(|s| short_name(&s.text.path))
-                .unwrap_or_default();
-            parts.push(format!("src={name}"));
-        }
-        parts.join(" ")
-    }
-}
-
 /// The file name of a path, for narrow columns.
 pub fn short_name(path: &str) -> String {
     path.rsplit(['/', '\\'])
@@ -227,13 +214,29 @@ mod tests {
     #[test]
     fn smart_case_and_errors() {
         let p = Pattern::new("hresult").unwrap();
-        assert!(p.display.is_match("HRESULT=1"));
+        assert!(p.is_match("HRESULT=1"));
         let p = Pattern::new("Hresult").unwrap();
-        assert!(!p.display.is_match("HRESULT=1"));
+        assert!(!p.is_match("HRESULT=1"));
         let e = Pattern::new("(abc").unwrap_err();
         assert!(e.contains("unclosed"), "{e}");
         assert!(!e.contains('\n'));
         let e = Pattern::new(r"\w{1000}\w{1000}\w{1000}").unwrap_err();
         assert!(e.contains("too large"), "{e}");
+    }
+
+    #[test]
+    fn look_around_and_backreferences_are_accepted() {
+        // "Set a global environment variable" noise, except for the variables that matter.
+        let p = Pattern::new(r"^Set a global environment variable (?!_SMSTSAdvertID)").unwrap();
+        assert!(p.is_fancy());
+        assert!(p.is_match_bytes(b"Set a global environment variable _SMSTSPackageID"));
+        assert!(!p.is_match_bytes(b"Set a global environment variable _SMSTSAdvertID"));
+        let p = Pattern::new(r"(\w+) \1").unwrap();
+        assert!(p.is_match("the the"));
+        assert_eq!(p.find_ranges("say the the end"), vec![4..11]);
+        // Plain patterns keep the linear-time engine.
+        assert!(!Pattern::new("HRESULT=").unwrap().is_fancy());
+        let e = Pattern::new("(?<=a").unwrap_err();
+        assert!(!e.contains('\n'), "{e}");
     }
 }

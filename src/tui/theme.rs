@@ -136,6 +136,20 @@ roles! {
     Inert = "inert", falls back to Dim;
     /// Line numbers in the gutter.
     LineNumber = "line-number", falls back to Dim;
+    /// The symbolic name shown after a code in a row (`0x80070005 E_ACCESSDENIED`).
+    CodeName = "code-name", falls back to Dim;
+    /// The first highlight colour (`+`).
+    Highlight1 = "highlight-1", falls back to SearchMatch;
+    /// The second highlight colour.
+    Highlight2 = "highlight-2", falls back to SearchMatch;
+    /// The third highlight colour.
+    Highlight3 = "highlight-3", falls back to SearchMatch;
+    /// The fourth highlight colour.
+    Highlight4 = "highlight-4", falls back to SearchMatch;
+    /// The overview strip's background, where nothing is marked.
+    Overview = "overview", falls back to Border;
+    /// The part of the overview strip the screen shows.
+    OverviewView = "overview-view", falls back to Selection;
 }
 
 /// Number of roles.

@@ -20,6 +20,7 @@ use super::layout::layout;
 use super::panel::{self, hex, severity_style};
 use super::rows::{MemberKind, Row};
 use super::search::short_name;
+use crate::tui::filters::Filter;
 
 /// Bytes of a message formatted per visible row at most, beyond the horizontal scroll:
 /// a row shows a screen's width, not a megabyte.
@@ -37,6 +38,12 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
         return;
     }
     draw_log(app, buf, lay.log);
+    if let Some(r) = lay.overview {
+        draw_overview(app, buf, r);
+    }
+    if let Some(r) = lay.filters {
+        draw_filters(app, buf, r);
+    }
     if let Some(r) = lay.steps {
         draw_steps(app, buf, r);
     }
@@ -133,7 +140,7 @@ fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
         }
     };
     header(&mut x, cols.line, "line");
-    header(&mut x, cols.time, "time");
+    header(&mut x, cols.time, if app.utc { "time UTC" } else { "time" });
     header(&mut x, cols.source, "source");
     header(&mut x, cols.component, "component");
     // The thread column is narrow: a short label keeps it apart from "message".
@@ -193,6 +200,14 @@ fn short_time(raw: &[u8]) -> String {
     let s = String::from_utf8_lossy(raw);
     let end = s.find(['+', '-']).unwrap_or(s.len());
     sanitize(&s[..end]).chars().take(12).collect()
+}
+
+/// The time column's text in UTC (the record's bias applied): merged logs from machines
+/// in other zones line up.
+fn utc_time(ts: crate::parse::Timestamp) -> String {
+    chrono::DateTime::from_timestamp_millis(ts.utc_millis())
+        .map(|d| d.format("%H:%M:%S%.3f").to_string())
+        .unwrap_or_default()
 }
 
 /// A message as one line: line breaks become a visible mark; only the part that can show is
@@ -302,7 +317,11 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
         x += cols.line;
     }
     if cols.time > 0 {
-        let t = fields.time.map(short_time).unwrap_or_default();
+        let t = if app.utc {
+            fields.timestamp().map(utc_time).unwrap_or_default()
+        } else {
+            fields.time.map(short_time).unwrap_or_default()
+        };
         put(buf, x, y, right, &t, sel(theme.style(Role::Time)));
         x += cols.time;
     }
@@ -339,33 +358,276 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
         return;
     }
     let width = (right - x) as usize;
-    let text = match kind {
-        Row::Chain { chain, .. } => chain_summary(app, chain),
-        Row::Record(_) => one_line(fields.message, app.hscroll + width),
+    let (text, names) = match kind {
+        Row::Chain { chain, .. } => (chain_summary(app, chain), Vec::new()),
+        Row::Record(_) => with_code_names(one_line(fields.message, app.hscroll + width)),
     };
     let visible = slice_columns(&text, app.hscroll, width);
     let base = sel(msg_style);
     let end = put(buf, x, y, right, &visible, base);
-    // Search matches, highlighted within what is on screen.
+    // Styles over parts of the message, in text offsets, drawn where they fall on screen.
+    let paint = |buf: &mut Buffer, range: std::ops::Range<usize>, style: Style| {
+        let (Some(head), Some(part)) = (text.get(..range.start), text.get(range.clone())) else {
+            return;
+        };
+        let from = display_width(head);
+        let to = from + display_width(part);
+        let from = from.max(app.hscroll) - app.hscroll;
+        let to = to.saturating_sub(app.hscroll);
+        if to <= from {
+            return;
+        }
+        let sx = x.saturating_add(from.min(u16::MAX as usize) as u16);
+        if sx >= end {
+            return;
+        }
+        let w = ((to - from).min(u16::MAX as usize) as u16).min(end - sx);
+        buf.set_style(Rect::new(sx, y, w, 1), style);
+    };
+    for range in &names {
+        paint(buf, range.clone(), sel(theme.style(Role::CodeName)));
+    }
+    let mut lit = false;
+    for h in app.highlights.iter().filter(|h| h.on) {
+        let style = theme.style(HIGHLIGHT_ROLES[h.colour % HIGHLIGHT_ROLES.len()]);
+        for r in h.pattern.find_ranges(&text) {
+            paint(buf, r, style);
+            lit = true;
+        }
+        if lit {
+            // The line number takes the colour too, so a highlighted row shows at a glance
+            // even when its match is scrolled out of sight.
+            if cols.line > 0 {
+                let lx = area.x + cols.gutter;
+                buf.set_style(Rect::new(lx, y, cols.line.saturating_sub(1), 1), style);
+            }
+            break;
+        }
+    }
     if let Some(s) = &app.search {
         let hl = theme.style(if selected {
             Role::SearchCurrent
         } else {
             Role::SearchMatch
         });
-        for m in s.pattern.display.find_iter(&visible) {
-            if m.start() == m.end() {
-                continue;
-            }
-            let before = display_width(&visible[..m.start()]) as u16;
-            let w = display_width(m.as_str()) as u16;
-            let sx = x + before;
-            if sx >= end {
-                break;
-            }
-            let w = w.min(end - sx);
-            buf.set_style(Rect::new(sx, y, w, 1), hl);
+        for r in s.pattern.find_ranges(&text) {
+            paint(buf, r, hl);
         }
+    }
+}
+
+/// The styles of the highlight colours, in the order highlights take them.
+const HIGHLIGHT_ROLES: [Role; crate::tui::filters::HIGHLIGHT_COLOURS] = [
+    Role::Highlight1,
+    Role::Highlight2,
+    Role::Highlight3,
+    Role::Highlight4,
+];
+
+/// A message with each code's symbolic name written after it (`0x80070005 E_ACCESSDENIED`),
+/// and where those names are. A name already written beside its code is not repeated.
+fn with_code_names(text: String) -> (String, Vec<std::ops::Range<usize>>) {
+    let hits = crate::codes::find_codes(&text);
+    if hits.is_empty() {
+        return (text, Vec::new());
+    }
+    let mut out = String::with_capacity(text.len() + 32 * hits.len());
+    let mut names = Vec::new();
+    let mut at = 0;
+    for h in hits {
+        let Some(name) = panel::trusted_name(h.value).filter(|_| h.value != 0) else {
+            continue;
+        };
+        let (Some(head), Some(after)) = (text.get(at..h.end), text.get(h.end..)) else {
+            continue;
+        };
+        out.push_str(head);
+        at = h.end;
+        let next = after.trim_start_matches([' ', '(', ':', '=']);
+        if next.starts_with(name) {
+            continue;
+        }
+        out.push(' ');
+        let start = out.len();
+        out.push_str(name);
+        names.push(start..out.len());
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    (out, names)
+}
+
+/// What a cell of the overview strip marks, worst first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    Finding,
+    Error,
+    Chain,
+    Warning,
+    Bookmark,
+    Step,
+}
+
+/// True when a sorted list has a value in `range`.
+fn any_in(list: &[u32], range: &std::ops::Range<usize>) -> bool {
+    let i = list.partition_point(|&p| (p as usize) < range.start);
+    list.get(i).is_some_and(|&p| (p as usize) < range.end)
+}
+
+/// The mark of each cell of an overview strip `h` cells tall over a log of `len` records:
+/// cell `i` stands for positions `i * len / h .. (i + 1) * len / h`. A binary search per
+/// list and cell, so it costs the same for any size of log.
+fn overview_marks(app: &App, h: usize) -> Vec<Option<Mark>> {
+    let len = app.log.len();
+    let ix = &app.index;
+    let mut evidence: Vec<u32> = app
+        .analysis
+        .findings
+        .iter()
+        .flat_map(|f| f.evidence.iter().map(|e| e.index as u32))
+        .collect();
+    evidence.sort_unstable();
+    let mut marks: Vec<u32> = app
+        .bookmarks
+        .iter()
+        .map(|r| ix.position(&app.log, *r) as u32)
+        .collect();
+    marks.sort_unstable();
+    (0..h)
+        .map(|i| {
+            let range = i * len / h..((i + 1) * len / h).max(i * len / h + 1);
+            [
+                (&evidence[..], Mark::Finding),
+                (&ix.errors[..], Mark::Error),
+                (&ix.chain_heads[..], Mark::Chain),
+                (&ix.warnings[..], Mark::Warning),
+                (&marks[..], Mark::Bookmark),
+                (&ix.step_starts[..], Mark::Step),
+            ]
+            .into_iter()
+            .find(|(list, _)| any_in(list, &range))
+            .map(|(_, m)| m)
+        })
+        .collect()
+}
+
+/// The overview strip: where findings, errors, chains, warnings, bookmarks and step starts
+/// fall across the whole log, and which part the screen shows.
+fn draw_overview(app: &App, buf: &mut Buffer, area: Rect) {
+    let theme = &app.theme;
+    let h = area.height as usize;
+    let len = app.log.len();
+    if h == 0 || len == 0 {
+        return;
+    }
+    let page = area.height as usize;
+    let first = app.rows.pos(app.top).unwrap_or(0);
+    let last = app
+        .rows
+        .pos((app.top + page).min(app.rows.len()).saturating_sub(1))
+        .unwrap_or(first);
+    let view_from = first * h / len;
+    let view_to = last * h / len;
+    for (i, mark) in overview_marks(app, h).into_iter().enumerate() {
+        let y = area.y + i as u16;
+        let (sym, role) = match mark {
+            Some(Mark::Finding) => ("◆", Role::ConfidenceHigh),
+            Some(Mark::Error) => ("█", Role::Error),
+            Some(Mark::Chain) => ("▓", Role::ChainFolded),
+            Some(Mark::Warning) => ("▒", Role::Warning),
+            Some(Mark::Bookmark) => ("●", Role::Bookmark),
+            Some(Mark::Step) => ("─", Role::Overview),
+            None => ("│", Role::Overview),
+        };
+        let mut style = theme.style(role);
+        if (view_from..=view_to).contains(&i) {
+            style = style.patch(theme.style(Role::OverviewView));
+        }
+        put(buf, area.x, y, area.x + area.width, sym, style);
+    }
+}
+
+/// The filter pane: the filters, then the highlights, each with its switch.
+fn draw_filters(app: &App, buf: &mut Buffer, area: Rect) {
+    let theme = &app.theme;
+    let focused = app.focus == Pane::Filters;
+    let title = if focused {
+        " Filters · Space on/off · ! include/exclude · d remove · x all ".to_string()
+    } else {
+        format!(" Filters ({}; f to edit) ", app.filter_entries())
+    };
+    let block = pane_block(app, title, focused, Borders::TOP);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let h = inner.height as usize;
+    if h == 0 {
+        return;
+    }
+    let n = app.filter_entries();
+    let top = app
+        .filter_sel
+        .saturating_sub(h - 1)
+        .min(n.saturating_sub(h));
+    let right = inner.x + inner.width;
+    for i in top..(top + h).min(n) {
+        let y = inner.y + (i - top) as u16;
+        let selected = focused && i == app.filter_sel;
+        let (switch, sign, text, style) = match app.filters.list.get(i) {
+            Some(Filter { kind, exclude, on }) => (
+                *on,
+                if *exclude { "hide " } else { "only " },
+                kind.describe(&app.log),
+                theme.style(if *exclude {
+                    Role::Warning
+                } else {
+                    Role::Normal
+                }),
+            ),
+            None => {
+                let Some(hl) = app.highlights.get(i - app.filters.list.len()) else {
+                    continue;
+                };
+                let role = HIGHLIGHT_ROLES[hl.colour % HIGHLIGHT_ROLES.len()];
+                (
+                    hl.on,
+                    "mark ",
+                    format!("/{}/", hl.pattern.text),
+                    theme.style(role),
+                )
+            }
+        };
+        let mut style = if switch {
+            style
+        } else {
+            theme.style(Role::Dim)
+        };
+        if selected {
+            buf.set_style(
+                Rect::new(inner.x, y, inner.width, 1),
+                theme.style(Role::Selection),
+            );
+            style = style.patch(theme.style(Role::Selection));
+        }
+        let mut x = inner.x;
+        x = put(buf, x, y, right, if selected { "▶" } else { " " }, style);
+        x = put(
+            buf,
+            x,
+            y,
+            right,
+            if switch { "[x] " } else { "[ ] " },
+            style,
+        );
+        x = put(buf, x, y, right, sign, style);
+        let clean = sanitize(&text);
+        let room = right.saturating_sub(x) as usize;
+        put(
+            buf,
+            x,
+            y,
+            right,
+            &truncate_with_ellipsis(&clean, room),
+            style,
+        );
     }
 }
 
@@ -712,7 +974,7 @@ fn help_lines(theme: &Theme, groups: std::ops::Range<usize>) -> Vec<Line<'static
         for b in BINDINGS.iter().filter(|b| b.group == g) {
             lines.push(Line::from(vec![
                 ratatui::text::Span::styled(
-                    format!("  {:<15} ", b.keys),
+                    format!("  {:<15} ", b.label()),
                     theme.style(Role::HelpKey),
                 ),
                 ratatui::text::Span::styled(b.help.to_string(), theme.style(Role::HelpText)),

@@ -9,9 +9,9 @@ use ratatui::layout::Rect;
 use crate::analysis::Analysis;
 use crate::follow::FollowEvent;
 use crate::log::{Log, RecordRef};
-use crate::parse::Severity;
 use crate::tui::theme::Theme;
 
+mod filtering;
 mod jobs;
 mod live;
 mod mouse;
@@ -24,11 +24,12 @@ use jobs::FilterJob;
 pub use live::Live;
 use navigate::Which;
 
+use super::filters::{Filters, Highlight};
 use super::keymap::{action_for, Action};
 use super::layout::{layout, Layout};
 use super::load::{Analysed, LoadMsg, Loaded, Preview};
 use super::rows::{Index, Row, RowMap};
-use super::search::{Filters, Search, Seek};
+use super::search::{Search, Seek};
 
 /// The panes that can have the focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +40,8 @@ pub enum Pane {
     Panel,
     /// The step timeline.
     Steps,
+    /// The filter pane.
+    Filters,
 }
 
 /// How far loading has gone.
@@ -70,6 +73,10 @@ pub enum Effect {
     Redraw,
     /// Read the inputs again from disk.
     Reload,
+    /// Capture the mouse (true) or leave it to the terminal.
+    Mouse(bool),
+    /// Give the terminal back and stop the process until the shell continues it.
+    Suspend,
 }
 
 /// A message for [`App::update`].
@@ -140,8 +147,18 @@ pub struct App {
     /// The active search.
     pub search: Option<Search>,
     seek: Option<Seek>,
-    /// The filters.
+    /// The filter stack.
     pub filters: Filters,
+    /// The highlights.
+    pub highlights: Vec<Highlight>,
+    /// The filter pane is shown (when there is something in it and room for it).
+    pub show_filters: bool,
+    /// The selected entry of the filter pane (filters first, then highlights).
+    pub filter_sel: usize,
+    /// Times are shown, typed and compared in UTC rather than as the log wrote them.
+    pub utc: bool,
+    /// The mouse is captured (wheel and clicks); off, the terminal selects text itself.
+    pub mouse: bool,
     filter_job: Option<FilterJob>,
     /// The finding in the side panel.
     pub finding: Option<usize>,
@@ -235,6 +252,11 @@ impl App {
             search: None,
             seek: None,
             filters: Filters::default(),
+            highlights: Vec::new(),
+            show_filters: false,
+            filter_sel: 0,
+            utc: false,
+            mouse: true,
             filter_job: None,
             finding: None,
             evidence_sel: 0,
@@ -512,6 +534,7 @@ impl App {
                     self.panel_scroll = 0;
                 }
                 Pane::Steps => self.step_sel = 0,
+                Pane::Filters => self.filter_sel = 0,
             },
             Bottom => match self.focus {
                 Pane::Log => self.set_cursor(self.rows.len().saturating_sub(1), false),
@@ -524,6 +547,7 @@ impl App {
                     self.panel_scroll = usize::MAX;
                 }
                 Pane::Steps => self.step_sel = self.analysis.steps.steps.len().saturating_sub(1),
+                Pane::Filters => self.filter_sel = self.filter_entries().saturating_sub(1),
             },
             Left => self.hscroll = self.hscroll.saturating_sub(self.hstep()),
             Right => self.hscroll = self.hscroll.saturating_add(self.hstep()),
@@ -531,20 +555,13 @@ impl App {
             Search => self.open_prompt(PromptKind::Search, String::new()),
             SearchNext => self.search_step(true),
             SearchPrev => self.search_step(false),
-            FilterText => {
-                let cur = self
-                    .filters
-                    .text
-                    .as_ref()
-                    .map(|p| p.text.clone())
-                    .unwrap_or_default();
-                self.open_prompt(PromptKind::Filter, cur);
-            }
+            FilterText => self.open_prompt(PromptKind::Filter, String::new()),
             GotoLine => self.open_prompt(PromptKind::Goto, String::new()),
             Activate => match self.focus {
                 Pane::Log => self.toggle_fold(),
                 Pane::Panel => self.jump_to_evidence(),
                 Pane::Steps => self.jump_to_step(self.step_sel),
+                Pane::Filters => self.filter_toggle_selected(),
             },
             ToggleFold => self.toggle_fold(),
             ToggleAllFolds => self.toggle_all_folds(),
@@ -580,51 +597,50 @@ impl App {
                     }
                 }
             }
-            CycleSeverity => {
-                self.filters.min_severity = match self.filters.min_severity {
-                    None | Some(Severity::Info) => Some(Severity::Warning),
-                    Some(Severity::Warning) => Some(Severity::Error),
-                    Some(Severity::Error) => None,
-                };
-                self.refilter();
-            }
-            FilterComponent => {
-                if self.filters.component.take().is_none() {
-                    let comp = self
-                        .current_ref()
-                        .and_then(|r| self.log.fields(r).component_str().map(|c| c.into_owned()));
-                    match comp {
-                        Some(c) if !c.is_empty() => self.filters.component = Some(c),
-                        _ => self.notice = Some("this record has no component".into()),
-                    }
-                }
-                self.refilter();
-            }
-            FilterThread => {
-                if self.filters.thread.take().is_none() {
-                    match self.current_ref().and_then(|r| self.log.fields(r).thread) {
-                        Some(t) => self.filters.thread = Some(t),
-                        None => self.notice = Some("this record has no thread".into()),
-                    }
-                }
-                self.refilter();
-            }
-            CycleSource => {
-                let n = self.log.sources.len() as u32;
-                if n <= 1 {
-                    self.notice = Some("only one source is open".into());
-                } else {
-                    self.filters.source = match self.filters.source {
-                        None => Some(0),
-                        Some(s) if s + 1 < n => Some(s + 1),
-                        Some(_) => None,
-                    };
-                    self.refilter();
-                }
-            }
+            CycleSeverity => self.cycle_severity(),
+            FilterComponent => self.filter_component(false),
+            HideComponent => self.filter_component(true),
+            FilterThread => self.filter_thread(),
+            CycleSource => self.cycle_source(),
             ClearFilters => {
                 self.filters = Filters::default();
+                if self.focus == Pane::Filters && self.highlights.is_empty() {
+                    self.focus = Pane::Log;
+                }
                 self.refilter();
+            }
+            ExcludeText => self.open_prompt(PromptKind::Exclude, String::new()),
+            TimeWindow => self.open_prompt(PromptKind::Window, String::new()),
+            AddHighlight => self.open_prompt(PromptKind::Highlight, String::new()),
+            FilterPane => self.toggle_filter_pane(),
+            FilterFlip => self.filter_flip_selected(),
+            FilterRemove => self.filter_remove_selected(),
+            ToggleUtc => {
+                self.utc = !self.utc;
+                self.notice = Some(if self.utc {
+                    "times in UTC (U: as written)".into()
+                } else {
+                    "times as written in the log (U: UTC)".into()
+                });
+            }
+            ToggleMouse => {
+                self.mouse = !self.mouse;
+                fx.push(Effect::Mouse(self.mouse));
+                self.notice = Some(if self.mouse {
+                    "mouse captured: wheel scrolls, click selects (M: give it back)".into()
+                } else {
+                    "mouse left to the terminal: select text with it (M: capture)".into()
+                });
+            }
+            CleanSession => {
+                self.bookmarks.clear();
+                self.highlights.clear();
+                self.filters = Filters::default();
+                if self.focus == Pane::Filters {
+                    self.focus = Pane::Log;
+                }
+                self.refilter();
+                self.notice = Some("clean start: bookmarks, filters and highlights dropped".into());
             }
             FocusNext => self.cycle_focus(true),
             FocusPrev => self.cycle_focus(false),
@@ -635,9 +651,18 @@ impl App {
                 }
             }
             ToggleSteps => {
-                self.show_steps = !self.show_steps;
-                if !self.show_steps && self.focus == Pane::Steps {
-                    self.focus = Pane::Log;
+                // What counts is whether the pane is on screen, not the wish: at 80x24 it
+                // may be wished for and still not fit.
+                if self.layout().steps.is_some() {
+                    self.show_steps = false;
+                    if self.focus == Pane::Steps {
+                        self.focus = Pane::Log;
+                    }
+                } else {
+                    self.show_steps = true;
+                    if self.layout().steps.is_none() {
+                        self.steps_without_room();
+                    }
                 }
             }
             CopyRecord => match super::panel::record_copy_text(self) {
@@ -661,6 +686,7 @@ impl App {
                 }
             }
             Quit => fx.push(Effect::Quit),
+            Suspend => fx.push(Effect::Suspend),
             Redraw => {
                 fx.push(Effect::Redraw);
                 self.dirty = true;
@@ -668,6 +694,27 @@ impl App {
             Reload => fx.push(Effect::Reload),
         }
         self.scroll_to_cursor(false);
+    }
+
+    /// `t` asked for the step timeline and it does not fit: a side panel below the log
+    /// makes way for it (p brings the panel back), or the status line says why.
+    fn steps_without_room(&mut self) {
+        if self.analysis.steps.steps.is_empty() {
+            self.notice = Some("no task-sequence steps in this log".into());
+            return;
+        }
+        if self.show_panel {
+            self.show_panel = false;
+            if self.focus == Pane::Panel {
+                self.focus = Pane::Log;
+            }
+            if self.layout().steps.is_some() {
+                self.notice = Some("steps shown in place of the side panel (p swaps back)".into());
+                return;
+            }
+            self.show_panel = true;
+        }
+        self.notice = Some("no room for the step timeline: the window is too short".into());
     }
 
     fn copy(&mut self, mut text: String, fx: &mut Vec<Effect>) {
@@ -726,6 +773,10 @@ impl App {
                 }
             }
             Pane::Steps => self.move_step(delta),
+            Pane::Filters => {
+                let last = self.filter_entries().saturating_sub(1);
+                self.filter_sel = self.filter_sel.saturating_add_signed(delta).min(last);
+            }
         }
     }
 
@@ -745,6 +796,9 @@ impl App {
         }
         if lay.steps.is_some() {
             panes.push(Pane::Steps);
+        }
+        if lay.filters.is_some() {
+            panes.push(Pane::Filters);
         }
         let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0);
         let n = panes.len();

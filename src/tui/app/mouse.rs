@@ -16,10 +16,24 @@ impl App {
                     && m.row < r.y + r.height
             })
         };
+        if let (Some(r), MouseEventKind::Down(_)) = (lay.overview, m.kind) {
+            if inside(Some(r)) {
+                // The strip is the whole log top to bottom: a click goes to that place.
+                let len = self.log.len();
+                let pos = (m.row - r.y) as usize * len / (r.height.max(1) as usize);
+                self.moved = true;
+                self.goto_pos(pos.min(len.saturating_sub(1)));
+                self.focus = Pane::Log;
+                self.dirty = true;
+                return;
+            }
+        }
         let pane = if inside(lay.panel) {
             Pane::Panel
         } else if inside(lay.steps) {
             Pane::Steps
+        } else if inside(lay.filters) {
+            Pane::Filters
         } else {
             Pane::Log
         };
@@ -51,6 +65,7 @@ impl App {
                         };
                     }
                     Pane::Steps => self.move_step(if down { 3 } else { -3 }),
+                    Pane::Filters => self.move_in_focus_pane(Pane::Filters, down),
                 }
                 self.dirty = true;
             }
@@ -70,5 +85,12 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    fn move_in_focus_pane(&mut self, pane: Pane, down: bool) {
+        let was = self.focus;
+        self.focus = pane;
+        self.move_in_focus(if down { 1 } else { -1 });
+        self.focus = was;
     }
 }

@@ -6,7 +6,13 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::log::RecordRef;
 
+use crate::tui::filters::FilterKind;
+use crate::tui::timespec::{parse_when, parse_window};
+
 use super::App;
+
+/// What the go-to prompt understands.
+const GOTO_HELP: &str = "a line number, or a time: 10:42, 10:42:03, 2026-03-10 10:42";
 use crate::tui::search::{Pattern, Search, Seek};
 
 /// What a prompt is for.
@@ -14,10 +20,16 @@ use crate::tui::search::{Pattern, Search, Seek};
 pub enum PromptKind {
     /// `/`: incremental search.
     Search,
-    /// `&`: text filter.
+    /// `&`: include filter.
     Filter,
-    /// `:`: go to line.
+    /// `-`: exclude filter.
+    Exclude,
+    /// `:`: go to a line or a time.
     Goto,
+    /// `@`: time window.
+    Window,
+    /// `+`: highlight.
+    Highlight,
 }
 
 impl PromptKind {
@@ -26,7 +38,10 @@ impl PromptKind {
         match self {
             PromptKind::Search => "/",
             PromptKind::Filter => "&",
+            PromptKind::Exclude => "-",
             PromptKind::Goto => ":",
+            PromptKind::Window => "@",
+            PromptKind::Highlight => "+",
         }
     }
 }
@@ -192,7 +207,7 @@ impl App {
                     }
                 }
             }
-            PromptKind::Filter => {
+            PromptKind::Filter | PromptKind::Exclude | PromptKind::Highlight => {
                 if !p.input.is_empty() {
                     if let Err(e) = Pattern::new(&p.input) {
                         p.error = Some(e);
@@ -200,10 +215,12 @@ impl App {
                 }
             }
             PromptKind::Goto => {
-                if !p.input.trim().is_empty() && p.input.trim().parse::<u64>().is_err() {
-                    p.error = Some("a line number, please".into());
+                let t = p.input.trim();
+                if !t.is_empty() && t.parse::<u64>().is_err() && parse_when(t).is_none() {
+                    p.error = Some(GOTO_HELP.into());
                 }
             }
+            PromptKind::Window => {}
         }
     }
 
@@ -229,32 +246,50 @@ impl App {
                     }
                 }
             }
-            PromptKind::Filter => {
+            PromptKind::Filter | PromptKind::Exclude | PromptKind::Highlight => {
                 if p.input.is_empty() {
-                    self.filters.text = None;
-                } else {
-                    match Pattern::new(&p.input) {
-                        Ok(pat) => self.filters.text = Some(pat),
-                        Err(e) => {
-                            let mut p = p;
-                            p.error = Some(e);
-                            self.prompt = Some(p);
-                            return;
-                        }
-                    }
+                    return;
                 }
-                self.refilter();
-            }
-            PromptKind::Goto => {
-                let Ok(line) = p.input.trim().parse::<u64>() else {
-                    if !p.input.trim().is_empty() {
+                match Pattern::new(&p.input) {
+                    Ok(pat) if p.kind == PromptKind::Highlight => self.add_highlight(pat),
+                    Ok(pat) => {
+                        let exclude = p.kind == PromptKind::Exclude;
+                        self.add_filter(FilterKind::Text(pat), exclude);
+                    }
+                    Err(e) => {
+                        // Keep the prompt open so the pattern can be fixed.
                         let mut p = p;
-                        p.error = Some("a line number, please".into());
+                        p.error = Some(e);
                         self.prompt = Some(p);
                     }
+                }
+            }
+            PromptKind::Goto => {
+                let t = p.input.trim();
+                if t.is_empty() {
                     return;
-                };
-                self.goto_line(line);
+                }
+                if let Ok(line) = t.parse::<u64>() {
+                    self.goto_line(line);
+                } else if let Some(when) = parse_when(t) {
+                    if let Err(e) = self.goto_time(when) {
+                        self.notice = Some(e);
+                    }
+                } else {
+                    // The prompt closes: an entry it cannot use must not swallow the keys
+                    // that follow.
+                    self.notice = Some(format!("not a line or a time: {t} ({GOTO_HELP})"));
+                }
+            }
+            PromptKind::Window => {
+                let t = p.input.trim();
+                if t.is_empty() {
+                    return;
+                }
+                let done = parse_window(t).and_then(|w| self.add_window(t, w));
+                if let Err(e) = done {
+                    self.notice = Some(format!("time window {t}: {e}"));
+                }
             }
         }
     }

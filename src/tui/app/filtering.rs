@@ -1,0 +1,269 @@
+//! The filter stack, the highlights and the time: adding, switching, flipping and removing
+//! filters; time windows and going to a time.
+
+use crate::parse::Severity;
+use crate::tui::filters::{FilterKind, Highlight, HIGHLIGHT_COLOURS};
+use crate::tui::search::Pattern;
+use crate::tui::timespec::{self, When, Window};
+
+use super::{App, Pane};
+
+impl App {
+    /// Entries in the filter pane: the filters, then the highlights.
+    pub fn filter_entries(&self) -> usize {
+        self.filters.list.len() + self.highlights.len()
+    }
+
+    /// Adds a filter and applies it; the pane shows it when there is room.
+    pub(super) fn add_filter(&mut self, kind: FilterKind, exclude: bool) {
+        self.filters.add(kind, exclude);
+        self.show_filters = true;
+        self.refilter();
+    }
+
+    /// Adds a highlight in the next free colour.
+    pub(super) fn add_highlight(&mut self, pattern: Pattern) {
+        if let Some(h) = self
+            .highlights
+            .iter_mut()
+            .find(|h| h.pattern.text == pattern.text)
+        {
+            h.on = true;
+            return;
+        }
+        let colour = self.highlights.len() % HIGHLIGHT_COLOURS;
+        self.highlights.push(Highlight {
+            pattern,
+            colour,
+            on: true,
+        });
+        self.show_filters = true;
+    }
+
+    /// `v`: all, warnings and errors, errors only.
+    pub(super) fn cycle_severity(&mut self) {
+        let now = self.filters.list.iter().find_map(|f| match f.kind {
+            FilterKind::Severity(s) if f.on && !f.exclude => Some(s),
+            _ => None,
+        });
+        self.filters
+            .remove_where(|f| matches!(f.kind, FilterKind::Severity(_)));
+        let next = match now {
+            None | Some(Severity::Info) => Some(Severity::Warning),
+            Some(Severity::Warning) => Some(Severity::Error),
+            Some(Severity::Error) => None,
+        };
+        match next {
+            Some(s) => self.add_filter(FilterKind::Severity(s), false),
+            None => self.refilter(),
+        }
+    }
+
+    /// `o` / `O`: only (or hide) the component of the record under the cursor; `o` again
+    /// drops it.
+    pub(super) fn filter_component(&mut self, exclude: bool) {
+        let comp = self
+            .current_ref()
+            .and_then(|r| self.log.fields(r).component_str().map(|c| c.into_owned()));
+        let Some(c) = comp.filter(|c| !c.is_empty()) else {
+            self.notice = Some("this record has no component".into());
+            return;
+        };
+        let dropped = !exclude
+            && self.filters.remove_where(|f| {
+                !f.exclude
+                    && matches!(&f.kind, FilterKind::Component(x) if x.eq_ignore_ascii_case(&c))
+            });
+        if dropped {
+            self.refilter();
+        } else {
+            self.add_filter(FilterKind::Component(c), exclude);
+        }
+    }
+
+    /// `T`: only the thread of the record under the cursor; again drops it.
+    pub(super) fn filter_thread(&mut self) {
+        let Some(t) = self.current_ref().and_then(|r| self.log.fields(r).thread) else {
+            self.notice = Some("this record has no thread".into());
+            return;
+        };
+        let dropped = self
+            .filters
+            .remove_where(|f| !f.exclude && matches!(f.kind, FilterKind::Thread(x) if x == t));
+        if dropped {
+            self.refilter();
+        } else {
+            self.add_filter(FilterKind::Thread(t), false);
+        }
+    }
+
+    /// `u`: one source at a time, then all.
+    pub(super) fn cycle_source(&mut self) {
+        let n = self.log.sources.len() as u32;
+        if n <= 1 {
+            self.notice = Some("only one source is open".into());
+            return;
+        }
+        let now = self.filters.list.iter().find_map(|f| match f.kind {
+            FilterKind::Source(s) if !f.exclude => Some(s),
+            _ => None,
+        });
+        self.filters
+            .remove_where(|f| !f.exclude && matches!(f.kind, FilterKind::Source(_)));
+        let next = match now {
+            None => Some(0),
+            Some(s) if s + 1 < n => Some(s + 1),
+            Some(_) => None,
+        };
+        match next {
+            Some(s) => self.add_filter(FilterKind::Source(s), false),
+            None => self.refilter(),
+        }
+    }
+
+    /// `f`: shows the pane and focuses it; again (while focused) hides it.
+    pub(super) fn toggle_filter_pane(&mut self) {
+        if self.focus == Pane::Filters {
+            self.show_filters = false;
+            self.focus = Pane::Log;
+            return;
+        }
+        self.show_filters = true;
+        if self.filter_entries() == 0 {
+            self.notice = Some("no filter yet: & - o O T v @ add one, + a highlight".into());
+            return;
+        }
+        if self.layout().filters.is_some() {
+            self.focus = Pane::Filters;
+            self.filter_sel = self.filter_sel.min(self.filter_entries() - 1);
+        } else {
+            self.notice = Some("no room for the filter pane: p hides the side panel".into());
+        }
+    }
+
+    /// Space or Enter in the pane: switches the selected entry on or off.
+    pub(super) fn filter_toggle_selected(&mut self) {
+        let i = self.filter_sel;
+        let n = self.filters.list.len();
+        if let Some(f) = self.filters.list.get_mut(i) {
+            f.on = !f.on;
+            self.refilter();
+        } else if let Some(h) = self.highlights.get_mut(i - n) {
+            h.on = !h.on;
+        }
+    }
+
+    /// `!` in the pane: include becomes exclude and back.
+    pub(super) fn filter_flip_selected(&mut self) {
+        if self.focus != Pane::Filters {
+            self.notice = Some("f selects a filter first".into());
+            return;
+        }
+        match self.filters.list.get_mut(self.filter_sel) {
+            Some(f) => {
+                f.exclude = !f.exclude;
+                f.on = true;
+                self.refilter();
+            }
+            None => self.notice = Some("a highlight has no exclude".into()),
+        }
+    }
+
+    /// `d` in the pane: removes the selected entry.
+    pub(super) fn filter_remove_selected(&mut self) {
+        if self.focus != Pane::Filters {
+            self.notice = Some("f selects a filter first".into());
+            return;
+        }
+        let i = self.filter_sel;
+        let n = self.filters.list.len();
+        if i < n {
+            self.filters.list.remove(i);
+            self.refilter();
+        } else if i - n < self.highlights.len() {
+            self.highlights.remove(i - n);
+        }
+        let left = self.filter_entries();
+        self.filter_sel = self.filter_sel.min(left.saturating_sub(1));
+        if left == 0 {
+            self.focus = Pane::Log;
+        }
+    }
+
+    /// The date of the record under the cursor (or the first dated one), for clock times.
+    fn base_date(&self) -> Option<chrono::NaiveDate> {
+        let pos = self.current_pos().unwrap_or(0);
+        timespec::record_datetime(&self.log, pos, self.utc)
+            .or_else(|| timespec::record_datetime(&self.log, 0, self.utc))
+            .map(|d| d.date())
+    }
+
+    /// Goes to the first record at or after a time; a clock time is read on the date of the
+    /// record under the cursor.
+    pub(super) fn goto_time(&mut self, when: When) -> Result<(), String> {
+        let Some(date) = self.base_date() else {
+            return Err("this log has no dated records to go by".into());
+        };
+        let t = timespec::millis(when.on(date));
+        let pos = timespec::first_at_or_after(&self.log, t, self.utc);
+        if pos >= self.log.len() {
+            return Err("the log ends before that time".into());
+        }
+        self.moved = true;
+        self.goto_pos(pos);
+        Ok(())
+    }
+
+    /// Adds a time-window filter.
+    pub(super) fn add_window(&mut self, text: &str, w: Window) -> Result<(), String> {
+        let pos = self.current_pos().unwrap_or(0);
+        let here = timespec::record_datetime(&self.log, pos, self.utc).map(timespec::millis);
+        let (from, to) = match w {
+            Window::Between(a, b, extra) => {
+                let date = self
+                    .base_date()
+                    .ok_or("this log has no dated records to go by")?;
+                let (a, b) = (timespec::millis(a.on(date)), timespec::millis(b.on(date)));
+                (a.min(b), a.max(b) + extra)
+            }
+            Window::Before(ms) | Window::After(ms) | Window::Around(ms) => {
+                let here = here.ok_or("this record has no time: move to one that has")?;
+                match w {
+                    Window::Before(_) => (here - ms, here),
+                    Window::After(_) => (here, here + ms),
+                    _ => (here - ms, here + ms),
+                }
+            }
+        };
+        let first = timespec::first_at_or_after(&self.log, from, self.utc);
+        let end = timespec::first_at_or_after(&self.log, to.saturating_add(1), self.utc);
+        if first >= end {
+            return Err("no record in that window".into());
+        }
+        let label = match w {
+            Window::Before(_) | Window::After(_) | Window::Around(_) => {
+                let fmt = |m: i64| {
+                    chrono::DateTime::from_timestamp_millis(m)
+                        .map(|d| d.format("%H:%M:%S").to_string())
+                        .unwrap_or_default()
+                };
+                format!("{}..{} ({})", fmt(from), fmt(to), text.trim())
+            }
+            _ => text.trim().to_string(),
+        };
+        let label = if self.utc {
+            format!("{label} UTC")
+        } else {
+            label
+        };
+        self.add_filter(
+            FilterKind::Window {
+                from: first,
+                to: end,
+                label,
+            },
+            false,
+        );
+        Ok(())
+    }
+}

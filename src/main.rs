@@ -214,10 +214,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Scan(args)) => scan(args),
         Some(Command::Lookup(args)) => {
+            // The good codes are decoded even when one is not a code: the bad one is named
+            // after them, and the status is still 2.
             let mut decoded = Vec::new();
+            let mut bad = None;
             for c in &args.codes {
-                let v = tslens::codes::parse_code_arg(c).map_err(|e| anyhow::anyhow!("{e}"))?;
-                decoded.push(tslens::codes::decode(v));
+                match tslens::codes::parse_code_arg(c) {
+                    Ok(v) => decoded.push(tslens::codes::decode(v)),
+                    Err(e) => {
+                        bad.get_or_insert(e);
+                    }
+                }
             }
             let text = match args.format {
                 OutputFormat::Json => {
@@ -229,8 +236,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .collect::<Vec<_>>()
                     .join("\n"),
             };
-            write_out(&text)?;
-            Ok(ExitCode::SUCCESS)
+            if !decoded.is_empty() {
+                write_out(&text)?;
+            }
+            match bad {
+                Some(e) => Err(anyhow::anyhow!("{e}")),
+                None => Ok(ExitCode::SUCCESS),
+            }
         }
         Some(Command::Kb(args)) => match args.action {
             KbAction::Check { path } => {

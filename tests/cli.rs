@@ -67,6 +67,19 @@ fn lookup_rejects_words() {
 }
 
 #[test]
+fn lookup_decodes_the_good_codes_before_naming_the_bad_one() {
+    let out = tslens()
+        .args(["lookup", "0x80070002", "zzz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("0x80070002"), "{stdout}");
+    assert!(stdout.contains("ERROR_FILE_NOT_FOUND"), "{stdout}");
+    assert!(stderr_line(&out).contains("zzz"));
+}
+
+#[test]
 fn bad_inputs_give_one_line_and_status_2() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.log");

@@ -236,3 +236,22 @@ fn clean_start_drops_bookmarks_filters_and_highlights() {
     keys(&mut a, "X");
     assert!(a.bookmarks.is_empty() && a.highlights.is_empty() && !a.filters.active());
 }
+
+#[test]
+fn copy_never_carries_the_logs_escapes() {
+    let mut a = app();
+    keys(&mut a, "g/evil<ret>");
+    let fx = keys(&mut a, "y");
+    let [Effect::Copy(text)] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert!(text.contains("evil"));
+    assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'));
+    // Line breaks of a multi-line record stay.
+    keys(&mut a, "g/Command line<ret>");
+    let fx = keys(&mut a, "y");
+    let [Effect::Copy(text)] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert!(text.contains("/quiet\nWorking directory"), "{text}");
+}

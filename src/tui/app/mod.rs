@@ -717,7 +717,15 @@ impl App {
         self.notice = Some("no room for the step timeline: the window is too short".into());
     }
 
-    fn copy(&mut self, mut text: String, fx: &mut Vec<Effect>) {
+    fn copy(&mut self, text: String, fx: &mut Vec<Effect>) {
+        // The clipboard is pasted into terminals and tickets: control characters from the log
+        // (ESC, BEL, bidi overrides) go as the same inert stand-ins the screen shows; line
+        // breaks stay.
+        let mut text = text
+            .split('\n')
+            .map(|l| crate::sanitize::sanitize(l.strip_suffix('\r').unwrap_or(l)).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut note = String::new();
         if text.len() > COPY_LIMIT {
             let mut cut = COPY_LIMIT;

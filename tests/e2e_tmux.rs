@@ -41,7 +41,12 @@ impl Tmux {
 
     /// Runs `shell_cmd` in a new 120x40 session; the shell prints `EXIT=<status>` after it.
     fn run(&self, shell_cmd: &str) {
-        let full = format!("{shell_cmd}; echo EXIT=$?; sleep 60");
+        // Sessions go to the test's own folder, never the user's.
+        let data = self._dir.path().join("data");
+        let full = format!(
+            "export XDG_DATA_HOME='{}'; {shell_cmd}; echo EXIT=$?; sleep 60",
+            data.display()
+        );
         self.cmd(&[
             "new-session",
             "-d",
@@ -344,4 +349,131 @@ fn a_log_truncated_under_the_explorer_is_said_and_reloaded() {
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
     assert!(!t.alternate_screen_on());
+}
+
+impl Tmux {
+    /// An interactive shell (job control on) in a new 120x40 session, for Ctrl-Z and `fg`.
+    fn shell(&self) {
+        let data = self._dir.path().join("data");
+        let rc = self._dir.path().join("rc");
+        std::fs::write(
+            &rc,
+            format!(
+                "PS1='PROMPT$ '\nexport XDG_DATA_HOME='{}'\n",
+                data.display()
+            ),
+        )
+        .unwrap();
+        let rc = rc.display().to_string();
+        self.cmd(&[
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            "t",
+            "bash",
+            "--noprofile",
+            "--rcfile",
+            &rc,
+            "-i",
+        ]);
+        self.cmd(&["set-option", "-g", "status", "off"]);
+    }
+
+    fn flag(&self, name: &str) -> String {
+        self.cmd(&["display-message", "-p", "-t", "t", &format!("#{{{name}}}")])
+            .trim()
+            .to_string()
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_restores_the_screen() {
+    let Some(t) = Tmux::start("ctrl_z_suspends_and_fg_restores_the_screen") else {
+        return;
+    };
+    t.shell();
+    t.wait_for("PROMPT$");
+    let log = sample("signature-failure.log");
+    t.keys(&[&format!("{} {log}", bin()), "Enter"]);
+    t.wait_for("? help");
+    assert!(t.alternate_screen_on());
+    t.keys(&["C-z"]);
+    // The shell's own screen: the job stopped, the prompt back, no alternate screen, no
+    // mouse capture left behind, the terminal out of raw mode (the shell echoes).
+    let s = t.wait("the shell after Ctrl-Z", |s| {
+        s.contains("Stopped") && s.contains("PROMPT$")
+    });
+    assert!(!s.contains("? help"), "{s}");
+    assert!(!t.alternate_screen_on());
+    assert_eq!(t.flag("mouse_any_flag"), "0");
+    t.keys(&["fg", "Enter"]);
+    let s = t.wait_for("? help");
+    assert!(t.alternate_screen_on(), "{s}");
+    assert_eq!(t.flag("mouse_any_flag"), "1");
+    // Keys work again, and q leaves cleanly.
+    t.keys(&["?"]);
+    t.wait_for("tslens keys");
+    // Esc and q apart: together they read as Alt-q.
+    t.keys(&["Escape"]);
+    t.wait("the help closed", |s| !s.contains("tslens keys"));
+    t.keys(&["q"]);
+    t.wait("the prompt after quitting", |s| {
+        !s.contains("? help") && s.contains("PROMPT$")
+    });
+    assert!(!t.alternate_screen_on());
+}
+
+#[test]
+fn m_gives_the_mouse_to_the_terminal_and_takes_it_back() {
+    let Some(t) = Tmux::start("m_gives_the_mouse_to_the_terminal_and_takes_it_back") else {
+        return;
+    };
+    t.run(&format!("{} {}", bin(), sample("signature-failure.log")));
+    t.wait_for("? help");
+    assert_eq!(t.flag("mouse_any_flag"), "1");
+    t.keys(&["M"]);
+    t.wait_for("mouse left to the terminal");
+    assert_eq!(t.flag("mouse_any_flag"), "0");
+    t.keys(&["M"]);
+    t.wait_for("mouse captured");
+    assert_eq!(t.flag("mouse_any_flag"), "1");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    assert_eq!(t.flag("mouse_any_flag"), "0");
+}
+
+#[test]
+fn a_session_comes_back_when_the_log_is_opened_again() {
+    let Some(t) = Tmux::start("a_session_comes_back_when_the_log_is_opened_again") else {
+        return;
+    };
+    t.shell();
+    t.wait_for("PROMPT$");
+    let log = sample("signature-failure.log");
+    t.keys(&[&format!("{} {log}", bin()), "Enter"]);
+    t.wait_for("? help");
+    t.keys(&["-", "Policy", "Enter"]);
+    t.wait_for("/Policy/");
+    t.keys(&["q"]);
+    t.wait("the prompt", |s| {
+        !s.contains("? help") && s.contains("PROMPT$")
+    });
+    t.keys(&["clear", "Enter"]);
+    t.keys(&[&format!("{} {log}", bin()), "Enter"]);
+    let s = t.wait_for("session restored");
+    assert!(s.contains("/Policy/"), "{s}");
+    // X starts clean, and the next opening has nothing to restore.
+    t.keys(&["X", "q"]);
+    t.wait("the prompt", |s| {
+        !s.contains("? help") && s.contains("PROMPT$")
+    });
+    t.keys(&["clear", "Enter"]);
+    t.keys(&[&format!("{} {log}", bin()), "Enter"]);
+    let s = t.wait_for("? help");
+    assert!(!s.contains("session restored"), "{s}");
+    t.keys(&["q"]);
 }

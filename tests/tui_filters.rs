@@ -255,3 +255,66 @@ fn copy_never_carries_the_logs_escapes() {
     };
     assert!(text.contains("/quiet\nWorking directory"), "{text}");
 }
+
+#[test]
+fn a_session_puts_bookmarks_filters_and_highlights_back() {
+    let mut a = app();
+    keys(&mut a, "gjjm");
+    keys(&mut a, "-Cleaning up<ret>+denied<ret>vU");
+    keys(&mut a, "f<space>");
+    let saved = a.session();
+    assert_eq!(saved.bookmarks.len(), 1);
+    assert_eq!(saved.bookmarks[0].line, 3);
+    assert_eq!(saved.filters.len(), 2);
+    assert!(!saved.filters[0].on);
+    // The same log opened again.
+    let mut b = app();
+    b.restore(&saved);
+    b.finish_work();
+    assert_eq!(b.bookmarks, a.bookmarks);
+    assert_eq!(b.filters.list.len(), 2);
+    assert!(!b.filters.list[0].on && b.filters.list[0].exclude);
+    assert_eq!(b.highlights.len(), 1);
+    assert!(b.utc);
+    assert_eq!(b.rows.len(), a.rows.len());
+    assert!(b
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("X starts clean")));
+    // What no longer fits is left out: a bookmark on a line the log no longer has.
+    let mut gone = saved.clone();
+    gone.bookmarks[0].line = 100_000;
+    let mut c = app();
+    c.restore(&gone);
+    assert!(c.bookmarks.is_empty());
+    // X empties the session: saving it removes the file.
+    keys(&mut b, "X");
+    assert!(b.session().is_empty());
+}
+
+#[test]
+fn n_reaches_every_match_the_count_includes_opening_folds() {
+    let mut a = app();
+    keys(&mut a, "g/HRESULT=<ret>");
+    assert_eq!(a.search.as_ref().map(|s| s.matches.len()), Some(3));
+    // The first frame is the folded chain's row.
+    assert!(matches!(
+        a.current_row(),
+        Some(tslens::tui::rows::Row::Chain { .. })
+    ));
+    keys(&mut a, "n");
+    assert_eq!(
+        a.notice.as_deref(),
+        Some("the match is in a folded chain: opened it")
+    );
+    assert!(current_message(&a).starts_with("InstallPackage(), HRESULT=80070005"));
+    assert_eq!(a.match_ordinal(), Some(2));
+    keys(&mut a, "n");
+    assert!(current_message(&a).starts_with("Run(), HRESULT=80004005"));
+    assert_eq!(a.match_ordinal(), Some(3));
+    keys(&mut a, "n");
+    assert_eq!(a.notice.as_deref(), Some("search wrapped"));
+    assert_eq!(a.match_ordinal(), Some(1));
+    keys(&mut a, "N");
+    assert_eq!(a.match_ordinal(), Some(3));
+}

@@ -16,6 +16,7 @@ pub mod panel;
 pub mod rows;
 pub mod runtime;
 pub mod search;
+pub mod session;
 pub mod theme;
 pub mod timespec;
 pub mod view;

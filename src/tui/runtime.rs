@@ -30,6 +30,7 @@ use crate::tui::theme::{detect_color_depth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
 use super::load::{self, Analysed, LoadMsg, Loaded, PREVIEW_BYTES};
+use super::session;
 use super::view::view;
 
 /// At most this many frames per second: more is invisible and costs a slow link.
@@ -340,6 +341,27 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     } else {
         App::new(Loaded::with(preview.log, &engine), theme, &opts)
     };
+    let files: Vec<PathBuf> = plan
+        .load
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    // A session belongs to files; a pipe or a followed folder has none to come back to.
+    let session_path = if plan.stdin || !plan.dirs.is_empty() {
+        None
+    } else {
+        session::path_for(&files)
+    };
+    if let Some(saved) = session_path.as_deref().and_then(session::load) {
+        if needs_worker {
+            app.session_pending = Some(saved);
+        } else {
+            app.restore(&saved);
+        }
+    }
     if let Some(first) = plan.skipped.first() {
         let more = plan.skipped.len() - 1;
         let more = if more > 0 {
@@ -376,6 +398,17 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     );
     drop(terminal);
     drop(guard);
+    if let Some(path) = &session_path {
+        // A session the loader never got to put back is kept as it was.
+        let keep = app.session_pending.take().unwrap_or_else(|| app.session());
+        if let Err(e) = session::save(path, &keep) {
+            eprintln!(
+                "tslens: cannot save the session to {}: {}",
+                crate::sanitize::one_line(&path.display().to_string()),
+                e
+            );
+        }
+    }
     Ok(match result? {
         Some(sig) => u8::try_from(128 + sig).unwrap_or(u8::MAX),
         None => 0,
@@ -520,6 +553,19 @@ impl Live {
     }
 }
 
+/// Clears the screen and makes the next frame write every cell. Not `Terminal::clear`:
+/// that asks the terminal where its cursor is and waits for the answer, which the input
+/// thread takes first, so it fails after a timeout and redraws nothing.
+fn full_redraw(terminal: &mut Terminal<CrosstermBackend<Stdout>>) {
+    let _ = execute!(
+        terminal.backend_mut(),
+        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+    );
+    // Between frames the back buffer holds what is on screen: swapping resets it, so the
+    // next frame differs from blank everywhere it has text.
+    terminal.swap_buffers();
+}
+
 fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> Result<()> {
     // One synchronized update per frame: the terminal shows it whole or not at all.
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
@@ -612,9 +658,7 @@ fn event_loop(
                     Effect::Copy(text) => copy(terminal, &text),
                     // ratatui draws only the cells that changed: clearing forgets what it
                     // believes is on screen, so the next frame writes every cell.
-                    Effect::Redraw => {
-                        let _ = terminal.clear();
-                    }
+                    Effect::Redraw => full_redraw(terminal),
                     Effect::Reload => match reloader.start() {
                         Some(rx) => load_rx = rx,
                         None => {
@@ -635,7 +679,7 @@ fn event_loop(
                         if let Err(e) = suspend() {
                             app.notice = Some(format!("cannot suspend: {e}"));
                         }
-                        let _ = terminal.clear();
+                        full_redraw(terminal);
                         app.dirty = true;
                     }
                 }

@@ -198,7 +198,9 @@ pub fn detect_color_depth(env: &dyn Fn(&str) -> Option<String>) -> ColorDepth {
         return ColorDepth::Mono;
     }
     let term = env("TERM").unwrap_or_default().to_ascii_lowercase();
-    if term == "dumb" {
+    // DEC's terminals and their emulations (vt100, vt102, vt220) show no colour at all:
+    // a colour escape there is noise, so they get the monochrome theme.
+    if term == "dumb" || (term.starts_with("vt") && !term.contains("color")) {
         return ColorDepth::Mono;
     }
     let colorterm = env("COLORTERM").unwrap_or_default().to_ascii_lowercase();
@@ -1296,6 +1298,10 @@ selection = { bg = "default", modifiers = ["underlined", "italic", "dim", "cross
     #[test]
     fn color_depth_detection() {
         assert_eq!(depth(&[]), ColorDepth::Ansi16);
+        assert_eq!(depth(&[("TERM", "vt100")]), ColorDepth::Mono);
+        assert_eq!(depth(&[("TERM", "vt220")]), ColorDepth::Mono);
+        assert_eq!(depth(&[("TERM", "linux")]), ColorDepth::Ansi16);
+        assert_eq!(depth(&[("TERM", "xterm-color")]), ColorDepth::Ansi16);
         assert_eq!(depth(&[("NO_COLOR", "1")]), ColorDepth::Mono);
         assert_eq!(
             depth(&[("NO_COLOR", "0"), ("COLORTERM", "truecolor")]),

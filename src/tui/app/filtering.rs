@@ -40,6 +40,19 @@ impl App {
         self.show_filters = true;
     }
 
+    /// Adds a highlight from a saved session, with its switch.
+    pub(crate) fn add_highlight_restored(&mut self, pattern: Pattern, on: bool) {
+        self.add_highlight(pattern);
+        if let Some(h) = self.highlights.last_mut() {
+            h.on = on;
+        }
+    }
+
+    /// Applies the filters again (after a session put them back).
+    pub(crate) fn refilter_now(&mut self) {
+        self.refilter();
+    }
+
     /// `v`: all, warnings and errors, errors only.
     pub(super) fn cycle_severity(&mut self) {
         let now = self.filters.list.iter().find_map(|f| match f.kind {

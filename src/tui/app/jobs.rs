@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use super::navigate::next_visible;
 use super::App;
 use crate::tui::rows::RowMap;
 use crate::tui::search::Seek;
@@ -61,18 +60,60 @@ impl App {
         self.moved = true;
         let len = self.log.len();
         if s.counted(len) {
-            let here = Some(self.cursor);
-            match next_visible(&s.matches, &self.rows, &self.index, here, forward) {
-                Some(row) => self.set_cursor(row, true),
-                // Wrap around, as vim does.
-                None => match next_visible(&s.matches, &self.rows, &self.index, None, forward) {
-                    Some(row) if row != self.cursor => {
-                        self.set_cursor(row, true);
-                        self.notice = Some("search wrapped".into());
+            let Some(here) = self.current_pos() else {
+                return;
+            };
+            let matches = &s.matches;
+            let n = matches.len();
+            if n == 0 {
+                self.notice = Some(format!("pattern not found: {}", s.pattern.text));
+                return;
+            }
+            // The matches in the order n (or N) visits them from here, wrapping once. A
+            // match inside a folded chain is reached by opening the chain, so that n goes
+            // through every match the count includes.
+            let start = if forward {
+                matches.partition_point(|&x| (x as usize) <= here)
+            } else {
+                matches.partition_point(|&x| (x as usize) < here)
+            };
+            let mut target = None;
+            for k in 0..n {
+                let (i, wrapped) = if forward {
+                    ((start + k) % n, start + k >= n)
+                } else {
+                    ((start + n - 1 - k) % n, k >= start)
+                };
+                let p = matches[i] as usize;
+                if p == here {
+                    continue;
+                }
+                let Some(row) = self.rows.row_of(p, &self.index) else {
+                    continue; // hidden by a filter
+                };
+                if !self.rows.is_hidden(p) && row == self.cursor {
+                    continue;
+                }
+                target = Some((p, self.rows.is_hidden(p), wrapped));
+                break;
+            }
+            let any_here = matches.binary_search(&(here as u32)).is_ok();
+            match target {
+                Some((p, in_fold, wrapped)) => {
+                    if in_fold {
+                        self.open_fold_at(p);
                     }
-                    Some(_) => self.notice = Some("the only match".into()),
-                    None => self.notice = Some(format!("pattern not found: {}", s.pattern.text)),
-                },
+                    self.goto_pos(p);
+                    self.notice = match (in_fold, wrapped) {
+                        (true, _) => Some("the match is in a folded chain: opened it".into()),
+                        (false, true) => Some("search wrapped".into()),
+                        _ => None,
+                    };
+                }
+                None if any_here => self.notice = Some("the only match".into()),
+                None => {
+                    self.notice = Some("every match is hidden by a filter (f lists them)".into())
+                }
             }
             return;
         }

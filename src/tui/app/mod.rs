@@ -159,6 +159,8 @@ pub struct App {
     pub utc: bool,
     /// The mouse is captured (wheel and clicks); off, the terminal selects text itself.
     pub mouse: bool,
+    /// A saved session to put back once the whole log is in.
+    pub session_pending: Option<super::session::Session>,
     filter_job: Option<FilterJob>,
     /// The finding in the side panel.
     pub finding: Option<usize>,
@@ -257,6 +259,7 @@ impl App {
             filter_sel: 0,
             utc: false,
             mouse: true,
+            session_pending: None,
             filter_job: None,
             finding: None,
             evidence_sel: 0,
@@ -484,6 +487,9 @@ impl App {
                 self.changed_told.clear();
                 self.replace(*loaded);
                 self.after_load();
+                if let Some(s) = self.session_pending.take() {
+                    self.restore(&s);
+                }
             }
             LoadMsg::Failed(e) => self.load = LoadState::Failed(e),
         }
@@ -635,12 +641,14 @@ impl App {
             CleanSession => {
                 self.bookmarks.clear();
                 self.highlights.clear();
+                self.utc = false;
                 self.filters = Filters::default();
                 if self.focus == Pane::Filters {
                     self.focus = Pane::Log;
                 }
                 self.refilter();
-                self.notice = Some("clean start: bookmarks, filters and highlights dropped".into());
+                self.notice =
+                    Some("clean start: bookmarks, filters, highlights and UTC dropped".into());
             }
             FocusNext => self.cycle_focus(true),
             FocusPrev => self.cycle_focus(false),

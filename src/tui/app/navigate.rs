@@ -137,15 +137,21 @@ impl App {
             return;
         };
         // Evidence inside a folded chain: open the chain so the very line shows.
-        if self.rows.is_hidden(pos) {
-            if let Some((c, _)) = self.index.member(pos) {
-                if let Some(f) = self.folded.get_mut(c) {
-                    *f = false;
-                }
-                self.rebuild_rows(pos);
-            }
-        }
+        self.open_fold_at(pos);
         self.goto_pos(pos);
+    }
+
+    /// Unfolds the chain that hides position `pos`, if one does.
+    pub(super) fn open_fold_at(&mut self, pos: usize) {
+        if !self.rows.is_hidden(pos) {
+            return;
+        }
+        if let Some((c, _)) = self.index.member(pos) {
+            if let Some(f) = self.folded.get_mut(c) {
+                *f = false;
+            }
+            self.rebuild_rows(pos);
+        }
     }
 
     pub(super) fn jump_to_step(&mut self, i: usize) {

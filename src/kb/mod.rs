@@ -196,6 +196,12 @@ impl RuleSet {
         schema::parse_rules(path, &text)
     }
 
+    /// Parses and checks rule file text named `origin` in errors (fuzzing, tools that hold
+    /// the text already).
+    pub fn parse_text(origin: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+        schema::parse_rules(Path::new(origin), text)
+    }
+
     /// Runs each rule's `[[rule.example]]` excerpts and reports those that do
     /// not behave as declared, and rules that have no example that fires.
     pub fn check_examples(rules: &[Rule]) -> Vec<RuleError> {

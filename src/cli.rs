@@ -133,6 +133,14 @@ pub struct ReportArgs {
     /// Read only the files named: `smsts.log` alone, without its rolled siblings.
     #[arg(long)]
     pub no_siblings: bool,
+    /// Follow the log (or a folder's live smsts.log) as it grows, from its start, and
+    /// stream each finding as it appears until interrupted (with `--format ndjson`). A path
+    /// that does not exist yet is waited for.
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+    /// With --follow: poll followed files every MS milliseconds (for network shares).
+    #[arg(long, value_name = "MS")]
+    pub poll: Option<u64>,
     /// Log files, folders (searched to any depth) or zip bundles; `-` reads standard input.
     #[arg(value_name = "FILE|DIR|-", required = true)]
     pub paths: Vec<String>,

@@ -151,6 +151,26 @@ fn scan(args: tslens::cli::ScanArgs) -> Result<ExitCode> {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Some(Command::Report(args)) if args.follow => {
+            if args.format != OutputFormat::Ndjson {
+                bail!("--follow streams findings as NDJSON: add --format ndjson");
+            }
+            if args.paths.iter().any(|p| p == "-") {
+                bail!("--follow follows files and folders; `-` is read to its end without it");
+            }
+            let engine = Engine::new(rules_with(&args.kb)?);
+            let poll = args.poll.map_or(tslens::follow::DEFAULT_POLL, |ms| {
+                std::time::Duration::from_millis(ms.max(10))
+            });
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let mut out = std::io::stdout().lock();
+            let name = machine_name(&args.paths);
+            match tslens::scan::follow_ndjson(&engine, &name, &args.paths, poll, &mut out, &stop) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                r => r.context("cannot write to standard output")?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Report(args)) => {
             let (rules, depth) = match args.stage {
                 Stage::Full => (rules_with(&args.kb)?, Depth::Full),

@@ -612,3 +612,70 @@ fn a_scan_loads_into_clickhouse_and_counts_per_cause() {
         .sum();
     assert_eq!(failed, 5, "{days}");
 }
+
+#[test]
+fn report_follow_streams_findings_as_a_log_appears_and_grows() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    // The log does not exist yet: it is waited for.
+    let path = dir.path().join("smsts.log");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tslens"))
+        .args(["report", "--follow", "--format", "ndjson", "--poll", "50"])
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let log = sample("fail-domain-join.log");
+    let (head, tail) = log.split_at(30_000);
+    write(&path, head);
+    let mut lines: Vec<Value> = Vec::new();
+    let until = |lines: &mut Vec<Value>, what: &dyn Fn(&Value) -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+                lines.push(serde_json::from_str(&l).unwrap());
+                if lines.last().is_some_and(what) {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    // The first part: a run under way.
+    assert!(until(&mut lines, &|v| v["kind"] == "machine"
+        && v["outcome"] == "running"));
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(tail)
+        .unwrap();
+    // The rest: the failure and its finding, each once.
+    let found = until(&mut lines, &|v| {
+        v["kind"] == "finding" && v["finding_id"] == "domain-join-dc-not-found"
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found, "{lines:#?}");
+    assert!(lines
+        .iter()
+        .any(|v| v["kind"] == "machine" && v["outcome"] == "failed"));
+    let ids: Vec<&Value> = lines.iter().map(|v| &v["finding_id"]).collect();
+    let once = lines
+        .iter()
+        .filter(|v| v["kind"] == "finding" && v["finding_id"] == "domain-join-dc-not-found")
+        .count();
+    assert_eq!(once, 1, "{ids:?}");
+}

@@ -145,6 +145,12 @@ pub fn is_log_name(p: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("log") || e.eq_ignore_ascii_case("lo_"))
 }
 
+/// True for a path that does not exist yet but names a folder: it ends with a separator, or
+/// its last part has no log's extension.
+pub fn names_a_folder(arg: &str) -> bool {
+    arg.ends_with(['/', '\\']) || !is_log_name(Path::new(arg))
+}
+
 /// True for a zip's name.
 pub fn is_zip(p: &Path) -> bool {
     p.extension()

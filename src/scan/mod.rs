@@ -4,6 +4,7 @@
 //! however many machines there are; the rules' scan is compiled once ([`Engine`]) and
 //! shared by the workers.
 
+mod follow;
 mod html;
 mod out;
 
@@ -17,6 +18,7 @@ use crate::engine::{Depth, Engine};
 use crate::input::machines::Machine;
 use crate::log::Log;
 
+pub use follow::follow_ndjson;
 pub use html::render_html;
 pub use out::{render_csv, render_json, render_text, write_ndjson, NDJSON_SCHEMA};
 

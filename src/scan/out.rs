@@ -141,10 +141,10 @@ struct Record<'a> {
     error: Option<&'a str>,
 }
 
-/// Writes a machine's NDJSON records: the machine, then each finding.
-pub fn write_ndjson(out: &mut impl Write, m: &MachineResult) -> std::io::Result<()> {
+/// A machine's NDJSON record.
+fn machine_record(m: &MachineResult) -> Record<'_> {
     let top = m.findings.first();
-    let base = Record {
+    Record {
         schema: NDJSON_SCHEMA,
         kind: "machine",
         machine: &m.machine,
@@ -168,23 +168,42 @@ pub fn write_ndjson(out: &mut impl Write, m: &MachineResult) -> std::io::Result<
         records: m.records,
         errors: m.errors,
         error: m.error.as_deref(),
+    }
+}
+
+/// Writes a machine's NDJSON record (a line).
+pub fn write_machine(out: &mut dyn Write, m: &MachineResult) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &machine_record(m))?;
+    out.write_all(b"\n")
+}
+
+/// Writes the NDJSON record (a line) of finding `f`, ranked `rank` (0-based) on machine `m`.
+pub fn write_finding(
+    out: &mut dyn Write,
+    m: &MachineResult,
+    rank: usize,
+    f: &super::FindingBrief,
+) -> std::io::Result<()> {
+    let rec = Record {
+        kind: "finding",
+        finding_id: Some(&f.id),
+        finding_title: Some(&f.title),
+        confidence: Some(&f.confidence),
+        rank: rank + 1,
+        evidence_source: f.evidence_source.as_deref(),
+        evidence_line: f.evidence_line,
+        evidence: f.evidence.as_deref(),
+        ..machine_record(m)
     };
-    serde_json::to_writer(&mut *out, &base)?;
-    out.write_all(b"\n")?;
+    serde_json::to_writer(&mut *out, &rec)?;
+    out.write_all(b"\n")
+}
+
+/// Writes a machine's NDJSON records: the machine, then each finding.
+pub fn write_ndjson(out: &mut impl Write, m: &MachineResult) -> std::io::Result<()> {
+    write_machine(out, m)?;
     for (i, f) in m.findings.iter().enumerate() {
-        let rec = Record {
-            kind: "finding",
-            finding_id: Some(&f.id),
-            finding_title: Some(&f.title),
-            confidence: Some(&f.confidence),
-            rank: i + 1,
-            evidence_source: f.evidence_source.as_deref(),
-            evidence_line: f.evidence_line,
-            evidence: f.evidence.as_deref(),
-            ..base
-        };
-        serde_json::to_writer(&mut *out, &rec)?;
-        out.write_all(b"\n")?;
+        write_finding(out, m, i, f)?;
     }
     Ok(())
 }

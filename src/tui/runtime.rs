@@ -231,12 +231,6 @@ fn is_live_smsts(path: &Path) -> bool {
         .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("smsts.log"))
 }
 
-/// True for a path that does not exist yet but names a folder: it ends with a separator, or
-/// its last part has no log's extension.
-fn names_a_folder(arg: &str) -> bool {
-    arg.ends_with(['/', '\\']) || !input::is_log_name(Path::new(arg))
-}
-
 fn plan(args: &ExploreArgs) -> Result<Plan> {
     let mut p = Plan {
         load: Vec::new(),
@@ -262,7 +256,7 @@ fn plan(args: &ExploreArgs) -> Result<Plan> {
         let path = Path::new(arg);
         if args.follow && !path.exists() {
             // A task sequence that has not started yet: wait for its log or its folder.
-            if names_a_folder(arg) {
+            if input::names_a_folder(arg) {
                 p.dirs.push(PathBuf::from(arg));
             } else {
                 p.waiting.push(PathBuf::from(arg));

@@ -1,0 +1,144 @@
+//! `report --follow --format ndjson`: findings streamed headless as a live log grows, one
+//! NDJSON line each as it appears (and the machine's record whenever its outcome, failing
+//! step or cause changes), until interrupted. For a collector at the edge that forwards
+//! the lines to an analytics engine while the task sequence runs.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::engine::Engine;
+use crate::follow::{FollowEvent, FollowOptions, FollowTarget, Follower};
+use crate::log::{Log, Source};
+use crate::source::Encoding;
+
+use super::out::{write_finding, write_machine};
+use super::MachineResult;
+
+/// While records arrive, the log is analysed again at most this often.
+const ANALYSIS_GAP: Duration = Duration::from_millis(250);
+
+/// What a path given to `report --follow` is followed as: a folder (existing, or named
+/// like one) has its live `smsts.log` followed, anything else is one file.
+fn target(arg: &str) -> FollowTarget {
+    let p = Path::new(arg);
+    if p.is_dir() || (!p.exists() && crate::input::names_a_folder(arg)) {
+        FollowTarget::Dirs(vec![PathBuf::from(arg)])
+    } else {
+        FollowTarget::File(PathBuf::from(arg))
+    }
+}
+
+/// Follows `paths` from their start, writing NDJSON to `out` as findings appear, until
+/// `stop` is set (or the output is closed).
+pub fn follow_ndjson(
+    engine: &Engine,
+    machine: &str,
+    paths: &[String],
+    poll: Duration,
+    out: &mut dyn Write,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
+    let (tx, rx) = crossbeam_channel::bounded::<(usize, FollowEvent)>(64);
+    let mut followers = Vec::new();
+    let mut log = Log::from_sources(Vec::new());
+    // Per followed path: the source its records go to now.
+    let mut current = Vec::new();
+    for (i, arg) in paths.iter().enumerate() {
+        let opts = FollowOptions {
+            poll,
+            ..FollowOptions::default()
+        };
+        let (follower, events) = Follower::spawn(target(arg), opts);
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for e in events {
+                if tx.send((i, e)).is_err() {
+                    break;
+                }
+            }
+        });
+        followers.push(follower);
+        current.push(log.push_source(Source::streaming(arg.clone(), Encoding::Utf8)));
+    }
+    drop(tx);
+    let path = paths.join(" ");
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut shown: Option<(String, Option<String>, Option<String>)> = None;
+    let mut analysed = 0usize;
+    let mut last = Instant::now() - ANALYSIS_GAP;
+    while !stop.load(Ordering::Relaxed) {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok((i, event)) => on_event(&mut log, &mut current, i, event),
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+        }
+        if log.len() == analysed || last.elapsed() < ANALYSIS_GAP {
+            continue;
+        }
+        last = Instant::now();
+        analysed = log.len();
+        let analysis = engine.analyze(&log);
+        let m = MachineResult::of(machine, &path, &log, &analysis);
+        let state = (
+            m.outcome.to_string(),
+            m.failing_step.clone(),
+            m.cause.clone(),
+        );
+        let mut wrote = false;
+        if shown.as_ref() != Some(&state) && (m.outcome != "unknown" || !m.findings.is_empty()) {
+            write_machine(out, &m)?;
+            shown = Some(state);
+            wrote = true;
+        }
+        for (rank, f) in m.findings.iter().enumerate() {
+            if seen.insert(f.id.clone()) {
+                write_finding(out, &m, rank, f)?;
+                wrote = true;
+            }
+        }
+        if wrote {
+            out.flush()?;
+        }
+    }
+    for f in followers {
+        f.stop();
+    }
+    Ok(())
+}
+
+/// Applies a follower's event to the log: records are appended; a file that starts over
+/// (truncated, rolled over, replaced, or another one followed) goes on in a new source, so
+/// that its line numbers and evidence stay its own.
+fn on_event(log: &mut Log, current: &mut [usize], i: usize, event: FollowEvent) {
+    let Some(&si) = current.get(i) else {
+        return;
+    };
+    match event {
+        FollowEvent::Records { source, batch } => {
+            let Some(src) = log.sources.get_mut(si) else {
+                return;
+            };
+            if src.records.is_empty() {
+                // A stream's encoding is known only from its first bytes, its name once found.
+                *src = Source::streaming(source, batch.encoding);
+            }
+            log.append(si, &batch.text, &batch.records, batch.offset);
+        }
+        FollowEvent::Truncated { path }
+        | FollowEvent::Rotated { path, .. }
+        | FollowEvent::Recreated { path } => {
+            current[i] = log.push_source(Source::streaming(path, Encoding::Utf8));
+        }
+        FollowEvent::Switched {
+            to,
+            continued: false,
+            ..
+        } => {
+            current[i] = log.push_source(Source::streaming(to, Encoding::Utf8));
+        }
+        _ => {}
+    }
+}

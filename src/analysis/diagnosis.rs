@@ -85,16 +85,6 @@ struct Candidate {
     codes: Vec<u32>,
 }
 
-fn shorten(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() <= 300 {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(299).collect();
-    out.push('…');
-    out
-}
-
 /// The finding built from the log when its run failed, or `None`.
 pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
     let t = &analysis.steps;
@@ -140,7 +130,7 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
         cands.push(Candidate {
             pos,
             score,
-            text: shorten(&message),
+            text: crate::kb::evidence_text(&message),
             source: log.source(r).text.path.clone(),
             line: u64::from(meta.line),
             component: f

@@ -85,14 +85,6 @@ fn number_after<'a>(msg: &'a str, key: &str) -> Option<&'a str> {
     Some(&rest[..end])
 }
 
-fn parse_number(s: &str) -> Option<u32> {
-    if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        u32::from_str_radix(hex, 16).ok()
-    } else {
-        s.parse::<i64>().ok().map(|v| v as u32)
-    }
-}
-
 /// Reads one record's message.
 pub fn end_event(msg: &str) -> Option<End> {
     let msg = msg.trim();
@@ -108,12 +100,12 @@ pub fn end_event(msg: &str) -> Option<End> {
     }
     if let Some(n) = number_after(msg, "CcmSetup is exiting with return code") {
         // 0 is success; 7 asks for a restart before the install can go on.
-        let code = parse_number(n);
+        let code = crate::codes::parse_code_arg(n).ok();
         let failed = !matches!(code, Some(0 | 7));
         return Some(end(Activity::ClientInstall, failed, None, code));
     }
     if let Some(n) = number_after(msg, "Installation success or error status:") {
-        let code = parse_number(n);
+        let code = crate::codes::parse_code_arg(n).ok();
         // 3010 and 1641: installed, restart required or started.
         let failed = !matches!(code, Some(0 | 3010 | 1641));
         let product = msg
@@ -155,7 +147,7 @@ pub fn end_event(msg: &str) -> Option<End> {
         return Some(end(Activity::Mdt, false, None, Some(0)));
     }
     if let Some(n) = number_after(msg, "NetpDoDomainJoin: status:") {
-        let code = parse_number(n);
+        let code = crate::codes::parse_code_arg(n).ok();
         return Some(end(Activity::DomainJoin, code != Some(0), None, code));
     }
     if msg.contains("processed the command line but failed") || msg.contains("but failed. HRESULT=")

@@ -17,7 +17,7 @@ const NEVER: &str = "[a&&b]";
 /// Most evidence records kept per finding.
 const MAX_EVIDENCE: usize = 12;
 /// Longest evidence text kept, in bytes (records can be megabytes of XML).
-const MAX_EVIDENCE_TEXT: usize = 600;
+pub(crate) const MAX_EVIDENCE_TEXT: usize = 600;
 
 /// Which signal of which rule a pattern or code belongs to.
 #[derive(Clone, Copy, Debug)]
@@ -459,7 +459,7 @@ pub(crate) fn render_causes(rule: &Rule) -> (String, Vec<String>) {
     }
 }
 
-fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
     }

@@ -22,6 +22,11 @@ pub use schema::{Cause, Confidence, Example, Mode, Rule, Signal};
 
 use matcher::Compiled;
 
+/// Cuts a message quoted as evidence the way every finding's evidence is cut.
+pub(crate) fn evidence_text(message: &str) -> String {
+    matcher::clip(message.trim(), matcher::MAX_EVIDENCE_TEXT)
+}
+
 /// The built-in rule files, embedded so the binary needs no data directory
 /// (`build.rs` lists every `kb/*.toml`). A test checks the list against `kb/`.
 const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_kb.rs"));

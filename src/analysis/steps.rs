@@ -658,6 +658,23 @@ fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
 mod tests {
     use super::*;
 
+    /// A step that failed with continue on error is ignored, not failed, and does not
+    /// fail the run (TSManager's wording, as OSD log summary scripts match it).
+    #[test]
+    fn a_failure_the_sequence_went_past_is_ignored() {
+        let t = feed(&[
+            "Start executing an instruction. Instruction name: Install Updates. Instruction pointer: 4",
+            "Failed to run the action: Install Updates. Incorrect function. (Error: 80070001; Source: Windows)",
+            "The execution engine ignored the failure of the action (Install Updates) and continues execution",
+            "Start executing an instruction. Instruction name: Restart. Instruction pointer: 5",
+            "Successfully completed the action (Restart) with the exit win32 code 0",
+            "Task sequence completed 0x00000000",
+        ]);
+        assert_eq!(t.steps[0].outcome, StepOutcome::Ignored);
+        assert_eq!(t.outcome, RunOutcome::Succeeded);
+        assert_eq!(t.failing_step, None);
+    }
+
     fn feed(lines: &[&str]) -> Timeline {
         let mut b = StepBuilder::new();
         for (i, l) in lines.iter().enumerate() {

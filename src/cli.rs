@@ -188,8 +188,25 @@ pub enum KbAction {
         /// A rule file or folder.
         path: String,
     },
-    /// List the built-in rules (and those of --kb folders).
+    /// List the built-in rules (and those of --kb folders), optionally filtered.
     List {
+        /// Only rules of this family (a kb file's name, such as domain-join; see --families).
+        #[arg(long, value_name = "NAME")]
+        family: Option<String>,
+        /// List the families and how many rules each holds, instead of rules.
+        #[arg(long, conflicts_with = "family")]
+        families: bool,
+        /// Words that must all appear in a rule's id, title, causes, fixes or sources.
+        #[arg(value_name = "WORD")]
+        words: Vec<String>,
+        /// Extra folder of rules.
+        #[arg(long, value_name = "DIR")]
+        kb: Vec<String>,
+    },
+    /// Print one rule: its causes and fixes, what it matches, its sources and examples.
+    Show {
+        /// The rule's id (as `kb list` prints it).
+        id: String,
         /// Extra folder of rules.
         #[arg(long, value_name = "DIR")]
         kb: Vec<String>,

@@ -303,17 +303,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Ok(ExitCode::from(2))
                 }
             }
-            KbAction::List { kb } => {
+            KbAction::List {
+                family,
+                families,
+                words,
+                kb,
+            } => {
+                use tslens::kb::catalog;
                 let rules = rules_with(&kb)?;
-                let mut text = String::new();
-                for r in rules.rules() {
-                    // A user rule's title is free text: shown inert, like log text.
-                    let id = tslens::sanitize::one_line(&r.id);
-                    let title = tslens::sanitize::one_line(&r.title);
-                    text.push_str(&format!("{id:<48} {title}\n"));
+                if families {
+                    write_out(&catalog::families_text(&catalog::families(&rules)))?;
+                    return Ok(ExitCode::SUCCESS);
                 }
-                write_out(&text)?;
+                if let Some(f) = &family {
+                    let known = catalog::families(&rules);
+                    if !known.keys().any(|k| k.eq_ignore_ascii_case(f)) {
+                        let names: Vec<&str> = known.keys().map(String::as_str).collect();
+                        bail!(
+                            "no rule family '{f}': the families are {}",
+                            names.join(", ")
+                        );
+                    }
+                }
+                let query = catalog::Query { family, words };
+                write_out(&catalog::list_text(&catalog::select(&rules, &query)))?;
                 Ok(ExitCode::SUCCESS)
+            }
+            KbAction::Show { id, kb } => {
+                let rules = rules_with(&kb)?;
+                match tslens::kb::catalog::find(&rules, &id) {
+                    Ok(rule) => {
+                        write_out(&tslens::kb::catalog::show_text(rule))?;
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(near) if near.is_empty() => {
+                        bail!("no rule '{id}': `tslens kb list WORD` searches titles")
+                    }
+                    Err(near) => {
+                        let shown: Vec<&str> = near.into_iter().take(12).collect();
+                        bail!("no rule '{id}'; did you mean: {}", shown.join(", "))
+                    }
+                }
             }
         },
         None => {

@@ -264,3 +264,54 @@ log = "Network Access Account is not set"
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `kb list` narrows by family and by words, `kb list --families` counts them, and
+/// `kb show ID` prints one rule with its sources; an unknown id or family is one line, exit 2.
+#[test]
+fn kb_list_filters_and_kb_show_prints_one_rule() {
+    let text = |args: &[&str]| {
+        let out = tslens().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let all = text(&["kb", "list"]);
+    let join = text(&["kb", "list", "--family", "domain-join"]);
+    let rows: Vec<&str> = join
+        .lines()
+        .filter(|l| l.contains(" domain-join "))
+        .collect();
+    assert!(
+        rows.len() >= 5 && rows.len() + 1 == join.lines().count(),
+        "{join}"
+    );
+    assert!(join.lines().count() < all.lines().count());
+
+    let tpm = text(&["kb", "list", "tpm", "OWNERSHIP"]);
+    let first_id = tpm.split_whitespace().next().unwrap().to_string();
+    assert!(tpm.lines().count() >= 2, "{tpm}");
+
+    let families = text(&["kb", "list", "--families"]);
+    assert!(
+        families.lines().any(|l| l.starts_with("domain-join ")),
+        "{families}"
+    );
+
+    let shown = text(&["kb", "show", &first_id]);
+    assert!(shown.starts_with(&first_id), "{shown}");
+    for part in ["Family:", "Cause", "Matches", "Sources:", "Example 1"] {
+        assert!(shown.contains(part), "{part} missing from {shown}");
+    }
+
+    for args in [
+        &["kb", "show", "no-such-rule-at-all"][..],
+        &["kb", "list", "--family", "no-such-family"],
+    ] {
+        let out = tslens().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        stderr_line(&out);
+    }
+}

@@ -6,6 +6,7 @@
 //! that carry one of [`RuleSet::codes`]; [`RuleSet::evaluate`] turns those
 //! candidates into ranked [`Finding`]s.
 
+pub mod catalog;
 mod error;
 mod examples;
 mod matcher;

@@ -52,6 +52,9 @@ pub struct Opened {
     /// Per input loaded for following: where its follower takes over (the file offset just
     /// after the last complete record kept, and the line number there).
     pub resume: Vec<Option<(u64, u32)>>,
+    /// For a log loaded for following: its analysis so far, ready to take the records
+    /// that arrive next.
+    pub live: Option<analysis::Incremental>,
 }
 
 impl Engine {
@@ -121,6 +124,7 @@ impl Engine {
             analysis,
             skipped,
             resume: Vec::new(),
+            live: None,
         })
     }
 
@@ -183,12 +187,21 @@ impl Engine {
         }
         progress(Progress::Analysing);
         let log = Log::from_sources(sources);
-        let analysis = self.analyze(&log);
+        // A followed log goes on growing: its analysis keeps its state for the next records
+        // (the same analysis as a whole run's; tests/incremental_props.rs).
+        let (analysis, live) = if follow.iter().any(|f| *f) {
+            let mut live = analysis::Incremental::new();
+            live.feed(&log, &self.rules, log.len());
+            (live.analysis(&log, &self.rules), Some(live))
+        } else {
+            (self.analyze(&log), None)
+        };
         Ok(Opened {
             log,
             analysis,
             skipped,
             resume,
+            live,
         })
     }
 

@@ -120,14 +120,6 @@ impl Source {
         }));
     }
 
-    /// A copy in owned memory, for work on another thread while this one grows.
-    pub fn snapshot(&self) -> Source {
-        Source {
-            text: self.text.snapshot(),
-            records: self.records.clone(),
-        }
-    }
-
     /// Text offsets of record `i`.
     pub fn span(&self, i: usize) -> Range<usize> {
         let start = self.records.get(i).map_or(0, |r| r.start as usize);
@@ -350,15 +342,6 @@ impl Log {
         si
     }
 
-    /// A copy in owned memory with the same positions, for the live analysis.
-    pub fn snapshot(&self) -> Log {
-        Log {
-            sources: self.sources.iter().map(Source::snapshot).collect(),
-            merged: self.merged.clone(),
-            inverse: self.inverse.clone(),
-        }
-    }
-
     /// Number of records across all sources.
     pub fn len(&self) -> usize {
         if self.sources.len() == 1 {
@@ -530,6 +513,5 @@ mod tests {
             }
         );
         assert_eq!(log.message(log.at(1)), "message 1");
-        assert_eq!(log.snapshot().len(), 2);
     }
 }

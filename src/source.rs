@@ -372,19 +372,6 @@ impl SourceText {
         }
     }
 
-    /// A copy of this text in owned memory, for work on another thread (the live analysis)
-    /// while this one keeps growing.
-    pub fn snapshot(&self) -> SourceText {
-        SourceText {
-            path: self.path.clone(),
-            encoding: self.encoding,
-            bytes: Bytes::Owned(self.bytes().to_vec()),
-            orig_len: self.orig_len,
-            line_map: self.line_map.clone(),
-            short_read: self.changed(),
-        }
-    }
-
     /// The text, as UTF-8 bytes (the BOM, if any, is kept at the start).
     pub fn bytes(&self) -> &[u8] {
         match &self.bytes {

@@ -12,7 +12,6 @@ use ratatui::Terminal;
 use tslens::follow::{Batch, FollowEvent};
 use tslens::parse;
 use tslens::source::Encoding;
-use tslens::tui::load::Analysed;
 use tslens::tui::theme::Theme;
 use tslens::tui::{view, App, Loaded, Msg, Options};
 use tui_support::*;
@@ -138,8 +137,11 @@ fn a_fresh_analysis_finds_chains_and_announces_a_finding() {
     assert!(app.analysis_stale());
     let len = app.log.len();
 
-    let analysed = Analysed::run(&app.log.snapshot(), &rules());
-    // Records that arrive while the analysis runs keep their rows.
+    app.reanalyse(&rules());
+    assert!(!app.analysis_stale());
+    assert!(!app.analysis.chains.is_empty());
+    assert!(!app.analysis.findings.is_empty());
+    // Records that arrive after the analysis keep their rows.
     append(
         &mut app,
         stream,
@@ -147,9 +149,6 @@ fn a_fresh_analysis_finds_chains_and_announces_a_finding() {
         1000,
         text.len() as u64,
     );
-    app.update(Msg::Analysed(Box::new(analysed)));
-    assert!(!app.analysis.chains.is_empty());
-    assert!(!app.analysis.findings.is_empty());
     assert!(
         app.analysis_stale(),
         "the two late records are not analysed yet"
@@ -164,8 +163,7 @@ fn a_fresh_analysis_finds_chains_and_announces_a_finding() {
 
     // The same finding again is not news.
     app.notice = None;
-    let again = Analysed::run(&app.log.snapshot(), &rules());
-    app.update(Msg::Analysed(Box::new(again)));
+    app.reanalyse(&rules());
     assert!(app.notice.is_none());
     assert!(!app.analysis_stale());
 }

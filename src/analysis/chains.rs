@@ -205,6 +205,7 @@ pub const MAX_DISTANCE: usize = 96;
 /// A pause longer than this (ms) between two frames starts a new chain.
 const MAX_PAUSE_MS: i64 = 120_000;
 
+#[derive(Clone)]
 struct Open {
     chain: Chain,
     /// Merged position of the last frame.
@@ -214,7 +215,7 @@ struct Open {
 
 /// Builds chains incrementally from records in merged order. Feed it the frame records
 /// and the summary-like records (others are ignored), then call [`ChainBuilder::finish`].
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct ChainBuilder {
     open: HashMap<Option<u32>, Open>,
     done: Vec<Chain>,
@@ -322,6 +323,12 @@ impl ChainBuilder {
                 }
             }
         }
+    }
+
+    /// The chains [`ChainBuilder::finish`] would give now, leaving the builder to go on
+    /// (a live log's analysis between two batches).
+    pub(crate) fn finished(&self, message_of: impl Fn(RecordRef) -> String) -> Vec<Chain> {
+        self.clone().finish(message_of)
     }
 
     /// Closes every open chain and returns all chains in order of their first frame.

@@ -7,6 +7,7 @@
 pub mod chains;
 pub mod diagnosis;
 pub mod ends;
+mod incremental;
 pub mod multilit;
 mod needle;
 pub mod prefilter;
@@ -21,6 +22,7 @@ use crate::parse::{Found, Severity};
 use crate::source::{Input, SourceError, SourceText};
 
 pub use chains::{Chain, ChainBuilder, ChainEvent, ChainInput};
+pub use incremental::Incremental;
 pub use steps::{RunOutcome, Step, StepBuilder, StepEvent, StepOutcome, Timeline};
 pub use triggers::{Trigger, Triggers};
 
@@ -160,9 +162,45 @@ pub fn rule_candidates<'a>(
     if rules.rules().is_empty() {
         return Vec::new();
     }
-    let cached = rules
+    let scanner = scanner(rules);
+    let mut for_rules: Vec<RuleRecord<'a>> = Vec::new();
+    for r in coded {
+        let (si, index) = (r.source as usize, r.index as usize);
+        for_rules.extend(rule_record(log, rules, si, index, false, true));
+    }
+    for (si, src) in log.sources.iter().enumerate() {
+        for_rules.extend(scan_for_rules(
+            log,
+            rules,
+            &scanner,
+            si,
+            0..src.records.len(),
+        ));
+    }
+    // The same record may come from several scans; what they read of it is the same.
+    for_rules.sort_by_key(|r| r.pos);
+    for_rules.dedup_by_key(|r| r.pos);
+    for_rules
+}
+
+/// The rules' compiled scan, built once per rule set.
+fn scanner(rules: &RuleSet) -> std::sync::Arc<dyn std::any::Any + Send + Sync> {
+    rules
         .scan_cache()
-        .get_or_init(|| std::sync::Arc::new(Scanner::new(rules)));
+        .get_or_init(|| std::sync::Arc::new(Scanner::new(rules)))
+        .clone()
+}
+
+/// The records among `records` of source `si` that the rule scans pick (a literal of the
+/// rules, an error record with a code they name, a fallback pattern's hit), in no
+/// particular order, possibly twice.
+fn scan_for_rules<'a>(
+    log: &'a Log,
+    rules: &RuleSet,
+    cached: &std::sync::Arc<dyn std::any::Any + Send + Sync>,
+    si: usize,
+    records: std::ops::Range<usize>,
+) -> Vec<RuleRecord<'a>> {
     let built;
     let scanner: &Scanner = match cached.downcast_ref::<Scanner>() {
         Some(s) => s,
@@ -171,34 +209,27 @@ pub fn rule_candidates<'a>(
             &built
         }
     };
-    let mut for_rules: Vec<RuleRecord<'a>> = Vec::new();
-    for r in coded {
-        let (si, index) = (r.source as usize, r.index as usize);
-        for_rules.extend(rule_record(log, rules, si, index, false, true));
-    }
-    for (si, src) in log.sources.iter().enumerate() {
-        let t = crate::timing::Stage::start("scan rule literals");
-        for_rules.extend(scan::messages(src, |i, msg| {
-            let literal = scanner.kb.as_ref().is_some_and(|k| k.is_match(msg));
+    let Some(src) = log.sources.get(si) else {
+        return Vec::new();
+    };
+    let t = crate::timing::Stage::start("scan rule literals");
+    let mut for_rules = scan::messages_in(src, records.clone(), |i, msg| {
+        let literal = scanner.kb.as_ref().is_some_and(|k| k.is_match(msg));
+        let error = src.records[i].severity() == Severity::Error;
+        if literal || error {
+            rule_record(log, rules, si, i, literal, error)
+        } else {
+            None
+        }
+    });
+    drop(t);
+    let _t = crate::timing::Stage::start("scan rule fallback");
+    if let Some(re) = &scanner.fallback {
+        for i in scan::regex_hits_in(src, re, records) {
             let error = src.records[i].severity() == Severity::Error;
-            if literal || error {
-                rule_record(log, rules, si, i, literal, error)
-            } else {
-                None
-            }
-        }));
-        drop(t);
-        let _t = crate::timing::Stage::start("scan rule fallback");
-        if let Some(re) = &scanner.fallback {
-            for i in scan::regex_hits(src, re) {
-                let error = src.records[i].severity() == Severity::Error;
-                for_rules.extend(rule_record(log, rules, si, i, true, error));
-            }
+            for_rules.extend(rule_record(log, rules, si, i, true, error));
         }
     }
-    // The same record may come from several scans; what they read of it is the same.
-    for_rules.sort_by_key(|r| r.pos);
-    for_rules.dedup_by_key(|r| r.pos);
     for_rules
 }
 
@@ -322,7 +353,19 @@ pub fn analyze_applied(log: &Log, rules: &RuleSet, applied: Applied) -> Analysis
     let t = crate::timing::Stage::start("finish chains");
     let chains = applied.chains.finish(|r| log.message(r).into_owned());
     drop(t);
-    let mut timeline = applied.steps;
+    finish(log, rules, chains, applied.steps, &for_rules)
+}
+
+/// The analysis from its finished chains and timeline and the records the rules read:
+/// the timeline's exit code from the last chain when no step gave one, the rules' findings
+/// and what failed.
+fn finish(
+    log: &Log,
+    rules: &RuleSet,
+    chains: Vec<Chain>,
+    mut timeline: Timeline,
+    for_rules: &[RuleRecord<'_>],
+) -> Analysis {
     if timeline.steps.is_empty() && timeline.exit_code.is_none() {
         if let Some(last) = chains.last() {
             if timeline.outcome == RunOutcome::Failed {
@@ -336,7 +379,7 @@ pub fn analyze_applied(log: &Log, rules: &RuleSet, applied: Applied) -> Analysis
         steps: timeline,
         findings: Vec::new(),
     };
-    analysis.findings = match_rules(log, rules, &for_rules, &analysis);
+    analysis.findings = match_rules(log, rules, for_rules, &analysis);
     if let Some(f) = diagnosis::what_failed(log, &analysis) {
         diagnosis::place(&mut analysis.findings, f);
     }

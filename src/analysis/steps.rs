@@ -343,7 +343,7 @@ pub fn step_event(msg: &str) -> Option<StepEvent> {
 }
 
 /// Builds the timeline from records in merged order.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct StepBuilder {
     t: Timeline,
     run_ended: bool,

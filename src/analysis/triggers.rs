@@ -238,11 +238,27 @@ fn read_marked(meta: &RecordMeta, raw: &[u8], marks: Marks) -> Trigger {
 
 /// The trigger records of a source already framed, on every core, in record order.
 pub fn of_source(src: &Source, triggers: &Triggers) -> Found<Trigger> {
-    let n = src.records.len();
-    // Small sources are not worth a thread.
+    of_range(src, triggers, 0..src.records.len())
+}
+
+/// [`of_source`] for the records `records` only (a live log's new ones): what the search
+/// of the whole source finds in them, as no literal crosses a record's start.
+pub fn of_range(
+    src: &Source,
+    triggers: &Triggers,
+    records: std::ops::Range<usize>,
+) -> Found<Trigger> {
+    let records = records.start..records.end.min(src.records.len());
+    let n = records.len();
+    // Small ranges are not worth a thread.
     let parts = if n < 20_000 { 1 } else { crate::par::cores() };
     let text = src.text.bytes();
-    let pieces = crate::par::run_ranges(&crate::par::split(n, parts), |from, to| {
+    let base = records.start;
+    let ranges: Vec<(usize, usize)> = crate::par::split(n, parts)
+        .into_iter()
+        .map(|(a, b)| (base + a, base + b))
+        .collect();
+    let pieces = crate::par::run_ranges(&ranges, |from, to| {
         let mut out = Vec::new();
         let block = Block {
             text,

@@ -31,6 +31,8 @@ pub struct Loaded {
     pub resume: Vec<Option<(u64, u32)>>,
     /// Entries of bundles that could not be read, one line each.
     pub skipped: Vec<String>,
+    /// A followed log's analysis, ready to take the records that arrive next.
+    pub live: Option<crate::analysis::Incremental>,
 }
 
 impl Loaded {
@@ -42,6 +44,7 @@ impl Loaded {
             analysis,
             skipped: Vec::new(),
             resume: Vec::new(),
+            live: None,
         })
     }
 
@@ -53,6 +56,7 @@ impl Loaded {
             analysis,
             skipped: Vec::new(),
             resume: Vec::new(),
+            live: None,
         })
     }
 
@@ -65,38 +69,7 @@ impl Loaded {
             index,
             resume: opened.resume,
             skipped: opened.skipped,
-        }
-    }
-}
-
-/// A fresh analysis of a live log's snapshot, made off the UI thread.
-pub struct Analysed {
-    /// The analysis.
-    pub analysis: Analysis,
-    /// The tables for the snapshot; the records that arrived since are added on install.
-    pub index: Index,
-    /// Number of records in the snapshot: a prefix of the live log, whose positions never
-    /// move (a live log only grows at its end).
-    pub len: usize,
-}
-
-impl Analysed {
-    /// Analyses a snapshot of the log.
-    pub fn run(log: &Log, rules: &RuleSet) -> Analysed {
-        Analysed::of(log, analyze(log, rules))
-    }
-
-    /// Analyses a snapshot of the log with the run's engine.
-    pub fn with(log: &Log, engine: &Engine) -> Analysed {
-        Analysed::of(log, engine.analyze(log))
-    }
-
-    fn of(log: &Log, analysis: Analysis) -> Analysed {
-        let index = Index::build(log, &analysis);
-        Analysed {
-            analysis,
-            index,
-            len: log.len(),
+            live: opened.live,
         }
     }
 }

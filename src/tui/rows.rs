@@ -84,6 +84,14 @@ impl Index {
             pos_of,
             ..Index::default()
         };
+        idx.set_analysis(log, analysis);
+        idx
+    }
+
+    /// Replaces the tables drawn from the analysis (chain members, step starts), keeping
+    /// those drawn from the records: what a live log's new analysis changes.
+    pub fn set_analysis(&mut self, log: &Log, analysis: &Analysis) {
+        let idx = self;
         let mut members = Vec::new();
         let mut chain_members = Vec::with_capacity(analysis.chains.len());
         for (ci, chain) in analysis.chains.iter().enumerate() {
@@ -128,7 +136,6 @@ impl Index {
             .iter()
             .map(|s| s.span.0 as u32)
             .collect();
-        idx
     }
 
     /// Adds the records of a live log from position `from` on (they were appended after

@@ -24,12 +24,11 @@ use crate::engine::Engine;
 use crate::follow::{FollowEvent, FollowOptions, FollowTarget, Follower, Start, DEFAULT_POLL};
 use crate::input::{self, Input};
 use crate::kb::RuleSet;
-use crate::log::Log;
 use crate::source::SourceError;
 use crate::tui::theme::{detect_color_depth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
-use super::load::{self, Analysed, LoadMsg, Loaded, PREVIEW_BYTES};
+use super::load::{self, LoadMsg, Loaded, PREVIEW_BYTES};
 use super::session;
 use super::view::view;
 
@@ -37,8 +36,8 @@ use super::view::view;
 const FRAME_GAP: Duration = Duration::from_millis(33);
 /// Work slices between checks for input.
 const WORK_SLICE: Duration = Duration::from_millis(8);
-/// While records arrive, the analysis runs again at most this often: chains, steps and
-/// findings stay current, and a log of a few MB costs a few milliseconds each time.
+/// While records arrive, the analysis is brought up to date at most this often: chains,
+/// steps and findings stay current, and each run searches only the records that arrived.
 const ANALYSIS_GAP: Duration = Duration::from_millis(250);
 /// Follower events handled per turn of the loop, so that a flood still lets keys through.
 const EVENTS_PER_TURN: usize = 64;
@@ -409,7 +408,7 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     })
 }
 
-/// The followers and the live analysis.
+/// The followers and when the live analysis last ran.
 struct Live {
     plan: Option<Plan>,
     engine: Arc<Engine>,
@@ -417,12 +416,8 @@ struct Live {
     /// Every follower's events, tagged with the app's stream number.
     events: Receiver<(usize, FollowEvent)>,
     events_tx: Sender<(usize, FollowEvent)>,
-    /// Snapshots to the analysis thread, once it runs.
-    snapshots: Option<Sender<Log>>,
-    analysed: Receiver<Analysed>,
-    analysed_tx: Sender<Analysed>,
-    /// An analysis is under way.
-    running: bool,
+    /// Following has started: the live analysis runs.
+    started: bool,
     last_run: Option<Instant>,
 }
 
@@ -430,17 +425,13 @@ impl Live {
     fn new(plan: Plan, engine: Arc<Engine>) -> Live {
         // Bounded: a screen that falls behind slows the followers, which slow their reads.
         let (events_tx, events) = bounded(EVENTS_PER_TURN);
-        let (analysed_tx, analysed) = unbounded();
         Live {
             plan: plan.any().then_some(plan),
             engine,
             followers: Vec::new(),
             events,
             events_tx,
-            snapshots: None,
-            analysed,
-            analysed_tx,
-            running: false,
+            started: false,
             last_run: None,
         }
     }
@@ -504,26 +495,12 @@ impl Live {
             }
             self.followers.push(follower);
         }
-        let (snap_tx, snap_rx) = bounded::<Log>(1);
-        let tx = self.analysed_tx.clone();
-        let engine = self.engine.clone();
-        let spawned = std::thread::Builder::new()
-            .name("tslens-analysis".into())
-            .spawn(move || {
-                for log in snap_rx {
-                    if tx.send(Analysed::with(&log, &engine)).is_err() {
-                        break;
-                    }
-                }
-            });
-        if spawned.is_ok() {
-            self.snapshots = Some(snap_tx);
-        }
+        self.started = true;
     }
 
-    /// How long until a new analysis is due, if one is needed and none is running.
+    /// How long until a new analysis is due, if one is needed.
     fn analysis_due(&self, app: &App) -> Option<Duration> {
-        if self.snapshots.is_none() || self.running || !app.analysis_stale() {
+        if !self.started || !app.analysis_stale() {
             return None;
         }
         Some(
@@ -532,18 +509,14 @@ impl Live {
         )
     }
 
-    /// Hands a snapshot of the log to the analysis thread when one is due.
-    fn analyse_if_due(&mut self, app: &App) {
+    /// Brings the analysis up to date when one is due: only the records that arrived since
+    /// the last run are searched (see [`crate::analysis::Incremental`]).
+    fn analyse_if_due(&mut self, app: &mut App) {
         if self.analysis_due(app) != Some(Duration::ZERO) {
             return;
         }
-        let Some(tx) = self.snapshots.as_ref() else {
-            return;
-        };
-        if tx.try_send(app.log.snapshot()).is_ok() {
-            self.running = true;
-            self.last_run = Some(Instant::now());
-        }
+        app.reanalyse(self.engine.rules());
+        self.last_run = Some(Instant::now());
     }
 }
 
@@ -610,12 +583,6 @@ fn event_loop(
                 Ok(l) => msgs.push(Msg::Load(l)),
                 // The worker is done: stop listening rather than wake on a closed channel.
                 Err(_) => load_rx = never(),
-            },
-            recv(live.analysed) -> m => {
-                if let Ok(a) = m {
-                    live.running = false;
-                    msgs.push(Msg::Analysed(Box::new(a)));
-                }
             },
             recv(live.events) -> m => {
                 if let Ok((stream, event)) = m {

@@ -2,12 +2,13 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use crate::analysis::{Analysis, Incremental};
 use crate::follow::{Batch, FollowEvent};
+use crate::kb::RuleSet;
 use crate::log::{RecordRef, Source};
 use crate::parse::{Format, RecordMeta, Severity};
 
 use super::App;
-use crate::tui::load::Analysed;
 use crate::tui::rows::RowMap;
 
 /// A followed file or stream, and the source its records go to.
@@ -32,6 +33,8 @@ pub struct Live {
     pub stream_note: Option<String>,
     /// Records the current analysis covers; more means a new one is due.
     pub(super) analysed_len: usize,
+    /// The analysis kept between batches: each new record is searched once.
+    pub(super) incremental: Option<Incremental>,
     /// Findings already shown, by rule id, so that only new ones are announced.
     pub(super) seen_findings: HashSet<String>,
     /// A stream ended before the user moved: show its top finding once it is analysed, as
@@ -203,18 +206,30 @@ impl App {
         self.dirty = true;
     }
 
+    /// Brings the analysis up to date with the records that arrived: only they are
+    /// searched, and a new analysis is put in only when they can change it.
+    pub fn reanalyse(&mut self, rules: &RuleSet) {
+        let len = self.log.len();
+        let inc = self.live.incremental.get_or_insert_with(Incremental::new);
+        if inc.fed() > len {
+            // The log was replaced by a shorter one (`R`): start over.
+            *inc = Incremental::new();
+        }
+        inc.feed(&self.log, rules, len);
+        let fresh = inc.changed().then(|| inc.analysis(&self.log, rules));
+        self.live.analysed_len = len;
+        if let Some(a) = fresh {
+            self.install_analysis(a);
+        }
+        self.open_top_finding_if_due();
+    }
+
     /// Puts in a fresh analysis of the live log, keeping the cursor's record and the view's
     /// place; announces a finding not seen before.
-    pub fn install_analysis(&mut self, a: Analysed) {
-        if a.len > self.log.len() {
-            return;
-        }
+    fn install_analysis(&mut self, analysis: Analysis) {
         let anchor = self.current_pos();
         let offset = self.cursor.saturating_sub(self.top);
-        let mut index = a.index;
-        index.extend(&self.log, a.len);
-        let fresh: Vec<String> = a
-            .analysis
+        let fresh: Vec<String> = analysis
             .findings
             .iter()
             .filter(|f| !self.live.seen_findings.contains(&f.id))
@@ -222,16 +237,15 @@ impl App {
             .collect();
         self.live
             .seen_findings
-            .extend(a.analysis.findings.iter().map(|f| f.id.clone()));
+            .extend(analysis.findings.iter().map(|f| f.id.clone()));
         if let Some(title) = fresh.first() {
             self.notice = Some(format!("new finding: {title} (i opens it)"));
         }
-        let chains = a.analysis.chains.len();
+        let chains = analysis.chains.len();
         // Chains found before keep their fold state; new ones fold.
         self.folded.resize(chains, true);
-        self.analysis = a.analysis;
-        self.index = index;
-        self.live.analysed_len = a.len;
+        self.index.set_analysis(&self.log, &analysis);
+        self.analysis = analysis;
         self.clamp_selections();
         self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
         if self.filters.active() {
@@ -247,7 +261,6 @@ impl App {
             self.top = self.cursor.saturating_sub(offset);
             self.scroll_to_cursor(false);
         }
-        self.open_top_finding_if_due();
         self.dirty = true;
     }
 

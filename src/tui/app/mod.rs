@@ -27,7 +27,7 @@ use navigate::Which;
 use super::filters::{Filters, Highlight};
 use super::keymap::{action_for, Action};
 use super::layout::{layout, Layout};
-use super::load::{Analysed, LoadMsg, Loaded, Preview};
+use super::load::{LoadMsg, Loaded, Preview};
 use super::rows::{Index, Row, RowMap};
 use super::search::{Search, Seek};
 
@@ -96,8 +96,6 @@ pub enum Msg {
         /// What happened.
         event: FollowEvent,
     },
-    /// A fresh analysis of the live log.
-    Analysed(Box<Analysed>),
     /// A signal or a lost terminal: leave.
     Quit,
 }
@@ -226,6 +224,7 @@ impl App {
             index,
             resume: Vec::new(),
             skipped: Vec::new(),
+            live: None,
         });
         if app.follow {
             app.cursor = app.rows.len().saturating_sub(1);
@@ -345,6 +344,7 @@ impl App {
         self.clamp_selections();
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
         self.live.analysed_len = self.log.len();
+        self.live.incremental = loaded.live;
         self.live
             .seen_findings
             .extend(self.analysis.findings.iter().map(|f| f.id.clone()));
@@ -470,7 +470,6 @@ impl App {
             }
             Msg::Load(l) => self.on_load(l),
             Msg::Follow { stream, event } => self.on_follow(stream, event),
-            Msg::Analysed(a) => self.install_analysis(*a),
             Msg::Quit => fx.push(Effect::Quit),
         }
         fx

@@ -315,3 +315,57 @@ fn kb_list_filters_and_kb_show_prints_one_rule() {
         stderr_line(&out);
     }
 }
+
+/// A finding's causes stay apart in every format, even when a cause's own text holds
+/// " 2. " (a reader splitting the joined string would cut it there). The rule and the log
+/// line are made up for this test.
+#[test]
+fn several_causes_stay_a_list_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        r#"[[rule]]
+id = "my-two-causes"
+title = "The staging share refused the copy"
+[[rule.signal]]
+message = 'staging share refused the copy'
+[[rule.cause]]
+text = "The share is on SMB 2. 0 and the client asks for SMB 3."
+fix = ["Enable SMB 3 on the share."]
+[[rule.cause]]
+text = "The account has no write right on the share."
+fix = ["Grant write."]
+[[rule.example]]
+log = "the staging share refused the copy"
+"#,
+    )
+    .unwrap();
+    let log = dir.path().join("x.log");
+    std::fs::write(
+        &log,
+        "<![LOG[the staging share refused the copy]LOG]!><time=\"10:00:00.000+000\" date=\"03-10-2026\" component=\"Copy\" context=\"\" type=\"3\" thread=\"1\" file=\"\">\r\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = tslens()
+            .args(["report", "--format", format, "--kb"])
+            .arg(dir.path())
+            .arg(&log)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = "The share is on SMB 2. 0 and the client asks for SMB 3.";
+    let second = "The account has no write right on the share.";
+    let text = run("text");
+    assert!(text.contains(&format!("    1. {first}\n")), "{text}");
+    assert!(text.contains(&format!("    2. {second}\n")), "{text}");
+    let md = run("markdown");
+    assert!(md.contains(&format!("\n1. {first}\n2. {second}\n")), "{md}");
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["id"], "my-two-causes");
+    // The contract's string, joined as before, and the list beside it.
+    assert_eq!(f["cause"], format!("1. {first} 2. {second}"));
+    assert_eq!(f["causes"], serde_json::json!([first, second]));
+}

@@ -301,3 +301,38 @@ fn overview_marks_errors_and_the_view() {
     let pos = a.current_pos().unwrap();
     assert!(pos >= 1700, "{pos}");
 }
+
+/// Each of a finding's causes is its own numbered paragraph in the panel, and a cause whose
+/// text holds " 2. " stays whole (the panel used to split a joined "1. a 2. b" there). The
+/// rule and the log line are made up for this test.
+#[test]
+fn the_panel_lists_a_findings_causes_whole() {
+    let set = rules_from(
+        r#"[[rule]]
+id = "two-causes"
+title = "The copy was refused"
+[[rule.signal]]
+message = 'copy refused'
+[[rule.cause]]
+text = "Disk 2. is offline."
+fix = ["Bring it online."]
+[[rule.cause]]
+text = "The cable is loose."
+fix = ["Plug it in."]
+"#,
+    );
+    let log = log_from("x.log", &rec(0, "Copy", 3, 1, "copy refused"));
+    let mut a = app_with_rules(log, &set, 120, 40);
+    let t = draw(&mut a, 120, 40);
+    let screen = text(t.backend().buffer());
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.ends_with(needle))
+            .unwrap_or_else(|| panic!("no line ends with {needle:?}:\n{screen}"))
+    };
+    let heading = at("Causes, most likely first");
+    assert_eq!(at("1. Disk 2. is offline."), heading + 1);
+    assert_eq!(at("2. The cable is loose."), heading + 2);
+}

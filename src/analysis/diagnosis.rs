@@ -222,7 +222,8 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
         title,
         confidence: Confidence::Medium,
         priority: GENERIC_PRIORITY + 1,
-        cause,
+        // One cause, however it reads: the quoted log line may hold "2. " of its own.
+        causes: vec![cause],
         fix,
         references: Vec::new(),
         versions: None,

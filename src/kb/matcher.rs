@@ -310,13 +310,13 @@ fn finding_for(
     } else {
         rule.confidence.lower()
     };
-    let (cause, fix) = render_causes(rule);
+    let (causes, fix) = render_causes(rule);
     Some(Finding {
         id: rule.id.clone(),
         title: rule.title.clone(),
         confidence,
         priority: rule.priority,
-        cause,
+        causes,
         fix,
         references: rule.references.clone(),
         versions: rule.versions.clone(),
@@ -433,30 +433,23 @@ fn occurrences_any(
     out
 }
 
-/// The finding's cause and fix text: plain for one cause; numbered causes and
-/// "If cause N:" steps for several.
-pub(crate) fn render_causes(rule: &Rule) -> (String, Vec<String>) {
-    match rule.causes.as_slice() {
-        [only] => (only.text.clone(), only.fix.clone()),
-        causes => {
-            let cause = causes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("{}. {}", i + 1, c.text))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let fix = causes
-                .iter()
-                .enumerate()
-                .flat_map(|(i, c)| {
-                    c.fix
-                        .iter()
-                        .map(move |f| format!("If cause {}: {f}", i + 1))
-                })
-                .collect();
-            (cause, fix)
-        }
-    }
+/// The finding's causes and fix steps: the fix as written for one cause; with several,
+/// each step starts "If cause N:".
+pub(crate) fn render_causes(rule: &Rule) -> (Vec<String>, Vec<String>) {
+    let causes = rule.causes.iter().map(|c| c.text.clone()).collect();
+    let fix = match rule.causes.as_slice() {
+        [only] => only.fix.clone(),
+        several => several
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                c.fix
+                    .iter()
+                    .map(move |f| format!("If cause {}: {f}", i + 1))
+            })
+            .collect(),
+    };
+    (causes, fix)
 }
 
 pub(crate) fn clip(s: &str, max: usize) -> String {

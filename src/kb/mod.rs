@@ -75,8 +75,10 @@ pub struct Finding {
     pub confidence: Confidence,
     /// The rule's priority (ranks findings of equal confidence).
     pub priority: i32,
-    /// The cause; several causes are numbered "1. ... 2. ...", most likely first.
-    pub cause: String,
+    /// The possible causes, most likely first (usually one). The JSON keeps the contract's
+    /// `cause` string (see [`Finding::cause`]) and adds them as `causes`.
+    #[serde(flatten, serialize_with = "cause_keys")]
+    pub causes: Vec<String>,
     /// Fix steps in order; with several causes each step starts "If cause N:".
     pub fix: Vec<String>,
     /// Articles and other sources.
@@ -87,6 +89,37 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// How many separate times the problem shows in the log.
     pub occurrences: usize,
+}
+
+impl Finding {
+    /// The causes as one text: the cause itself, or several numbered "1. ... 2. ..." (the
+    /// JSON contract's `cause`). Readers that can show a list use [`Finding::causes`].
+    pub fn cause(&self) -> String {
+        Finding::cause_text(&self.causes)
+    }
+
+    fn cause_text(causes: &[String]) -> String {
+        match causes {
+            [only] => only.clone(),
+            several => several
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{}. {c}", i + 1))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
+/// The JSON keys of a finding's causes: `cause` joined as the contract has it, and the
+/// list as `causes`.
+fn cause_keys<S: serde::Serializer>(causes: &[String], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let joined = Finding::cause_text(causes);
+    let mut m = s.serialize_map(Some(2))?;
+    m.serialize_entry("cause", &joined)?;
+    m.serialize_entry("causes", causes)?;
+    m.end()
 }
 
 /// A checked set of rules, compiled for matching.

@@ -147,12 +147,11 @@ fn founding_case_phase1_names_the_unset_account_first() {
     let f = &findings[0];
     assert_eq!(f.confidence, Confidence::High);
     assert_eq!(f.occurrences, 1);
-    assert!(f.cause.starts_with("1. "), "{}", f.cause);
-    assert!(
-        f.cause.contains("2. ") && f.cause.contains("srvacct"),
-        "{}",
-        f.cause
-    );
+    assert!(f.causes.len() >= 2, "{:?}", f.causes);
+    assert!(f.causes[1].contains("srvacct"), "{:?}", f.causes);
+    // The contract's one string numbers them.
+    assert!(f.cause().starts_with("1. "), "{}", f.cause());
+    assert!(f.cause().contains(&format!(" 2. {}", f.causes[1])));
     assert!(
         f.fix.iter().any(|s| s.starts_with("If cause 2:")),
         "{:?}",
@@ -407,7 +406,8 @@ fn prefilter_finds_candidates_in_raw_bytes() {
 fn single_cause_renders_plainly() {
     let set = set_of(GOOD_RULE);
     let f = evaluate_owned(&set, &plain(&["user thing broke"]));
-    assert_eq!(f[0].cause, "It broke.");
+    assert_eq!(f[0].causes, vec!["It broke.".to_string()]);
+    assert_eq!(f[0].cause(), "It broke.");
     assert_eq!(f[0].fix, vec!["Mend it.".to_string()]);
 }
 

@@ -71,11 +71,26 @@ pub fn render_text(r: &Report) -> String {
         if f.occurrences > 1 {
             let _ = writeln!(o, "  Seen {} times.", f.occurrences);
         }
-        let _ = writeln!(
-            o,
-            "  Cause: {}",
-            sanitize(&f.cause).replace('\n', "\n         ")
-        );
+        match f.causes.as_slice() {
+            [only] => {
+                let _ = writeln!(
+                    o,
+                    "  Cause: {}",
+                    sanitize(only).replace('\n', "\n         ")
+                );
+            }
+            several => {
+                let _ = writeln!(o, "  Causes, most likely first:");
+                for (n, c) in several.iter().enumerate() {
+                    let _ = writeln!(
+                        o,
+                        "    {}. {}",
+                        n + 1,
+                        sanitize(c).replace('\n', "\n       ")
+                    );
+                }
+            }
+        }
         let _ = writeln!(o, "  Fix:");
         for (n, step) in f.fix.iter().enumerate() {
             let _ = writeln!(o, "    {}. {}", n + 1, sanitize(step));
@@ -189,7 +204,19 @@ pub fn render_markdown(r: &Report) -> String {
             f.confidence.as_str(),
             f.id
         );
-        let _ = writeln!(o, "**Cause.** {}\n\n**Fix.**\n", sanitize(&f.cause));
+        match f.causes.as_slice() {
+            [only] => {
+                let _ = writeln!(o, "**Cause.** {}\n", sanitize(only));
+            }
+            several => {
+                let _ = writeln!(o, "**Causes, most likely first.**\n");
+                for (n, c) in several.iter().enumerate() {
+                    let _ = writeln!(o, "{}. {}", n + 1, md_escape(c));
+                }
+                let _ = writeln!(o);
+            }
+        }
+        let _ = writeln!(o, "**Fix.**\n");
         for (n, step) in f.fix.iter().enumerate() {
             let _ = writeln!(o, "{}. {}", n + 1, md_escape(step));
         }

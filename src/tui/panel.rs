@@ -192,9 +192,17 @@ fn finding_lines(
         ),
     ]);
     b.para("", &f.title, Role::Title);
-    b.heading("Cause");
-    for cause in split_numbered(&f.cause) {
-        b.para("", &cause, Role::Normal);
+    match f.causes.as_slice() {
+        [only] => {
+            b.heading("Cause");
+            b.para("", only, Role::Normal);
+        }
+        several => {
+            b.heading("Causes, most likely first");
+            for (k, cause) in several.iter().enumerate() {
+                b.para(&format!("{}. ", k + 1), cause, Role::Normal);
+            }
+        }
     }
     if !f.fix.is_empty() {
         b.heading("Fix");
@@ -407,7 +415,17 @@ pub fn finding_copy_text(app: &App) -> Option<String> {
         .and_then(|i| app.analysis.findings.get(i))?;
     let mut s = String::new();
     let _ = writeln!(s, "{} [{}] ({})", f.title, f.confidence, f.id);
-    let _ = writeln!(s, "\nCause: {}", f.cause);
+    match f.causes.as_slice() {
+        [only] => {
+            let _ = writeln!(s, "\nCause: {only}");
+        }
+        several => {
+            let _ = writeln!(s, "\nCauses, most likely first:");
+            for (i, c) in several.iter().enumerate() {
+                let _ = writeln!(s, "{}. {c}", i + 1);
+            }
+        }
+    }
     if !f.fix.is_empty() {
         let _ = writeln!(s, "\nFix:");
         for (i, step) in f.fix.iter().enumerate() {
@@ -427,23 +445,6 @@ pub fn finding_copy_text(app: &App) -> Option<String> {
         }
     }
     Some(s)
-}
-
-/// Splits "1. first ... 2. second ..." into its numbered parts; other text stays whole.
-pub fn split_numbered(text: &str) -> Vec<String> {
-    if !text.starts_with("1. ") {
-        return vec![text.to_string()];
-    }
-    let mut parts = Vec::new();
-    let mut rest = text;
-    let mut next = 2;
-    while let Some(i) = rest.find(&format!(" {next}. ")) {
-        parts.push(rest[..i].trim().to_string());
-        rest = &rest[i + 1..];
-        next += 1;
-    }
-    parts.push(rest.trim().to_string());
-    parts
 }
 
 /// Windows' name for a code, unless the code is FACILITY_ITF, where the name Windows gives
@@ -472,15 +473,6 @@ pub fn severity_style(theme: &Theme, sev: Severity) -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbered_causes_split() {
-        assert_eq!(
-            split_numbered("1. a b. 2. c 12. d 3. e"),
-            vec!["1. a b.", "2. c 12. d", "3. e"]
-        );
-        assert_eq!(split_numbered("plain 2. text"), vec!["plain 2. text"]);
-    }
 
     #[test]
     fn wrap_respects_width() {

@@ -175,9 +175,14 @@ fix = ["Make the folder writable.", "Exclude it from scanning, then run the step
 
 /// The test rule set.
 pub fn rules() -> RuleSet {
+    rules_from(RULE)
+}
+
+/// A rule set from the text of a rule file.
+pub fn rules_from(text: &str) -> RuleSet {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("test.toml");
-    std::fs::write(&path, RULE).unwrap();
+    std::fs::write(&path, text).unwrap();
     RuleSet::from_rules(RuleSet::load_file(&path).unwrap()).unwrap()
 }
 
@@ -197,7 +202,12 @@ pub fn app() -> App {
 
 /// The app over any log.
 pub fn app_with(log: Log, w: u16, h: u16) -> App {
-    let loaded = Loaded::new(log, &rules());
+    app_with_rules(log, &rules(), w, h)
+}
+
+/// The app over any log, with any rules.
+pub fn app_with_rules(log: Log, rules: &RuleSet, w: u16, h: u16) -> App {
+    let loaded = Loaded::new(log, rules);
     let theme = Theme::load("dark").unwrap();
     let mut app = App::new(loaded, theme, &Options::default());
     app.update(Msg::Resize(w, h));

@@ -120,6 +120,16 @@ impl Source {
         }));
     }
 
+    /// Removes the records from `first` on, and their text, which began at `orig_offset` in
+    /// the file: a followed file's provisional records, about to be sent again whole.
+    pub fn retract(&mut self, first: usize, orig_offset: u64) {
+        let Some(start) = self.records.get(first).map(|r| r.start as usize) else {
+            return;
+        };
+        self.records.truncate(first);
+        self.text.truncate_text(start, orig_offset);
+    }
+
     /// Text offsets of record `i`.
     pub fn span(&self, i: usize) -> Range<usize> {
         let start = self.records.get(i).map_or(0, |r| r.start as usize);
@@ -309,6 +319,31 @@ impl Log {
                     source: source as u32,
                     index: i as u32,
                 });
+            }
+        }
+    }
+
+    /// Removes the records of source `source` from index `first` on (see
+    /// [`Source::retract`]). They are the last ones appended to it; with several sources,
+    /// records appended to others since move up to close the gap.
+    pub fn retract(&mut self, source: usize, first: usize, orig_offset: u64) {
+        let Some(src) = self.sources.get_mut(source) else {
+            return;
+        };
+        src.retract(first, orig_offset);
+        if self.sources.len() > 1 {
+            let s = source as u32;
+            self.merged
+                .retain(|r| r.source != s || (r.index as usize) < first);
+            for v in &mut self.inverse {
+                v.clear();
+            }
+            self.inverse.resize(self.sources.len(), Vec::new());
+            for (pos, r) in self.merged.iter().enumerate() {
+                if let Some(v) = self.inverse.get_mut(r.source as usize) {
+                    // Records of a source come in index order in the merged sequence.
+                    v.push(pos as u32);
+                }
             }
         }
     }

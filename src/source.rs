@@ -372,6 +372,22 @@ impl SourceText {
         }
     }
 
+    /// Cuts appended text back to its first `len` bytes, which began at `orig_len` in the
+    /// original file: a followed file's provisional text, about to be sent again whole.
+    pub fn truncate_text(&mut self, len: usize, orig_len: u64) {
+        let Bytes::Owned(buf) = &mut self.bytes else {
+            return;
+        };
+        if len >= buf.len() {
+            return;
+        }
+        buf.truncate(len);
+        if let Some(map) = self.line_map.as_mut() {
+            map.retain(|&(t, _)| (t as usize) < len);
+        }
+        self.orig_len = orig_len;
+    }
+
     /// The text, as UTF-8 bytes (the BOM, if any, is kept at the start).
     pub fn bytes(&self) -> &[u8] {
         match &self.bytes {

@@ -65,12 +65,28 @@ struct Got {
     text: Vec<u8>,
     /// Where to publish the last sequence number received, for a writer that waits on it.
     latest: Option<Arc<AtomicI64>>,
+    /// Where the last provisional batch began (records, text bytes), until replaced.
+    held: Option<(usize, usize)>,
+    /// Provisional batches received.
+    provisional: usize,
 }
 
 impl Got {
     fn take(&mut self, ev: FollowEvent) {
         match ev {
             FollowEvent::Records { source, batch } => {
+                // A batch that replaces the provisional one takes its place, as the
+                // explorer shows it.
+                if let Some((n, t)) = self.held.take() {
+                    if batch.replaces {
+                        self.records.truncate(n);
+                        self.text.truncate(t);
+                    }
+                }
+                if batch.provisional {
+                    self.provisional += 1;
+                    self.held = Some((self.records.len(), self.text.len()));
+                }
                 for (i, r) in batch.records.iter().enumerate() {
                     let end = batch
                         .records
@@ -400,8 +416,10 @@ fn folders_follow_the_newest_smsts_log() {
     assert_eq!(got.records[7].1, 1, "a new log starts at line 1");
 }
 
+/// A line whose writer stalls past the grace period is shown as it stands, then framed
+/// again whole when the rest arrives: one line, not two.
 #[test]
-fn grace_period_commits_a_stalled_partial_line_once() {
+fn grace_period_shows_a_stalled_partial_line_then_replaces_it_whole() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("smsts.log");
     let mut f = append(&path);
@@ -413,16 +431,48 @@ fn grace_period_commits_a_stalled_partial_line_once() {
     let (follower, rx) = Follower::spawn(FollowTarget::File(path.clone()), o);
     let mut got = Got::default();
     got.until(&rx, "the stalled tail", |g| g.records.len() == 2);
+    assert_eq!(got.provisional, 1);
+    assert_eq!(got.text, b"complete line\nhalf a li");
     f.write_all(b"ne\nnext\n").expect("write");
-    got.until(&rx, "the rest", |g| g.records.len() == 4);
+    got.until(&rx, "the rest", |g| g.records.len() == 3);
     follower.stop();
     assert_eq!(got.text, b"complete line\nhalf a line\nnext\n");
     let lines: Vec<u32> = got.records.iter().map(|r| r.1).collect();
-    assert_eq!(
-        lines,
-        [1, 2, 2, 3],
-        "the rest of a committed line stays on its line"
-    );
+    assert_eq!(lines, [1, 2, 3]);
+}
+
+/// Issue 17 item 8: a CMTrace record whose write pauses longer than the grace period (a slow
+/// SMB share) is shown provisionally, then re-framed as one record when the rest arrives.
+#[test]
+fn a_cmtrace_record_paused_mid_write_is_one_record_once_complete() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("smsts.log");
+    let mut f = append(&path);
+    let r1 = record(1);
+    f.write_all(&record(0)).expect("write");
+    f.write_all(&r1[..30]).expect("write");
+    let o = FollowOptions {
+        grace: Duration::from_millis(200),
+        ..opts()
+    };
+    let (follower, rx) = Follower::spawn(FollowTarget::File(path.clone()), o);
+    let mut got = Got::default();
+    got.until(&rx, "the provisional record", |g| g.provisional == 1);
+    assert_eq!(got.records.len(), 2);
+    f.write_all(&r1[30..60]).expect("write");
+    // Still unfinished after another pause: shown again, longer, in place.
+    got.until(&rx, "the longer provisional record", |g| g.provisional == 2);
+    assert_eq!(got.records.len(), 2);
+    f.write_all(&r1[60..]).expect("write");
+    f.write_all(&record(2)).expect("write");
+    got.until(&rx, "the rest", |g| g.seqs().contains(&2));
+    follower.stop();
+    assert_eq!(got.seqs(), vec![0, 1, 2]);
+    assert_eq!(got.records.len(), 3, "record 1 is one record");
+    let mut want = record(0);
+    want.extend_from_slice(&r1);
+    want.extend_from_slice(&record(2));
+    assert_eq!(got.text, want);
 }
 
 #[test]

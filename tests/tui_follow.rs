@@ -25,6 +25,8 @@ fn batch(text: &str, line: u32, offset: u64) -> Batch {
         first_line: line,
         offset,
         encoding: Encoding::Utf8,
+        provisional: false,
+        replaces: false,
     }
 }
 
@@ -166,4 +168,131 @@ fn a_fresh_analysis_finds_chains_and_announces_a_finding() {
     app.reanalyse(&rules());
     assert!(app.notice.is_none());
     assert!(!app.analysis_stale());
+}
+
+/// A batch cut by the follower's grace period (`provisional`), or one that brings the rest
+/// of such a batch (`replaces`).
+fn batch_marked(text: &str, line: u32, offset: u64, provisional: bool, replaces: bool) -> Batch {
+    let framed = parse::frame(text.as_bytes(), 0, text.len(), line, true);
+    Batch {
+        text: text.as_bytes().to_vec(),
+        records: framed.records,
+        first_line: line,
+        offset,
+        encoding: Encoding::Utf8,
+        provisional,
+        replaces,
+    }
+}
+
+/// Issue 17 item 8: a record whose writer paused past the grace period shows as it
+/// stands, then, when the rest arrives, as one row: not two rows for good. The analysis
+/// waits for it to be whole.
+#[test]
+fn a_record_cut_by_a_pause_becomes_one_row_when_the_rest_arrives() {
+    let first = records(0, 10);
+    let mut app = following_app(&first);
+    let stream = app.add_stream(Some(0), "smsts.log");
+    let whole = rec(
+        10,
+        "TSManager",
+        3,
+        1,
+        "live record 10 failed with 0x80070002",
+    );
+    let (head, tail) = whole.split_at(30);
+    let at = first.len() as u64;
+    send(
+        &mut app,
+        stream,
+        FollowEvent::Records {
+            source: "smsts.log".into(),
+            batch: batch_marked(head, 11, at, true, false),
+        },
+    );
+    assert_eq!(app.log.len(), 11);
+    assert_eq!(app.rows.len(), 11);
+    assert!(
+        !app.analysis_stale(),
+        "a provisional record is not analysed"
+    );
+    // The rest, and the next record: the provisional row is replaced, not followed.
+    let rest = format!("{whole}{}", records(11, 12));
+    assert!(rest.starts_with(head) && rest[head.len()..].starts_with(tail));
+    send(
+        &mut app,
+        stream,
+        FollowEvent::Records {
+            source: "smsts.log".into(),
+            batch: batch_marked(&rest, 11, at, false, true),
+        },
+    );
+    assert_eq!(app.log.len(), 12);
+    assert_eq!(app.rows.len(), 12);
+    assert_eq!(
+        app.log.message(app.log.at(10)),
+        "live record 10 failed with 0x80070002"
+    );
+    assert_eq!(app.log.meta(app.log.at(11)).line, 12);
+    assert_eq!(app.index.errors, vec![10], "the error is counted once");
+    assert_eq!(current_message(&app), "live record 11");
+    assert!(app.analysis_stale());
+    app.reanalyse(&rules());
+    assert!(!app.analysis_stale());
+    let s = screen(&app);
+    assert!(s.contains("live record 10 failed with 0x80070002"), "{s}");
+}
+
+/// Issue 17 item 9: a pipe is followed like a file while the view is at its end; moving
+/// up stops it and the count of new records below goes up as they arrive; when the pipe
+/// ends, the view goes to the top finding as for a loaded file.
+#[test]
+fn a_pipe_is_followed_while_the_view_is_at_its_end() {
+    let loaded = Loaded::new(log_from("-", ""), &rules());
+    let theme = Theme::load("dark").unwrap();
+    let mut app = App::new(loaded, theme, &Options { follow: false });
+    app.update(Msg::Resize(120, 40));
+    let stream = app.add_stream(None, "-");
+    app.follow_pipe();
+    assert!(app.follow);
+    let text = synthetic();
+    let cut = text.len() / 2;
+    let cut = text[..cut].rfind("<![LOG[").unwrap();
+    append(&mut app, stream, &text[..cut], 1, 0);
+    assert_eq!(app.cursor, app.rows.len() - 1, "the view stays at the end");
+    let s = screen(&app);
+    assert!(s.contains("FOLLOW") && !s.contains("new below"), "{s}");
+
+    // Moving up stops following; what arrives then is counted, and the count updates.
+    keys(&mut app, "k");
+    assert!(!app.follow);
+    append(&mut app, stream, &records(500, 540), 2000, 1 << 20);
+    let first = app.live.new_below;
+    assert!(first > 0);
+    assert!(screen(&app).contains(&format!("{first} new below (F follows)")));
+    append(&mut app, stream, &records(540, 550), 2100, 2 << 20);
+    assert_eq!(app.live.new_below, first + 10);
+    assert!(screen(&app).contains(&format!("{} new below (F follows)", first + 10)));
+    keys(&mut app, "F");
+    assert!(app.follow && app.live.new_below == 0);
+
+    // A pipe followed by default that ends shows its top finding, as a file does.
+    let mut app2 = App::new(
+        Loaded::new(log_from("-", ""), &rules()),
+        Theme::load("dark").unwrap(),
+        &Options { follow: false },
+    );
+    app2.update(Msg::Resize(120, 40));
+    let s2 = app2.add_stream(None, "-");
+    app2.follow_pipe();
+    append(&mut app2, s2, &text, 1, 0);
+    send(
+        &mut app2,
+        s2,
+        FollowEvent::EndOfStream { source: "-".into() },
+    );
+    assert!(!app2.follow);
+    app2.reanalyse(&rules());
+    assert!(!app2.analysis.findings.is_empty());
+    assert_eq!(app2.finding, Some(0), "the top finding is open");
 }

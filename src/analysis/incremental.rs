@@ -8,10 +8,10 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::{
-    finish, rule_record, scan_for_rules, scanner, triggers, Analysis, ChainBuilder, ChainInput,
-    RuleRecord, StepBuilder, Trigger, Triggers,
+    finish_with, match_rules, rule_record, scan_for_rules, scanner, triggers, Analysis,
+    ChainBuilder, ChainInput, RuleRecord, StepBuilder, Trigger, Triggers,
 };
-use crate::kb::RuleSet;
+use crate::kb::{Finding, RuleSet};
 use crate::log::{Log, RecordRef};
 
 /// A record kept for the rules, owned (the log it came from goes on growing).
@@ -36,6 +36,10 @@ pub struct Incremental {
     fed: usize,
     /// Whether a record fed since the last [`Incremental::analysis`] can change it.
     changed: bool,
+    /// The rules' findings at the last evaluation, and how many records were kept then:
+    /// they depend on the kept records alone (a kept record's step never changes, as new
+    /// steps start after it), so they stand until another is kept.
+    rules_seen: Option<(usize, Vec<Finding>)>,
 }
 
 impl std::fmt::Debug for Incremental {
@@ -160,18 +164,29 @@ impl Incremental {
     pub fn analysis(&mut self, log: &Log, rules: &RuleSet) -> Analysis {
         let chains = self.chains.finished(|r| log.message(r).into_owned());
         let timeline = self.steps.clone().timeline();
-        let for_rules: Vec<RuleRecord<'_>> = self
-            .kept
-            .iter()
-            .map(|k| RuleRecord {
-                pos: k.pos,
-                record: k.record,
-                message: Cow::Borrowed(k.message.as_str()),
-                component: k.component.as_str(),
-                codes: k.codes.clone(),
-            })
-            .collect();
-        let analysis = finish(log, rules, chains, timeline, &for_rules);
+        let kept = &self.kept;
+        let cached = self.rules_seen.take().filter(|(n, _)| *n == kept.len());
+        let mut rule_findings = Vec::new();
+        let analysis = finish_with(log, chains, timeline, |a| {
+            rule_findings = match cached {
+                Some((_, findings)) => findings,
+                None => {
+                    let for_rules: Vec<RuleRecord<'_>> = kept
+                        .iter()
+                        .map(|k| RuleRecord {
+                            pos: k.pos,
+                            record: k.record,
+                            message: Cow::Borrowed(k.message.as_str()),
+                            component: k.component.as_str(),
+                            codes: k.codes.clone(),
+                        })
+                        .collect();
+                    match_rules(log, rules, &for_rules, a)
+                }
+            };
+            rule_findings.clone()
+        });
+        self.rules_seen = Some((kept.len(), rule_findings));
         // "What failed" reads the records before the log's end while the failing record is
         // unknown: any record may change it then.
         self.changed = analysis.steps.outcome == super::RunOutcome::Failed

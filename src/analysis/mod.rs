@@ -363,8 +363,21 @@ fn finish(
     log: &Log,
     rules: &RuleSet,
     chains: Vec<Chain>,
-    mut timeline: Timeline,
+    timeline: Timeline,
     for_rules: &[RuleRecord<'_>],
+) -> Analysis {
+    finish_with(log, chains, timeline, |a| {
+        match_rules(log, rules, for_rules, a)
+    })
+}
+
+/// [`finish`], the rules' findings from `rule_findings` (a live log's kept from the last
+/// evaluation when no candidate arrived since).
+fn finish_with(
+    log: &Log,
+    chains: Vec<Chain>,
+    mut timeline: Timeline,
+    rule_findings: impl FnOnce(&Analysis) -> Vec<Finding>,
 ) -> Analysis {
     if timeline.steps.is_empty() && timeline.exit_code.is_none() {
         if let Some(last) = chains.last() {
@@ -379,7 +392,7 @@ fn finish(
         steps: timeline,
         findings: Vec::new(),
     };
-    analysis.findings = match_rules(log, rules, for_rules, &analysis);
+    analysis.findings = rule_findings(&analysis);
     if let Some(f) = diagnosis::what_failed(log, &analysis) {
         diagnosis::place(&mut analysis.findings, f);
     }

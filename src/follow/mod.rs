@@ -10,7 +10,8 @@
 //!   writer keeps the file open. An idle worker sleeps on a channel.
 //! - **Partial writes.** Only complete records are sent ([`Framer`]); a last record still
 //!   being written is held until it is complete, or, if it stops growing for
-//!   [`FollowOptions::grace`], sent as it stands.
+//!   [`FollowOptions::grace`], sent as it stands in a provisional batch, which the batch
+//!   that brings the rest replaces ([`apply_batch`]).
 //! - **Rotation, truncation, deletion.** Rotation (the path names another file) is told by
 //!   file identity; the old file is read to its end through the open handle first.
 //!   Truncation (the file is shorter than what was read, or its first bytes changed) restarts
@@ -20,6 +21,7 @@
 //!
 //! The details, and the Windows notes, are in `docs/follow.md`.
 
+mod apply;
 mod decode;
 mod dirs;
 mod framer;
@@ -38,6 +40,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender};
 
+pub use apply::{apply_batch, settled_len, Held};
 pub use framer::{Batch, Framer};
 
 /// The default interval of the stat poll.

@@ -9,15 +9,19 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::analysis::Incremental;
 use crate::engine::Engine;
-use crate::follow::{FollowEvent, FollowOptions, FollowTarget, Follower};
+use crate::follow::{
+    apply_batch, settled_len, FollowEvent, FollowOptions, FollowTarget, Follower, Held,
+};
 use crate::log::{Log, Source};
 use crate::source::Encoding;
 
 use super::out::{write_finding, write_machine};
 use super::MachineResult;
 
-/// While records arrive, the log is analysed again at most this often.
+/// While records arrive, the analysis is brought up to date at most this often (each time
+/// only the records that arrived are searched: see [`Incremental`]).
 const ANALYSIS_GAP: Duration = Duration::from_millis(250);
 
 /// What a path given to `report --follow` is followed as: a folder (existing, or named
@@ -67,20 +71,27 @@ pub fn follow_ndjson(
     let path = paths.join(" ");
     let mut seen: HashSet<String> = HashSet::new();
     let mut shown: Option<(String, Option<String>, Option<String>)> = None;
-    let mut analysed = 0usize;
+    let mut live = Incremental::new();
+    // Per source, its provisional records (see `follow::apply_batch`).
+    let mut held: Vec<(usize, Held)> = Vec::new();
     let mut last = Instant::now() - ANALYSIS_GAP;
     while !stop.load(Ordering::Relaxed) {
         match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok((i, event)) => on_event(&mut log, &mut current, i, event),
+            Ok((i, event)) => on_event(&mut log, &mut current, &mut held, i, event),
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
         }
-        if log.len() == analysed || last.elapsed() < ANALYSIS_GAP {
+        // Provisional records may come again whole: the analysis stops before them.
+        let settled = settled_len(&log, &held);
+        if settled == live.fed() || last.elapsed() < ANALYSIS_GAP {
             continue;
         }
         last = Instant::now();
-        analysed = log.len();
-        let analysis = engine.analyze(&log);
+        live.feed(&log, engine.rules(), settled);
+        if !live.changed() {
+            continue;
+        }
+        let analysis = live.analysis(&log, engine.rules());
         let m = MachineResult::of(machine, &path, &log, &analysis);
         let state = (
             m.outcome.to_string(),
@@ -112,7 +123,13 @@ pub fn follow_ndjson(
 /// Applies a follower's event to the log: records are appended; a file that starts over
 /// (truncated, rolled over, replaced, or another one followed) goes on in a new source, so
 /// that its line numbers and evidence stay its own.
-fn on_event(log: &mut Log, current: &mut [usize], i: usize, event: FollowEvent) {
+fn on_event(
+    log: &mut Log,
+    current: &mut [usize],
+    held: &mut Vec<(usize, Held)>,
+    i: usize,
+    event: FollowEvent,
+) {
     let Some(&si) = current.get(i) else {
         return;
     };
@@ -121,15 +138,22 @@ fn on_event(log: &mut Log, current: &mut [usize], i: usize, event: FollowEvent) 
             let Some(src) = log.sources.get_mut(si) else {
                 return;
             };
-            if src.records.is_empty() {
+            if src.records.is_empty() && src.text.bytes().is_empty() {
                 // A stream's encoding is known only from its first bytes, its name once found.
                 *src = Source::streaming(source, batch.encoding);
             }
-            log.append(si, &batch.text, &batch.records, batch.offset);
+            let at = held.iter().position(|(s, _)| *s == si);
+            let mut mine = at.map(|k| held.swap_remove(k).1);
+            apply_batch(log, si, &batch, &mut mine);
+            if let Some(h) = mine {
+                held.push((si, h));
+            }
         }
         FollowEvent::Truncated { path }
         | FollowEvent::Rotated { path, .. }
         | FollowEvent::Recreated { path } => {
+            // The follower starts over: records it left provisional stay as they are.
+            held.retain(|(s, _)| *s != si);
             current[i] = log.push_source(Source::streaming(path, Encoding::Utf8));
         }
         FollowEvent::Switched {
@@ -137,6 +161,7 @@ fn on_event(log: &mut Log, current: &mut [usize], i: usize, event: FollowEvent) 
             continued: false,
             ..
         } => {
+            held.retain(|(s, _)| *s != si);
             current[i] = log.push_source(Source::streaming(to, Encoding::Utf8));
         }
         _ => {}

@@ -138,6 +138,16 @@ impl Index {
             .collect();
     }
 
+    /// Forgets the records from position `at` on (a live log's provisional records, about
+    /// to come again); [`Index::extend`] adds what replaces them. With several sources the
+    /// position tables are rebuilt whole, as records after `at` moved up.
+    pub fn truncate(&mut self, at: usize) {
+        let at32 = at as u32;
+        self.errors.retain(|&p| p < at32);
+        self.warnings.retain(|&p| p < at32);
+        self.pos_of.clear();
+    }
+
     /// Adds the records of a live log from position `from` on (they were appended after
     /// the ones these tables know); chains and steps wait for the next analysis.
     pub fn extend(&mut self, log: &Log, from: usize) {
@@ -268,6 +278,17 @@ impl RowMap {
             hidden,
             heads,
             explicit: None,
+        }
+    }
+
+    /// The log lost its records from `at` on (provisional ones, about to come again).
+    pub fn truncate(&mut self, at: usize) {
+        self.len = self.len.min(at);
+        let at = at as u32;
+        self.hidden.retain(|&p| p < at);
+        self.heads.retain(|h| h.0 < at);
+        if let Some(v) = self.explicit.as_mut() {
+            v.retain(|&p| p < at);
         }
     }
 

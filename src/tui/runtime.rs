@@ -39,6 +39,10 @@ const WORK_SLICE: Duration = Duration::from_millis(8);
 /// While records arrive, the analysis is brought up to date at most this often: chains,
 /// steps and findings stay current, and each run searches only the records that arrived.
 const ANALYSIS_GAP: Duration = Duration::from_millis(250);
+/// A run of the live analysis re-evaluates the rules over every record kept for them, which
+/// grows with the log: the next run waits this many times as long as the last took, so the
+/// analysis takes a bounded share of a core however long the log grows.
+const ANALYSIS_SHARE: u32 = 20;
 /// Follower events handled per turn of the loop, so that a flood still lets keys through.
 const EVENTS_PER_TURN: usize = 64;
 
@@ -419,6 +423,8 @@ struct Live {
     /// Following has started: the live analysis runs.
     started: bool,
     last_run: Option<Instant>,
+    /// The wait between two runs ([`ANALYSIS_GAP`], or more after a costly run).
+    gap: Duration,
 }
 
 impl Live {
@@ -433,6 +439,7 @@ impl Live {
             events_tx,
             started: false,
             last_run: None,
+            gap: ANALYSIS_GAP,
         }
     }
 
@@ -475,6 +482,7 @@ impl Live {
         }
         if plan.stdin {
             let stream = app.add_stream(None, "-");
+            app.follow_pipe();
             targets.push((stream, FollowTarget::Stdin, base));
         }
         for (stream, target, opts) in targets {
@@ -505,7 +513,7 @@ impl Live {
         }
         Some(
             self.last_run
-                .map_or(Duration::ZERO, |t| ANALYSIS_GAP.saturating_sub(t.elapsed())),
+                .map_or(Duration::ZERO, |t| self.gap.saturating_sub(t.elapsed())),
         )
     }
 
@@ -515,7 +523,9 @@ impl Live {
         if self.analysis_due(app) != Some(Duration::ZERO) {
             return;
         }
+        let t = Instant::now();
         app.reanalyse(self.engine.rules());
+        self.gap = ANALYSIS_GAP.max(t.elapsed() * ANALYSIS_SHARE);
         self.last_run = Some(Instant::now());
     }
 }

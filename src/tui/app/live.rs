@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::analysis::{Analysis, Incremental};
-use crate::follow::{Batch, FollowEvent};
+use crate::follow::{apply_batch, settled_len, Batch, FollowEvent, Held};
 use crate::kb::RuleSet;
 use crate::log::{RecordRef, Source};
 use crate::parse::{Format, RecordMeta, Severity};
@@ -35,11 +35,17 @@ pub struct Live {
     pub(super) analysed_len: usize,
     /// The analysis kept between batches: each new record is searched once.
     pub(super) incremental: Option<Incremental>,
+    /// Per source, records shown provisionally (their writer paused past the grace
+    /// period); the follower sends them again whole. The analysis stops before them.
+    pub(super) held: Vec<(usize, Held)>,
     /// Findings already shown, by rule id, so that only new ones are announced.
     pub(super) seen_findings: HashSet<String>,
     /// A stream ended before the user moved: show its top finding once it is analysed, as
     /// a loaded file does.
     pub(super) open_when_analysed: bool,
+    /// Following because a pipe is read and the view was at its end, not because the user
+    /// asked: when the pipe ends, the view goes to the top finding as for a loaded file.
+    pub(super) pipe_follow: bool,
 }
 
 impl App {
@@ -63,9 +69,25 @@ impl App {
         self.live.streams.len() - 1
     }
 
+    /// A pipe is followed like a file: when the view is at the end (as it is before the
+    /// first record), it stays there as records arrive; moving up stops it, `F` starts it
+    /// again.
+    pub fn follow_pipe(&mut self) {
+        if !self.follow && self.cursor + 1 >= self.rows.len() {
+            self.follow = true;
+            self.live.pipe_follow = true;
+            self.live.new_below = 0;
+        }
+    }
+
     /// True when records arrived since the analysis was made.
     pub fn analysis_stale(&self) -> bool {
-        self.live.analysed_len != self.log.len()
+        self.live.analysed_len != settled_len(&self.log, &self.live.held)
+    }
+
+    /// Provisional records of `source` stay as they are: its follower starts over.
+    fn settle(&mut self, source: usize) {
+        self.live.held.retain(|(s, _)| *s != source);
     }
 
     pub(super) fn on_follow(&mut self, stream: usize, event: FollowEvent) {
@@ -86,10 +108,12 @@ impl App {
                 self.live.stream_note = Some(format!("waiting for {}", paths.join(", ")));
             }
             FollowEvent::Truncated { path } => {
+                self.settle(source);
                 let text = format!("— {} truncated: reading from the start —", name(&path));
                 self.add_marker(source, &text);
             }
             FollowEvent::Rotated { path, rolled } => {
+                self.settle(source);
                 let text = format!(
                     "— rolled over: {} → {}; new {} from line 1 —",
                     name(&path),
@@ -102,6 +126,7 @@ impl App {
                 self.live.stream_note = Some(format!("{} deleted: waiting for it", name(&path)));
             }
             FollowEvent::Recreated { path } => {
+                self.settle(source);
                 self.live.stream_note = None;
                 let text = format!("— {} was replaced: reading the new file —", name(&path));
                 self.add_marker(source, &text);
@@ -111,6 +136,7 @@ impl App {
                 to,
                 continued,
             } => {
+                self.settle(source);
                 if let Some(src) = self.log.sources.get_mut(source) {
                     src.text.path = to.clone();
                 }
@@ -129,7 +155,9 @@ impl App {
             }
             FollowEvent::EndOfStream { source: name } => {
                 self.live.stream_note = Some(format!("{name}: end of stream"));
-                if !self.moved && !self.follow {
+                let by_default = self.follow && self.live.pipe_follow;
+                if !self.moved && (!self.follow || by_default) {
+                    self.follow = false;
                     self.live.open_when_analysed = true;
                     self.open_top_finding_if_due();
                 }
@@ -139,23 +167,31 @@ impl App {
         self.dirty = true;
     }
 
-    /// Appends a follower's batch to source `source`.
+    /// Appends a follower's batch to source `source`, first taking out the provisional
+    /// records it replaces.
     pub fn append_batch(&mut self, source: usize, batch: Batch) {
-        let Some(src) = self.log.sources.get_mut(source) else {
+        if source >= self.log.sources.len() {
             return;
-        };
-        if src.records.is_empty()
-            && src.text.bytes().is_empty()
-            && src.text.encoding != batch.encoding
-        {
-            // A stream's encoding is known only from its first bytes.
-            let path = std::mem::take(&mut src.text.path);
-            *src = Source::streaming(path, batch.encoding);
         }
+        let at = self.live.held.iter().position(|(s, _)| *s == source);
+        let mut held = at.map(|i| self.live.held.swap_remove(i).1);
         let from = self.log.len();
-        self.log
-            .append(source, &batch.text, &batch.records, batch.offset);
-        self.grown(from);
+        let removed = apply_batch(&mut self.log, source, &batch, &mut held);
+        if let Some(h) = held {
+            self.live.held.push((source, h));
+        }
+        match removed {
+            Some(at) => {
+                self.index.truncate(at);
+                self.rows.truncate(at);
+                if let Some(job) = self.filter_job.as_mut() {
+                    job.next = job.next.min(at);
+                }
+                self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+                self.grown(at);
+            }
+            None => self.grown(from),
+        }
     }
 
     /// Adds an inert row saying what happened to a followed file, at the end of `source`.
@@ -209,7 +245,7 @@ impl App {
     /// Brings the analysis up to date with the records that arrived: only they are
     /// searched, and a new analysis is put in only when they can change it.
     pub fn reanalyse(&mut self, rules: &RuleSet) {
-        let len = self.log.len();
+        let len = settled_len(&self.log, &self.live.held);
         let inc = self.live.incremental.get_or_insert_with(Incremental::new);
         if inc.fed() > len {
             // The log was replaced by a shorter one (`R`): start over.

@@ -572,6 +572,7 @@ impl App {
             ToggleAllFolds => self.toggle_all_folds(),
             ToggleFollow => {
                 self.follow = !self.follow;
+                self.live.pipe_follow = false;
                 if self.follow {
                     self.live.new_below = 0;
                     self.set_cursor(self.rows.len().saturating_sub(1), false);

@@ -158,4 +158,13 @@ proptest! {
         }
         prop_assert_eq!(got, whole);
     }
+
+    #[test]
+    fn framing_in_pieces_equals_the_whole(input in loggy_bytes(), threads in 2usize..9) {
+        // Pieces are cut where a line starts, often inside a record still open (a CMTrace
+        // opener with no close, a Windows Setup record and its continuation lines), as
+        // `fuzz/regressions/framing-pieces-cut-inside-open-record` found.
+        let whole = parse::frame(&input, 0, input.len(), 1, true).records;
+        prop_assert_eq!(parse::index_pieces(&input, threads), whole);
+    }
 }

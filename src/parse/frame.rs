@@ -311,29 +311,35 @@ pub fn index_pieces(text: &[u8], threads: usize) -> Vec<RecordMeta> {
     index_in_blocks(text, threads, 64, 0, visit, |_| ()).0
 }
 
-/// Runs `piece(start, end, first_line)` over the pieces of `text` (on several threads when
-/// it is large) and joins what they framed, renumbering lines and records. What they found
-/// goes to `then`, which runs on a thread of its own while the records are joined.
+/// Runs `piece(start, end, first_line, None)` over the pieces of `text` (on several threads
+/// when it is large) and joins what they framed, renumbering lines and records. What they
+/// found goes to `then`, which runs on a thread of its own while the records are joined.
+///
+/// A piece holds back a record still open at its end (a CMTrace record whose close lies
+/// further on, a Windows Setup record that the next lines may continue): the piece after
+/// it framed those lines without knowing. That record is framed again from its start, with
+/// `piece(resume, end, line, Some(next))`, until framing reaches a record the next piece
+/// also starts with nothing held: from there on the next piece's records are the whole's.
 fn in_pieces<T: Send, R: Send>(
     text: &[u8],
     threads: usize,
     min_parallel: usize,
-    piece: impl Fn(usize, usize, u32) -> Piece<T> + Sync,
+    piece: impl Fn(usize, usize, u32, Option<&[RecordMeta]>) -> Piece<T> + Sync,
     then: impl FnOnce(Found<T>) -> R + Send,
 ) -> (Vec<RecordMeta>, R) {
     let threads = threads.clamp(1, 16);
     if threads == 1 || text.len() < min_parallel {
-        let (records, hits, _) = piece(0, text.len(), 1);
-        return (records, then(Found::from(hits)));
+        let part = piece(0, text.len(), 1, None);
+        return (part.records, then(Found::from(part.hits)));
     }
     let cuts = cuts(text, threads);
     let piece = &piece;
-    let mut parts: Vec<Piece<T>> = std::thread::scope(|s| {
+    let parts: Vec<Piece<T>> = std::thread::scope(|s| {
         let handles: Vec<_> = cuts
             .windows(2)
             .enumerate()
             // Lines of later pieces count from 0 until the earlier pieces' counts are known.
-            .map(|(k, w)| s.spawn(move || piece(w[0], w[1], u32::from(k == 0))))
+            .map(|(k, w)| s.spawn(move || piece(w[0], w[1], u32::from(k == 0), None)))
             .collect();
         handles
             .into_iter()
@@ -344,17 +350,19 @@ fn in_pieces<T: Send, R: Send>(
             })
             .collect()
     });
+    let mut parts: Vec<(usize, Piece<T>)> = cuts.iter().copied().zip(parts).collect();
+    mend(text, &mut parts, piece);
     // What the visitor found stays in pieces, renumbered where it lies: joining them
     // would copy every value into fresh memory.
     let mut found = Found::default();
     let mut base = 0u32;
-    for (part, hits, _) in parts.iter_mut() {
-        let mut hits = std::mem::take(hits);
+    for (_, part) in parts.iter_mut() {
+        let mut hits = std::mem::take(&mut part.hits);
         for (i, _) in &mut hits {
-            *i += base;
+            *i = i.wrapping_add(base);
         }
         found.pieces.push(hits);
-        base += part.len() as u32;
+        base = base.wrapping_add(part.records.len() as u32);
     }
     std::thread::scope(|s| {
         // Joining the records copies tens of megabytes on one core; `then` runs meanwhile.
@@ -363,14 +371,15 @@ fn in_pieces<T: Send, R: Send>(
         // allocators, where collecting into a new one would copy them all.
         let mut parts = parts.into_iter();
         let mut records = Vec::new();
-        if let Some((first, _, mut next_line)) = parts.next() {
-            records = first;
-            for (mut part, _, lines) in parts {
-                for r in &mut part {
-                    r.line += next_line;
+        if let Some((_, first)) = parts.next() {
+            records = first.records;
+            let mut next_line = first.resume_line;
+            for (_, mut part) in parts {
+                for r in &mut part.records {
+                    r.line = r.line.wrapping_add(next_line);
                 }
-                records.extend_from_slice(&part);
-                next_line += lines;
+                records.extend_from_slice(&part.records);
+                next_line = next_line.wrapping_add(part.resume_line);
             }
         }
         match then.join() {
@@ -378,6 +387,66 @@ fn in_pieces<T: Send, R: Send>(
             Err(e) => std::panic::resume_unwind(e),
         }
     })
+}
+
+/// Frames again, in order, the records that pieces held back at their ends (see
+/// [`in_pieces`]), so that every piece but the last ends where the next one starts. Each
+/// `(start, piece)` keeps its own numbering of lines and records.
+fn mend<T>(
+    text: &[u8],
+    parts: &mut Vec<(usize, Piece<T>)>,
+    piece: impl Fn(usize, usize, u32, Option<&[RecordMeta]>) -> Piece<T>,
+) {
+    let framed: usize = parts.iter().map(|(_, p)| p.records.len()).sum();
+    if framed > MAX_RECORDS {
+        // Framing stopped early: the reader refuses this text, so there is nothing to mend.
+        return;
+    }
+    let mut k = 0;
+    while k + 1 < parts.len() {
+        if parts[k].1.resume >= parts[k + 1].0 {
+            k += 1;
+            continue;
+        }
+        let (_, next) = parts.remove(k + 1);
+        let next_end = parts.get(k + 1).map_or(text.len(), |p| p.0);
+        let cur = &mut parts[k].1;
+        let more = piece(cur.resume, next_end, cur.resume_line, Some(&next.records));
+        let base = cur.records.len() as u32;
+        cur.hits.extend(
+            more.hits
+                .into_iter()
+                .map(|(i, v)| (i.wrapping_add(base), v)),
+        );
+        cur.records.extend_from_slice(&more.records);
+        let synced = next
+            .records
+            .binary_search_by_key(&(more.resume as u64), |r| r.start)
+            .ok();
+        let Some(j) = synced else {
+            // The next piece was framed again to its end: go on from where that stopped.
+            cur.resume = more.resume;
+            cur.resume_line = more.resume_line;
+            continue;
+        };
+        // Framing again met a record of the next piece with nothing held: the next
+        // piece's records from there on are the whole's, numbered from `more`'s lines.
+        let offset = more.resume_line.wrapping_sub(next.records[j].line);
+        let base = cur.records.len() as u32;
+        cur.hits.extend(
+            next.hits
+                .into_iter()
+                .filter(|(i, _)| *i as usize >= j)
+                .map(|(i, v)| ((i - j as u32).wrapping_add(base), v)),
+        );
+        cur.records
+            .extend(next.records[j..].iter().map(|r| RecordMeta {
+                line: r.line.wrapping_add(offset),
+                ..*r
+            }));
+        cur.resume = next.resume;
+        cur.resume_line = next.resume_line.wrapping_add(offset);
+    }
 }
 
 /// What a visitor of [`index_visit`] pushes: `(record number, value)` pairs, in record order.
@@ -441,8 +510,18 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Found<T> {
     }
 }
 
-/// What framing one piece gives: its records, what its visitor found, its line count.
-type Piece<T> = (Vec<RecordMeta>, Hits<T>, u32);
+/// What framing one piece gives.
+struct Piece<T> {
+    /// Its records.
+    records: Vec<RecordMeta>,
+    /// What its visitor found, numbered from the piece's first record.
+    hits: Hits<T>,
+    /// Where its framing stopped: the piece's end, or the start of a record still open
+    /// there (see [`in_pieces`]).
+    resume: usize,
+    /// The number of the line at `resume`, counted as the piece counts.
+    resume_line: u32,
+}
 
 /// Bytes framed at a time by [`index_visit`]: few enough that they are still in the core's
 /// cache when the visitor reads them.
@@ -540,11 +619,14 @@ fn index_in_blocks<T: Send, R: Send>(
         text,
         threads,
         min_parallel,
-        |a, b, first_line| {
+        |a, b, first_line, sync: Option<&[RecordMeta]>| {
             let mut records: Vec<RecordMeta> = Vec::with_capacity((b - a) / 160 + 1);
             let mut found = Vec::new();
             let (mut pos, mut line) = (a, first_line);
             let mut block = block_size;
+            // Only the last piece ends the text; any other holds back a record still open at
+            // its end, for `in_pieces` to frame again with the next piece.
+            let at_eof = b == text.len();
             while pos < b {
                 // Blocks end at line starts; a record still open there is held back by
                 // `frame_each` and framed whole with the next block, so the records equal
@@ -555,8 +637,14 @@ fn index_in_blocks<T: Send, R: Send>(
                 };
                 let first = records.len();
                 let (resume, resume_line) =
-                    frame_each(text, pos, end, line, end == b, |r| records.push(r));
+                    frame_each(text, pos, end, line, at_eof && end == b, |r| {
+                        records.push(r)
+                    });
                 if records.len() == first && resume == pos {
+                    if end == b {
+                        // Held back at the piece's end.
+                        break;
+                    }
                     // One record longer than a block: try again with more text.
                     block = block.saturating_mul(2);
                     continue;
@@ -577,8 +665,20 @@ fn index_in_blocks<T: Send, R: Send>(
                     // Over the limit: the reader refuses this text, so stop here.
                     break;
                 }
+                let met = sync.is_some_and(|next| {
+                    next.binary_search_by_key(&(pos as u64), |r| r.start)
+                        .is_ok()
+                });
+                if met || end == b {
+                    break;
+                }
             }
-            (records, found, line)
+            Piece {
+                records,
+                hits: found,
+                resume: pos,
+                resume_line: line,
+            }
         },
         then,
     )
@@ -723,6 +823,53 @@ mod tests {
             .collect();
         assert_eq!(found.len(), want.len());
         assert_eq!(found.into_iter().collect::<Vec<_>>(), want);
+    }
+
+    /// Pieces that start inside a record still open in the piece before frame it as the
+    /// whole does. The first input is what the `framing` fuzz target found (a UTF-16 log
+    /// with UTF-8 lines pasted in, one of them an opener that never closes).
+    #[test]
+    fn pieces_cut_inside_an_open_record_frame_like_the_whole() {
+        let found = include_bytes!("../../fuzz/regressions/framing-pieces-cut-inside-open-record");
+        let text = &found[1..];
+        let mut opener = b"<![LOG[never closed\n".to_vec();
+        for i in 0..400 {
+            opener.extend_from_slice(format!("line {i}\n").as_bytes());
+        }
+        let mut setup = Vec::new();
+        for i in 0..200 {
+            setup.extend_from_slice(
+                format!("2019-03-01 10:15:07, Error                 SP     r{i}\r\n").as_bytes(),
+            );
+            setup.extend_from_slice(b"  continued\r\n  and again\r\n");
+        }
+        let mut stray = b"<![LOG[stray\n".to_vec();
+        for _ in 0..(MAX_OPEN_LINES + 300) {
+            stray.extend_from_slice(b"x\n");
+        }
+        for text in [text, &opener[..], &setup[..], &stray[..]] {
+            let whole = frame(text, 0, text.len(), 1, true).records;
+            for threads in [2, 3, 7, 16] {
+                assert_eq!(index_pieces(text, threads), whole, "{threads} pieces");
+                // A visitor sees each record once, numbered as in the whole index.
+                let (_, seen) = index_in_blocks(
+                    text,
+                    threads,
+                    64,
+                    0,
+                    |b, out: &mut Hits<u64>| {
+                        for (k, r) in b.records.iter().enumerate() {
+                            out.push((b.first + k as u32, r.start));
+                        }
+                    },
+                    |f| f,
+                );
+                let want: Vec<(u32, u64)> = (whole.iter().enumerate())
+                    .map(|(k, r)| (k as u32, r.start))
+                    .collect();
+                assert_eq!(seen.into_iter().collect::<Vec<_>>(), want);
+            }
+        }
     }
 
     #[test]

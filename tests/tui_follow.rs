@@ -1,6 +1,6 @@
 //! The explorer fed by a follower, with no terminal: batches of records are appended, the
 //! view stays pinned to the end while following, holds still (counting what arrives) when
-//! the user has scrolled up, marks a truncation with an inert row, and takes in a fresh
+//! the user has scrolled up, notes a truncation on the next record's row, and takes in a fresh
 //! analysis that announces a new finding.
 
 #![allow(clippy::unwrap_used)]
@@ -103,7 +103,8 @@ fn batches_append_rows_and_the_view_follows_or_holds() {
     assert_eq!(app.cursor, 57);
     assert_eq!(app.live.new_below, 0);
 
-    // A truncation shows as one inert row, then the file's records from line 1.
+    // A truncation is an annotation on the first record read after it, not a row of its
+    // own: the file's records from line 1 follow.
     send(
         &mut app,
         stream,
@@ -111,19 +112,24 @@ fn batches_append_rows_and_the_view_follows_or_holds() {
             path: "smsts.log".into(),
         },
     );
+    assert_eq!(app.log.len(), 58, "nothing is added to the log");
     append(&mut app, stream, &records(100, 102), 1, 0);
-    assert_eq!(app.rows.len(), 61);
+    assert_eq!(app.rows.len(), 60);
     assert_eq!(app.live.markers.len(), 1);
-    let marker = app.log.at(58);
-    assert!(app.live.markers.contains(&marker));
+    let first = app.log.at(58);
+    assert_eq!(app.log.message(first), "live record 100");
+    assert_eq!(app.log.meta(first).line, 1);
     assert_eq!(
-        app.log.message(marker),
-        "— smsts.log truncated: reading from the start —"
+        app.live.markers.get(&first).map(String::as_str),
+        Some("— smsts.log truncated: reading from the start —")
     );
-    assert_eq!(app.log.meta(app.log.at(59)).line, 1);
     assert_eq!(current_message(&app), "live record 101");
     let s = screen(&app);
-    assert!(s.contains("— smsts.log truncated: reading from"), "{s}");
+    let row = s
+        .lines()
+        .find(|l| l.contains("live record 100"))
+        .unwrap_or_default();
+    assert!(row.contains("— smsts.log truncat"), "{s}");
     assert!(s.contains("FOLLOW"));
 }
 

@@ -251,15 +251,10 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
     let mut msg_style = severity_style(theme, sev);
     let mut mark = " ";
     let mut mark_style = theme.style(Role::Marker);
-    let marker = app.live.markers.contains(&r);
-    if marker {
-        // What happened to a followed file: the explorer's words, set apart from log text.
-        msg_style = theme.style(Role::Heading);
-        mark = "─";
-        mark_style = msg_style;
-    }
+    // What happened to a followed file just before this record: the explorer's words, an
+    // annotation on the row, not a line of the log.
+    let note = app.live.markers.get(&r);
     match (kind, member) {
-        _ if marker => {}
         (Row::Chain { .. }, _) => {
             msg_style = theme.style(Role::ChainFolded);
             mark = "▸";
@@ -283,6 +278,10 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
             mark_style = theme.style(Role::ChainFrame);
         }
         _ => {}
+    }
+    if note.is_some() {
+        mark = "─";
+        mark_style = theme.style(Role::Heading);
     }
     let sel = |s: Style| {
         if selected {
@@ -308,11 +307,7 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
     put(buf, x, y, right, mark, sel(mark_style));
     x = area.x + cols.gutter;
     if cols.line > 0 {
-        let text = if marker {
-            String::new()
-        } else {
-            format!("{:>w$} ", meta.line, w = cols.line as usize - 1)
-        };
+        let text = format!("{:>w$} ", meta.line, w = cols.line as usize - 1);
         put(buf, x, y, right, &text, sel(theme.style(Role::LineNumber)));
         x += cols.line;
     }
@@ -413,6 +408,19 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
         for r in s.pattern.find_ranges(&text) {
             paint(buf, r, hl);
         }
+    }
+    if let Some(note) = note {
+        // After the message when there is room, else over the end of it (which scrolls to
+        // show what it hides), but over no more than half of it.
+        let clean = sanitize(note);
+        let room = width
+            .saturating_sub(display_width(&visible) + 1)
+            .max(width / 2);
+        let label = truncate_with_ellipsis(&clean, room.saturating_sub(2).max(1));
+        let label = format!(" {label} ");
+        let w = display_width(&label).min(width) as u16;
+        let sx = (right - w).min(end.saturating_add(1)).max(x);
+        put(buf, sx, y, right, &label, sel(theme.style(Role::Heading)));
     }
 }
 

@@ -1,12 +1,11 @@
 //! A log that grows: followed files and streams, the rows they add, and fresh analyses.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::analysis::{Analysis, Incremental};
 use crate::follow::{apply_batch, settled_len, Batch, FollowEvent, Held};
 use crate::kb::RuleSet;
 use crate::log::{RecordRef, Source};
-use crate::parse::{Format, RecordMeta, Severity};
 
 use super::App;
 use crate::tui::rows::RowMap;
@@ -24,8 +23,10 @@ pub struct Live {
     pub(super) preview_origin: Vec<(usize, u64)>,
     /// Followed files and streams.
     pub(super) streams: Vec<Stream>,
-    /// Rows that mark a truncation, rotation or switch of a followed file; not log text.
-    pub markers: BTreeSet<RecordRef>,
+    /// What happened to a followed file (truncated, rolled over, replaced, switched), by
+    /// the first record read after it: annotations the view draws on that record's row,
+    /// never text added to the log.
+    pub markers: BTreeMap<RecordRef, String>,
     /// Records that arrived while the view was not following the end.
     pub new_below: usize,
     /// The state of a followed input worth keeping on the status line (waiting, deleted,
@@ -194,23 +195,21 @@ impl App {
         }
     }
 
-    /// Adds an inert row saying what happened to a followed file, at the end of `source`.
+    /// Notes what happened to a followed file, on the row of the next record of `source`.
     pub(super) fn add_marker(&mut self, source: usize, text: &str) {
         let Some(src) = self.log.sources.get(source) else {
             return;
         };
-        let index = src.records.len() as u32;
-        let offset = src.text.orig_len();
-        let line = format!("{text}\n");
-        // Line 0: the row is the explorer's, not a line of the file.
-        let meta = RecordMeta::new(0, 0, Format::Plain, Severity::Info);
-        let from = self.log.len();
-        self.log.append(source, line.as_bytes(), &[meta], offset);
-        self.live.markers.insert(RecordRef {
+        let next = RecordRef {
             source: source as u32,
-            index,
-        });
-        self.grown(from);
+            index: src.records.len() as u32,
+        };
+        let note = self.live.markers.entry(next).or_default();
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(text);
+        self.dirty = true;
     }
 
     /// The log grew from `from` records: new rows, and the view pinned to the end while

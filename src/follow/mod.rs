@@ -219,8 +219,35 @@ impl Follower {
         // Bounded: a consumer that falls behind slows the reader instead of growing memory
         // (at most this many batches of a few MB each are in flight).
         let (tx, rx) = crossbeam_channel::bounded(16);
+        let follower = Follower::start(target, opts, Box::new(move |ev, t| tx.send_timeout(ev, t)));
+        (follower, rx)
+    }
+
+    /// Starts following `target`, sending its events tagged with `tag` on `tx`, which
+    /// several followers may share: a consumer waits on one channel, with no thread to
+    /// forward each follower's events (a wake-up per record at a thousand records a second).
+    pub fn spawn_into(
+        target: FollowTarget,
+        opts: FollowOptions,
+        tx: Sender<(usize, FollowEvent)>,
+        tag: usize,
+    ) -> Follower {
+        Follower::start(
+            target,
+            opts,
+            Box::new(move |ev, t| {
+                tx.send_timeout((tag, ev), t).map_err(|e| match e {
+                    SendTimeoutError::Timeout((_, ev)) => SendTimeoutError::Timeout(ev),
+                    SendTimeoutError::Disconnected((_, ev)) => SendTimeoutError::Disconnected(ev),
+                })
+            }),
+        )
+    }
+
+    fn start(target: FollowTarget, opts: FollowOptions, tx: SendFn) -> Follower {
         let (ctl_tx, ctl_rx) = crossbeam_channel::bounded::<()>(1);
         let stop = Arc::new(AtomicBool::new(false));
+        let tx = Arc::new(tx);
         let ctx = Ctx {
             tx: tx.clone(),
             stop: stop.clone(),
@@ -232,16 +259,16 @@ impl Follower {
         let worker = match spawned {
             Ok(h) => Some(h),
             Err(e) => {
-                let _ = tx.try_send(FollowEvent::Error(format!("cannot start following: {e}")));
+                let msg = format!("cannot start following: {e}");
+                let _ = tx(FollowEvent::Error(msg), Duration::ZERO);
                 None
             }
         };
-        let follower = Follower {
+        Follower {
             ctl: Some(ctl_tx),
             stop,
             worker,
-        };
-        (follower, rx)
+        }
     }
 
     /// Ends the worker and waits for it to finish (a stream reader blocked on input is left
@@ -283,9 +310,13 @@ fn run(target: FollowTarget, opts: FollowOptions, mut ctx: Ctx, ctl: Receiver<()
 #[derive(Debug)]
 pub(crate) struct Stopped;
 
+/// Sends an event, waiting at most the given time while the channel is full.
+type SendFn =
+    Box<dyn Fn(FollowEvent, Duration) -> Result<(), SendTimeoutError<FollowEvent>> + Send + Sync>;
+
 /// The worker's side of the event channel.
 pub(crate) struct Ctx {
-    tx: Sender<FollowEvent>,
+    tx: Arc<SendFn>,
     stop: Arc<AtomicBool>,
     last_error: Option<String>,
 }
@@ -294,7 +325,7 @@ impl Ctx {
     /// Sends an event, waiting while the channel is full unless the follower is stopped.
     pub(crate) fn send(&mut self, mut ev: FollowEvent) -> Result<(), Stopped> {
         loop {
-            match self.tx.send_timeout(ev, Duration::from_millis(100)) {
+            match (self.tx)(ev, Duration::from_millis(100)) {
                 Ok(()) => return Ok(()),
                 Err(SendTimeoutError::Timeout(back)) => {
                     if self.stopped() {

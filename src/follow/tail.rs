@@ -61,12 +61,25 @@ pub(crate) fn drive(
     ctl: &Receiver<()>,
 ) -> Result<(), Stopped> {
     let mut last_change: Option<Instant> = None;
+    let mut last_poll: Option<Instant> = None;
+    let mut more = false;
     loop {
         if ctx.stopped() {
             return Err(Stopped);
         }
+        // A burst is read after a short pause, in one go (see BURST_PAUSE).
+        if let Some(since) = last_poll.map(|t| t.elapsed()).filter(|_| !more) {
+            if since < BURST_PAUSE {
+                select! {
+                    recv(ctl) -> _ => return Err(Stopped),
+                    default(BURST_PAUSE - since) => {}
+                }
+            }
+        }
+        last_poll = Some(Instant::now());
         watch.refresh();
         let act = p.poll(ctx)?;
+        more = act.more;
         let now = Instant::now();
         if act.changed {
             last_change = Some(now);
@@ -88,6 +101,11 @@ pub(crate) fn drive(
         }
     }
 }
+
+/// The shortest time between two polls while a burst of writes goes on. A writer that
+/// flushes each record would otherwise wake the worker, and the explorer after it, once per
+/// record; a few milliseconds are well under a frame (docs/follow.md has the figures).
+const BURST_PAUSE: Duration = Duration::from_millis(4);
 
 /// Commits a held-back record once it has stopped growing for the grace period.
 #[derive(Debug, Default)]

@@ -55,16 +55,7 @@ pub fn follow_ndjson(
             poll,
             ..FollowOptions::default()
         };
-        let (follower, events) = Follower::spawn(target(arg), opts);
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for e in events {
-                if tx.send((i, e)).is_err() {
-                    break;
-                }
-            }
-        });
-        followers.push(follower);
+        followers.push(Follower::spawn_into(target(arg), opts, tx.clone(), i));
         current.push(log.push_source(Source::streaming(arg.clone(), Encoding::Utf8)));
     }
     drop(tx);

@@ -486,22 +486,9 @@ impl Live {
             targets.push((stream, FollowTarget::Stdin, base));
         }
         for (stream, target, opts) in targets {
-            let (follower, rx) = Follower::spawn(target, opts);
             let tx = self.events_tx.clone();
-            let forwarded = std::thread::Builder::new()
-                .name("tslens-follow-fwd".into())
-                .spawn(move || {
-                    for event in rx {
-                        if tx.send((stream, event)).is_err() {
-                            break;
-                        }
-                    }
-                });
-            if forwarded.is_err() {
-                app.notice = Some("cannot start following: no thread".into());
-                continue;
-            }
-            self.followers.push(follower);
+            self.followers
+                .push(Follower::spawn_into(target, opts, tx, stream));
         }
         self.started = true;
     }
@@ -568,6 +555,7 @@ fn event_loop(
     let mut last_draw = Instant::now();
     // The signal that ended the loop, for the exit status.
     let mut signalled: Option<i32> = None;
+    let no_events = never();
     loop {
         let mut timeout = if app.busy() {
             Duration::ZERO
@@ -579,6 +567,15 @@ fn event_loop(
         if let Some(due) = live.analysis_due(app) {
             timeout = timeout.min(due);
         }
+        // While a frame is pending, records wait in the channel until it is due: they
+        // would not be seen sooner, and waking for each (a thousand a second) costs more
+        // than reading them all at once.
+        let frame_pending = app.dirty && !app.busy() && last_draw.elapsed() < FRAME_GAP;
+        let events = if frame_pending {
+            &no_events
+        } else {
+            &live.events
+        };
         let mut msgs: Vec<Msg> = Vec::new();
         select_biased! {
             recv(input_rx) -> m => match m {
@@ -594,7 +591,7 @@ fn event_loop(
                 // The worker is done: stop listening rather than wake on a closed channel.
                 Err(_) => load_rx = never(),
             },
-            recv(live.events) -> m => {
+            recv(events) -> m => {
                 if let Ok((stream, event)) = m {
                     msgs.push(Msg::Follow { stream, event });
                 }

@@ -238,9 +238,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // after them, and the status is still 2.
             let mut decoded = Vec::new();
             let mut bad = None;
-            for c in &args.codes {
-                match tslens::codes::parse_code_arg(c) {
-                    Ok(v) => decoded.push(tslens::codes::decode(v)),
+            // `0xC1900101-0x4000D`, `0xC1900101 - 0x4000D` and `0xC1900101 -0x4000D` carry a
+            // Windows Setup extend code after the result.
+            let mut args_iter = args.codes.iter().peekable();
+            while let Some(c) = args_iter.next() {
+                let mut joined = c.clone();
+                if args_iter.peek().is_some_and(|n| *n == "-") {
+                    let mut ahead = args_iter.clone();
+                    ahead.next();
+                    if let Some(x) = ahead
+                        .next()
+                        .filter(|x| x.starts_with("0x") || x.starts_with("0X"))
+                    {
+                        joined = format!("{c}-{x}");
+                        args_iter = ahead;
+                    }
+                } else if let Some(x) = args_iter
+                    .peek()
+                    .filter(|n| n.starts_with("-0x") || n.starts_with("-0X"))
+                {
+                    joined = format!("{c}{x}");
+                    args_iter.next();
+                }
+                match tslens::codes::parse_code_with_extend(&joined) {
+                    Ok((v, ext)) => decoded.push(tslens::codes::decode_with_extend(v, ext)),
                     Err(e) => {
                         bad.get_or_insert(e);
                     }

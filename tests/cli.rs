@@ -60,6 +60,50 @@ fn lookup_accepts_every_spelling() {
 }
 
 #[test]
+fn lookup_reads_extend_codes_and_cites_its_tables() {
+    // Every spelling of Windows Setup's result and extend code (Microsoft's "Upgrade
+    // error codes" page writes `0xC1900101 - 0x4000D`).
+    for args in [
+        &["0xC1900101-0x4000D"][..],
+        &["0xC1900101", "-", "0x4000D"],
+        &["0xC1900101", "-0x4000D"],
+    ] {
+        let out = tslens()
+            .args(["lookup", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 1, "{args:?}");
+        assert_eq!(v[0]["extend"]["operation"], "MIGRATE_DATA", "{args:?}");
+        assert!(v[0]["extend"]["phase"]
+            .as_str()
+            .unwrap()
+            .starts_with("OOBE_BOOT"));
+    }
+    let out = tslens()
+        .args(["lookup", "0x800F0818-0x20003", "0x87D00607", "5212"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for part in [
+        "CBS_E_IDENTITY_MISMATCH",
+        "SAFE_OS",
+        "INSTALL_UPDATES",
+        "Content not found",
+        "LiteTouch.wsf",
+        "Welcome wizard",
+        "Source:    the names CBS itself prints",
+        "SrsResources.dll",
+        "MDT 6.3.8456.1000 scripts",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from\n{text}");
+    }
+}
+
+#[test]
 fn lookup_rejects_words() {
     let out = tslens().args(["lookup", "hello"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -473,3 +473,30 @@ fn real_pasted_excerpts_find_their_cause() {
     assert_eq!(v["chains"][0]["root"], "0x80072EE7");
     assert_eq!(v["findings"][0]["id"], "winpe-network-mp-unreachable");
 }
+
+#[test]
+fn setup_extend_code_is_decoded_in_the_finding() {
+    // Written here in setupact.log's layout; the result and extend code are the example of
+    // Microsoft's "Upgrade error codes" page (0xC1900101 - 0x4000D).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("setupact.log");
+    std::fs::write(
+        &path,
+        "2019-01-01 12:00:00, Info                  MOUPG  Setup started\n\
+         2019-01-01 12:00:05, Error                 MOUPG  CSetupManager::Execute(238): Result = 0xC1900101 - 0x4000D\n",
+    )
+    .unwrap();
+    let v = report(&path);
+    assert_eq!(v["summary"]["outcome"], "failed");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "what-failed")
+        .expect("a what-failed finding");
+    let title = f["title"].as_str().unwrap();
+    assert!(
+        title.contains("0x4000D") && title.contains("OOBE_BOOT") && title.contains("MIGRATE_DATA"),
+        "{title}"
+    );
+}

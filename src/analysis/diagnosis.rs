@@ -83,6 +83,22 @@ struct Candidate {
     line: u64,
     component: String,
     codes: Vec<u32>,
+    /// Windows Setup extend codes written after the codes (`0xC1900101 - 0x4000D`).
+    extends: Vec<(u32, u32)>,
+}
+
+/// `code_text` with the phase and operation of the code's extend code, when one of
+/// the candidates wrote one after it.
+fn code_text_ext(c: u32, cands: &[&Candidate]) -> String {
+    let mut s = code_text(c);
+    if let Some(&(_, e)) = cands
+        .iter()
+        .flat_map(|k| k.extends.iter())
+        .find(|(v, _)| *v == c)
+    {
+        s.push_str(&format!(" ({})", crate::codes::Extend::new(e)));
+    }
+    s
 }
 
 /// The finding built from the log when its run failed, or `None`.
@@ -137,6 +153,7 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
                 .component
                 .map(|c| String::from_utf8_lossy(c).into_owned())
                 .unwrap_or_default(),
+            extends: crate::codes::setup_extends(&message),
             codes,
         });
     }
@@ -182,7 +199,7 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
         (None, r) => r.or_else(|| top.and_then(|c| c.codes.first().copied())),
     };
     let title = match code {
-        Some(c) => format!("{what} failed with {}", code_text(c)),
+        Some(c) => format!("{what} failed with {}", code_text_ext(c, &chosen)),
         None => format!("{what} failed"),
     };
     let mut cause = title.clone();
@@ -205,7 +222,7 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
             .iter()
             .find(|&&c| Some(c) != code && !is_generic_code(c) && c != 0)
         {
-            cause.push_str(&format!(", code {}", code_text(c)));
+            cause.push_str(&format!(", code {}", code_text_ext(c, &chosen)));
             if let Some(m) = code_meaning(c) {
                 cause.push_str(&format!(": {m}"));
             }

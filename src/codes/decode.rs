@@ -8,6 +8,15 @@ use serde::Serialize;
 use super::facility::{hresult_facility, nt_facility};
 use super::meanings::{extra_name, meaning_of, tool_readings, ToolReading};
 use super::names::{NAMES, NTSTATUS_NAMES, WIN32_NAMES};
+use super::{cbs, configmgr, mdt};
+
+/// Where the generated Win32, HRESULT and NTSTATUS names come from.
+const NAMES_SOURCE: &str =
+    "windows-sys 0.61 (Microsoft's win32metadata, from the Windows SDK headers)";
+/// Where the hand-written names of Windows Setup and a few other codes come from.
+const EXTRA_SOURCE: &str = "Microsoft's Windows upgrade and update error documentation";
+/// Where the one-line meanings come from.
+const MEANINGS_SOURCE: &str = "tslens's own one-line reading";
 
 /// The Win32 error number inside a value, and its `ERROR_*` name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -69,8 +78,53 @@ pub struct Decoded {
     /// tools print it (`0x80070002` for 2).
     pub hresult_form: Option<String>,
     /// For a small number: what it means as the exit code of particular
-    /// tools (msiexec, USMT), which may differ from the Win32 reading.
+    /// tools (msiexec, USMT), or as an MDT error number, which may differ
+    /// from the Win32 reading.
     pub tool_readings: Vec<ToolReading>,
+    /// The component's own text for the code, where it publishes one
+    /// (ConfigMgr's message strings).
+    pub message: Option<&'static str>,
+    /// For FACILITY_HTTP (0x8019xxxx, BITS' BG_E_HTTP_ERROR_xxx and
+    /// HTTP_E_STATUS_xxx): the HTTP status the server answered.
+    pub http_status: Option<u16>,
+    /// Windows Setup's extend code written after the result
+    /// (`0xC1900101 - 0x4000D`), decoded; only when one was given.
+    pub extend: Option<Extend>,
+    /// Where the name, the message and the meaning come from.
+    pub sources: Vec<&'static str>,
+}
+
+/// A Windows Setup extend code: the phase and operation in which Setup failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Extend {
+    /// The extend code as written (`0x4000D`).
+    pub hex: String,
+    /// Its first digit read as the Setup phase.
+    pub phase: &'static str,
+    /// Its last byte read as the operation.
+    pub operation: String,
+}
+
+impl Extend {
+    /// Decodes an extend code such as 0x4000D.
+    pub fn new(extend: u32) -> Extend {
+        let (phase, operation) = describe_extend(extend);
+        Extend {
+            hex: format!("0x{extend:X}"),
+            phase,
+            operation,
+        }
+    }
+}
+
+impl fmt::Display for Extend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "extend code {}: phase {}, operation {}",
+            self.hex, self.phase, self.operation
+        )
+    }
 }
 
 /// `HRESULT_FROM_WIN32`: 0 stays 0, anything else gets facility 7.
@@ -131,7 +185,7 @@ pub fn name(value: u32) -> Option<&'static str> {
             find(NAMES, value).or_else(|| find(NTSTATUS_NAMES, value & !0x1000_0000))
         }
         Reading::Hresult => {
-            if let Some(n) = extra_name(value) {
+            if let Some(n) = extra_name(value).or_else(|| find(cbs::NAMES, value)) {
                 return Some(n);
             }
             let hr = find(NAMES, value);
@@ -154,8 +208,65 @@ pub fn meaning(value: u32) -> Option<&'static str> {
     match reading_of(value) {
         Reading::Win32 => meaning_of(hresult_from_win32(value)),
         Reading::HresultFromNt => meaning_of(value).or_else(|| meaning_of(value & !0x1000_0000)),
-        _ => meaning_of(value),
+        // ConfigMgr's own text stands in where tslens has no reading of its own.
+        _ => meaning_of(value).or_else(|| configmgr_message(value)),
     }
+}
+
+/// ConfigMgr's own message for one of its codes (facility 2000, 0x87D0xxxx..).
+fn configmgr_message(value: u32) -> Option<&'static str> {
+    find(configmgr::MESSAGES, value)
+}
+
+/// The HTTP status inside a FACILITY_HTTP value (0x801901F4 is HTTP 500).
+fn http_status(value: u32) -> Option<u16> {
+    let code = value & 0xFFFF;
+    (value >> 16 == 0x8019 && (100..=599).contains(&code)).then_some(code as u16)
+}
+
+/// The MDT error number's script and message, as a reading of a small number.
+fn mdt_reading(number: u32) -> Option<ToolReading> {
+    let i = mdt::FAILURES.binary_search_by_key(&number, |e| e.0).ok()?;
+    let (_, script, message, _) = mdt::FAILURES[i];
+    Some(ToolReading {
+        tool: MDT,
+        name: Some(script),
+        meaning: message,
+    })
+}
+
+/// The tool name MDT readings carry.
+pub(crate) const MDT: &str = "MDT (LiteTouch / ZTI scripts, FAILURE ( n ))";
+
+/// Which tables the name, message and meaning of a decoded value came from.
+fn sources_of(d: &Decoded) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut add = |s: &'static str| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    if let Some(n) = d.name {
+        if find(cbs::NAMES, d.value) == Some(n) {
+            add(cbs::SOURCE);
+        } else if extra_name(d.value) == Some(n) {
+            add(EXTRA_SOURCE);
+        } else {
+            add(NAMES_SOURCE);
+        }
+    } else if d.win32.is_some_and(|w| w.name.is_some()) {
+        add(NAMES_SOURCE);
+    }
+    if d.message.is_some() {
+        add(configmgr::SOURCE);
+    }
+    if d.meaning.is_some() && d.meaning != d.message {
+        add(MEANINGS_SOURCE);
+    }
+    if d.tool_readings.iter().any(|t| t.tool == MDT) {
+        add(mdt::SOURCE);
+    }
+    out
 }
 
 const ITF_WARNING: &str = "FACILITY_ITF: the component that returned this value defines its \
@@ -198,6 +309,10 @@ pub fn decode(value: u32) -> Decoded {
         reading,
         hresult_form: None,
         tool_readings: Vec::new(),
+        message: configmgr_message(value),
+        http_status: http_status(value),
+        extend: None,
+        sources: Vec::new(),
     };
     match reading {
         Reading::Win32 => {
@@ -209,6 +324,7 @@ pub fn decode(value: u32) -> Decoded {
             });
             d.hresult_form = Some(format!("0x{hr:08X}"));
             d.tool_readings = tool_readings(value);
+            d.tool_readings.extend(mdt_reading(value));
             // The reboot codes report success even though they are not 0.
             d.severity = match value {
                 1641 | 3010 | 3011 => "success",
@@ -317,7 +433,34 @@ pub fn decode(value: u32) -> Decoded {
     if !warnings.is_empty() {
         d.warning = Some(warnings.join(" "));
     }
+    d.sources = sources_of(&d);
     d
+}
+
+/// Decodes a code together with the Windows Setup extend code written after it
+/// (`0xC1900101 - 0x4000D`, `0x800F0818-0x20003`).
+pub fn decode_with_extend(value: u32, extend: Option<u32>) -> Decoded {
+    let mut d = decode(value);
+    d.extend = extend.map(Extend::new);
+    d
+}
+
+/// Reads a `tslens lookup` argument that may carry a Windows Setup extend code:
+/// `0xC1900101-0x4000D` gives the code and the extend code; anything else is read
+/// by [`parse_code_arg`].
+pub fn parse_code_with_extend(s: &str) -> Result<(u32, Option<u32>), CodeArgError> {
+    let t = s.trim();
+    if let Some(i) = t.get(1..).and_then(|r| r.find('-')).map(|i| i + 1) {
+        let ext = t[i + 1..].trim();
+        if let Some(x) = ext.strip_prefix("0x").or_else(|| ext.strip_prefix("0X")) {
+            if !x.is_empty() && x.len() <= 8 && x.bytes().all(|c| c.is_ascii_hexdigit()) {
+                let code = parse_code_arg(&t[..i])?;
+                let e = u32::from_str_radix(x, 16).map_err(|_| CodeArgError::NotACode(s.into()))?;
+                return Ok((code, Some(e)));
+            }
+        }
+    }
+    parse_code_arg(t).map(|v| (v, None))
 }
 
 fn itf_warning(value: u32, windows_name: Option<&str>) -> String {
@@ -340,26 +483,59 @@ fn itf_warning(value: u32, windows_name: Option<&str>) -> String {
 }
 
 /// Phase and operation of a Windows Setup extend code (the `0x4000D` in
-/// `0xC1900101 - 0x4000D`).
+/// `0xC1900101 - 0x4000D`). The tables are those of Microsoft's "Upgrade error
+/// codes" page (windows-itpro-docs, windows/deployment/upgrade/upgrade-error-codes.md,
+/// written for Windows 10 1607): the first digit is the phase, the last byte the
+/// operation (SP_EXECUTION_OP_*; the page's own "INSTALL_DRVIERS" typo corrected).
 pub fn describe_extend(extend: u32) -> (&'static str, String) {
     let phase = match extend >> 16 {
-        0 => "unknown phase",
+        0 => "UNKNOWN",
         1 => "DOWNLEVEL (running in the old OS)",
         2 => "SAFE_OS (WinRE-based setup phase)",
         3 => "FIRST_BOOT (first restart into the new OS)",
         4 => "OOBE_BOOT (second restart, out-of-box experience)",
         5 => "UNINSTALL (rolling back)",
-        _ => "phase not published",
+        _ => "not published",
     };
-    let op = extend & 0xFF;
-    let operation = match op {
-        0x04 => "INSTALL_RECOVERY_ENVIRONMENT".to_string(),
-        0x07 => "INSTALL_DRIVERS".to_string(),
-        0x0C => "APPLY_IMAGE".to_string(),
-        0x0D => "MIGRATE_DATA".to_string(),
-        0x18 => "SYSPREP".to_string(),
-        0x1E => "PRE_OOBE".to_string(),
-        _ => format!("operation 0x{op:02X}"),
+    const OPS: [&str; 0x21] = [
+        "UNKNOWN",
+        "COPY_PAYLOAD",
+        "DOWNLOAD_UPDATES",
+        "INSTALL_UPDATES",
+        "INSTALL_RECOVERY_ENVIRONMENT",
+        "INSTALL_RECOVERY_IMAGE",
+        "REPLICATE_OC",
+        "INSTALL_DRIVERS",
+        "PREPARE_SAFE_OS",
+        "PREPARE_ROLLBACK",
+        "PREPARE_FIRST_BOOT",
+        "PREPARE_OOBE_BOOT",
+        "APPLY_IMAGE",
+        "MIGRATE_DATA",
+        "SET_PRODUCT_KEY",
+        "ADD_UNATTEND",
+        "ADD_DRIVER",
+        "ENABLE_FEATURE",
+        "DISABLE_FEATURE",
+        "REGISTER_ASYNC_PROCESS",
+        "REGISTER_SYNC_PROCESS",
+        "CREATE_FILE",
+        "CREATE_REGISTRY",
+        "BOOT",
+        "SYSPREP",
+        "OOBE",
+        "BEGIN_FIRST_BOOT",
+        "END_FIRST_BOOT",
+        "BEGIN_OOBE_BOOT",
+        "END_OOBE_BOOT",
+        "PRE_OOBE",
+        "POST_OOBE",
+        "ADD_PROVISIONING_PACKAGE",
+    ];
+    let op = (extend & 0xFF) as usize;
+    let operation = match OPS.get(op) {
+        Some(o) => (*o).to_string(),
+        None => format!("0x{op:02X} (not published)"),
     };
     (phase, operation)
 }
@@ -436,9 +612,25 @@ impl fmt::Display for Decoded {
             }
             writeln!(f)?;
         }
+        if let Some(e) = &self.extend {
+            label(f, "Extend:")?;
+            writeln!(
+                f,
+                "{} - phase {}, operation {}",
+                e.hex, e.phase, e.operation
+            )?;
+        }
+        if let Some(m) = self.message.filter(|m| Some(*m) != self.meaning) {
+            label(f, "Message:")?;
+            writeln!(f, "{m}")?;
+        }
         if let Some(m) = self.meaning {
             label(f, "Meaning:")?;
             writeln!(f, "{m}")?;
+        }
+        if let Some(h) = self.http_status {
+            label(f, "HTTP:")?;
+            writeln!(f, "status {h} from the server")?;
         }
         match (&self.hresult_form, self.reading) {
             (Some(hr), Reading::Win32) => {
@@ -506,6 +698,10 @@ impl fmt::Display for Decoded {
         if let Some(w) = &self.warning {
             label(f, "Note:")?;
             writeln!(f, "{w}")?;
+        }
+        for s in &self.sources {
+            label(f, "Source:")?;
+            writeln!(f, "{s}")?;
         }
         Ok(())
     }
@@ -695,6 +891,12 @@ mod tests {
         let (phase, op) = describe_extend(0x4000D);
         assert!(phase.starts_with("OOBE_BOOT"));
         assert_eq!(op, "MIGRATE_DATA");
+        // Examples of Microsoft's "Upgrade error codes" and "Resolution procedures" pages.
+        assert_eq!(describe_extend(0x20017).1, "BOOT");
+        assert!(describe_extend(0x20017).0.starts_with("SAFE_OS"));
+        assert_eq!(describe_extend(0x30018).1, "SYSPREP");
+        assert_eq!(describe_extend(0x20003).1, "INSTALL_UPDATES");
+        assert_eq!(describe_extend(0x400FF).1, "0xFF (not published)");
     }
 
     #[test]
@@ -716,6 +918,111 @@ mod tests {
         }
         let d = decode(0x80070BC2);
         assert!(d.warning.unwrap_or_default().contains("success"));
+    }
+
+    #[test]
+    fn servicing_names_from_the_cbs_table() {
+        // The names CBS prints in CBS.log, e.g. "[HRESULT = 0x800f080d -
+        // CBS_E_MANIFEST_INVALID_ITEM]" (CBS.log pasted on pastebin.com/0nsrBSUh).
+        assert_eq!(name(0x800F080D), Some("CBS_E_MANIFEST_INVALID_ITEM"));
+        assert_eq!(name(0x800F0818), Some("CBS_E_IDENTITY_MISMATCH"));
+        assert_eq!(name(0x800F081F), Some("CBS_E_SOURCE_MISSING"));
+        assert_eq!(name(0x800F0922), Some("CBS_E_INSTALLERS_FAILED"));
+        assert_eq!(
+            name(0x800F0954),
+            Some("CBS_E_NO_OPTIONAL_CONTENT_FOUND_ON_UPDATE_SERVERS")
+        );
+        assert_eq!(name(0x800F0988), Some("PSFX_E_INVALID_DELTA_COMBINATION"));
+        // SetupAPI shares the facility and keeps its header names.
+        assert_eq!(name(0x800F0203), Some("SPAPI_E_NO_DRIVER_SELECTED"));
+        let d = decode(0x800F0818);
+        assert!(d.meaning.is_some());
+        assert!(
+            d.sources.iter().any(|s| s.contains("CBS")),
+            "{:?}",
+            d.sources
+        );
+        assert!(d.to_string().contains("Source:"));
+    }
+
+    #[test]
+    fn configmgr_text_from_srsresources() {
+        for (v, words) in [
+            (0x87D0_0324, "not detected"),
+            (0x87D0_0607, "Content not found"),
+            (0x87D0_1106, "executable file"),
+        ] {
+            let d = decode(v);
+            assert!(d.message.unwrap_or_default().contains(words), "0x{v:08X}");
+            assert!(d.meaning.is_some(), "0x{v:08X}");
+            assert!(d.sources.iter().any(|s| s.contains("SrsResources")));
+        }
+        // A code with no hand-written reading shows ConfigMgr's own text as its meaning.
+        let d = decode(0x87D2_0A0E);
+        assert_eq!(d.meaning, d.message);
+        assert!(d.meaning.is_some());
+        assert!(decode(0x87D0_0324).to_string().contains("Message:"));
+    }
+
+    #[test]
+    fn mdt_numbers_read_as_mdt_failures() {
+        let d = decode(5212);
+        let r = d.tool_readings.iter().find(|t| t.tool == MDT);
+        assert_eq!(r.and_then(|t| t.name), Some("LiteTouch.wsf"));
+        assert!(r.is_some_and(|t| t.meaning.contains("Welcome wizard")));
+        let d = decode(5624);
+        assert!(d.tool_readings.iter().any(|t| t.meaning.contains("DISM")));
+        assert!(decode(7001).to_string().contains("unattend"));
+        assert!(d.sources.iter().any(|s| s.contains("MDT")));
+        assert!(decode(2).tool_readings.iter().all(|t| t.tool != MDT));
+    }
+
+    #[test]
+    fn http_status_and_domain_join() {
+        assert_eq!(decode(0x8019_0194).http_status, Some(404));
+        assert_eq!(decode(0x8019_01C1).name, Some("BG_E_HTTP_ERROR_449"));
+        assert_eq!(decode(0x8019_01C1).http_status, Some(449));
+        assert_eq!(decode(0x8007_0005).http_status, None);
+        assert!(decode(0x8019_01F4).to_string().contains("status 500"));
+        assert_eq!(name(0x80072EE2), Some("ERROR_WINHTTP_TIMEOUT"));
+        for (n, nm) in [
+            (2691, "NERR_SetupAlreadyJoined"),
+            (2692, "NERR_SetupNotJoined"),
+            (0xA8B, "NERR_SetupCheckDNSConfig"),
+            (1326, "ERROR_LOGON_FAILURE"),
+            (1355, "ERROR_NO_SUCH_DOMAIN"),
+            (2224, "NERR_UserExists"),
+            (8557, "ERROR_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED"),
+        ] {
+            let d = decode(n);
+            assert_eq!(d.name, Some(nm));
+            assert!(d.meaning.is_some(), "{nm}");
+        }
+    }
+
+    #[test]
+    fn extend_codes_in_arguments() {
+        assert_eq!(
+            parse_code_with_extend("0x800F0818-0x20003"),
+            Ok((0x800F0818, Some(0x20003)))
+        );
+        assert_eq!(
+            parse_code_with_extend("0xC1900101 - 0x4000D"),
+            Ok((0xC1900101, Some(0x4000D)))
+        );
+        assert_eq!(
+            parse_code_with_extend("-2147024894"),
+            Ok((0x80070002, None))
+        );
+        assert!(parse_code_with_extend("zz-0x1").is_err());
+        let d = decode_with_extend(0xC1900101, Some(0x4000D));
+        let text = d.to_string();
+        assert!(
+            text.contains("OOBE_BOOT") && text.contains("MIGRATE_DATA"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&d).unwrap_or_default();
+        assert_eq!(json["extend"]["operation"], "MIGRATE_DATA");
     }
 
     #[test]

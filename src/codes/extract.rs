@@ -391,10 +391,10 @@ fn cue(b: &[u8], words: &[Span; 3], num_start: usize) -> (Option<Cue>, bool) {
     }
     let sep = &b[words[0].end..num_start];
     // Index of the cue word in `words`: one filler word may sit between the
-    // cue and the number (`exit code is 0`, `error code was 0x...`).
+    // cue and the number (`exit code is 0`, `error code was 0x...`, `Return code was: -2147221246`).
     let mut ci = 0;
     if is_any(word(b, words[0]), &["is", "was"])
-        && only_spaces(sep)
+        && sep_ok(sep, false)
         && !words[1].is_none()
         && sep_ok(&b[words[1].end..words[0].start], false)
     {
@@ -467,6 +467,9 @@ fn cue(b: &[u8], words: &[Span; 3], num_start: usize) -> (Option<Cue>, bool) {
         ],
     ) {
         Some(Cue::LastError)
+    } else if is_any(w, &["status"]) && is_any(before(0), &["error"]) {
+        // MSI's closing line: `Installation success or error status: 1603.`
+        Some(Cue::Code { paren })
     } else if is_any(
         w,
         &[
@@ -608,9 +611,81 @@ pub fn setup_extend(text: &str, hit: &CodeHit) -> Option<u32> {
     (tok.len() == 7).then(|| parse_0x(tok)).flatten()
 }
 
+/// The Windows Setup extend codes written after codes in `text`
+/// (`0xC1900101 - 0x4000D`, `0x800F0818-0x20003`): each code with its extend code.
+pub fn setup_extends(text: &str) -> Vec<(u32, u32)> {
+    // Every extend code is written `-0x...`; most text has none.
+    if !text.contains("0x") && !text.contains("0X") {
+        return Vec::new();
+    }
+    find_codes(text)
+        .iter()
+        .filter_map(|h| setup_extend(text, h).map(|e| (h.value, e)))
+        .collect()
+}
+
+/// One line per Windows Setup extend code in `text`, for people:
+/// `0xC1900101 - 0x4000D: phase OOBE_BOOT (...), operation MIGRATE_DATA`.
+pub fn extend_notes(text: &str) -> Vec<String> {
+    setup_extends(text)
+        .into_iter()
+        .map(|(code, e)| {
+            let x = super::decode::Extend::new(e);
+            format!(
+                "0x{code:08X} - {}: phase {}, operation {}",
+                x.hex, x.phase, x.operation
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notations_of_the_other_logs() {
+        // The NetSetup.log line quoted in issue 13.
+        assert_eq!(one("NetpDoDomainJoin: status: 0xa8b").0, 0xA8B);
+        // Written here in the forms of an MSI verbose log's closing lines (not quoted).
+        assert_eq!(
+            one("MSI (s) (1C:2C) [12:00:00:000]: Product: Contoso -- Installation failed. error code 1603").0,
+            1603
+        );
+        assert_eq!(
+            one("Windows Installer installed the product. Product Name: X. Installation success or error status: 1603.").0,
+            1603
+        );
+        // ccmsetup.log, the line of issue 13.
+        assert_eq!(
+            one("CcmSetup failed with error code 0x80190194").0,
+            0x80190194
+        );
+        // MDT (BDD.log): `FAILURE ( 5624 ): -2147467259  0x80004005: Run DISM`.
+        let c = codes("FAILURE ( 5624 ): -2147467259  0x80004005: Run DISM: /Apply-Image");
+        assert_eq!(c[0].0, 5624, "{c:x?}");
+        assert!(c.iter().any(|h| h.0 == 0x80004005), "{c:x?}");
+        // Script logs print the HRESULT as a signed decimal (the line of the brief).
+        assert_eq!(one("Return code was: -2147221246").0, 0x80040102);
+        assert_eq!(one("Command returned exit code -2147024894").0, 0x80070002);
+        // Windows Setup's result and extend code, in the notation of Microsoft's "Upgrade
+        // error codes" page (`0xC1900101 - 0x4000D`); the lines around them are written here.
+        assert_eq!(
+            setup_extends("Error: SetupDiag reports abrupt down-level failure. Last Operation: Apply Image. Error: 0x800F0818-0x20003"),
+            vec![(0x800F0818, 0x20003)]
+        );
+        assert_eq!(
+            setup_extends("The upgrade failed with 0xC1900101 - 0x4000D"),
+            vec![(0xC1900101, 0x4000D)]
+        );
+        let notes = extend_notes("Result = 0xC1900101 - 0x20017");
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].contains("SAFE_OS") && notes[0].contains("BOOT"),
+            "{notes:?}"
+        );
+        assert!(setup_extends("hr=0x80070005 - no extend here").is_empty());
+    }
 
     fn codes(s: &str) -> Vec<(u32, CodeForm)> {
         find_codes(s).iter().map(|h| (h.value, h.form)).collect()

@@ -3,19 +3,24 @@
 //! [`find_codes`] finds the codes in a message; [`decode`] explains one
 //! (name, severity, facility, meaning, warnings); [`parse_code_arg`] reads a
 //! code typed on the command line. Names come from a table generated from
-//! Microsoft's metadata (`names.rs`); meanings are hand-written
-//! (`meanings.rs`).
+//! Microsoft's metadata (`names.rs`); the servicing (CBS) names, ConfigMgr's
+//! message text and MDT's error numbers have tables of their own (`cbs.rs`,
+//! `configmgr.rs`, `mdt.rs`), each citing its source; meanings are
+//! hand-written (`meanings.rs`).
 
+mod cbs;
+mod configmgr;
 mod decode;
 mod extract;
 mod facility;
+mod mdt;
 mod meanings;
 mod names;
 
 pub use decode::{
-    decode, describe_extend, meaning, name, parse_code_arg, CodeArgError, Decoded, Reading,
-    Win32Info,
+    decode, decode_with_extend, describe_extend, meaning, name, parse_code_arg,
+    parse_code_with_extend, CodeArgError, Decoded, Extend, Reading, Win32Info,
 };
-pub use extract::{find_codes, setup_extend, CodeForm, CodeHit};
+pub use extract::{extend_notes, find_codes, setup_extend, setup_extends, CodeForm, CodeHit};
 pub use facility::{hresult_facility, nt_facility};
 pub use meanings::ToolReading;

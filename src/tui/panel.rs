@@ -332,6 +332,7 @@ fn record_lines(app: &App, b: &mut Builder<'_>, pos: usize) {
         new
     });
     codes_lines(b, &codes);
+    (crate::codes::extend_notes(&text).iter()).for_each(|n| b.para("  ", n, Role::Normal));
 }
 
 fn chain_lines(log: &Log, b: &mut Builder<'_>, c: &Chain) {

@@ -447,8 +447,8 @@ fn merge_by_time(sources: &[Source]) -> Vec<RecordRef> {
     for (si, src) in sources.iter().enumerate() {
         let mut last = i64::MIN;
         for i in 0..src.records.len() {
-            if let Some(ts) = src.fields(i).timestamp() {
-                last = ts.utc_millis().max(last);
+            if let Some(t) = src.fields(i).timestamp().and_then(|ts| ts.utc()) {
+                last = t.max(last);
             }
             keyed.push((
                 last,

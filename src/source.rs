@@ -401,7 +401,7 @@ impl SourceText {
         self.orig_len
     }
 
-    /// Maps a text offset that starts a line (or the end of the text) to a file offset.
+    /// Maps a text offset to a file offset (exact; quick at a line start or the end).
     pub fn orig_offset(&self, text_off: u64) -> u64 {
         match &self.line_map {
             None => text_off,
@@ -412,8 +412,12 @@ impl SourceText {
                 let i = map.partition_point(|&(t, _)| t <= text_off);
                 match i.checked_sub(1).and_then(|i| map.get(i)) {
                     Some(&(t, o)) if t == text_off => o,
-                    // Not a line start: an estimate is the best we can do without decoding.
-                    Some(&(t, o)) => o + (text_off - t) * 2,
+                    // Not a line start (a record glued to the one before it on its line):
+                    // count the UTF-16 units from the line's start.
+                    Some(&(t, o)) => {
+                        let part = self.bytes().get(t as usize..text_off as usize);
+                        o + part.map_or((text_off - t) * 2, utf16_bytes)
+                    }
                     None => text_off,
                 }
             }

@@ -626,6 +626,11 @@ fn loggy() -> impl Strategy<Value = String> {
         Just("\n".to_string()),
         Just(" $$<Comp><01-02-2026 10:00:00.000+0><thread=4 (0x4)>".to_string()),
         Just("\u{FEFF}".to_string()),
+        // Attributes broken over lines, records glued on one line, blank lines.
+        Just("<time=\"1\" context=\"a".to_string()),
+        Just("b\" type=\"3\">".to_string()),
+        Just("><![LOG[".to_string()),
+        Just(" \r\n".to_string()),
         Just("é😀".to_string()),
         "[a-zA-Z ,=()0-9]{0,20}",
     ];

@@ -33,6 +33,11 @@ fn loggy_bytes() -> impl Strategy<Value = Vec<u8>> {
         Just(b"MSI (s) (1C:2C) [12:00:00:000]: ".to_vec()),
         Just(b"Action ended 12:00:00: X. Return value 3.".to_vec()),
         Just(b"[1712.2044] [0x80070002] ".to_vec()),
+        // Attributes broken over lines, records glued on one line, blank lines.
+        Just(b"<time=\"1\" context=\"a".to_vec()),
+        Just(b"b\" type=\"3\" thread=\"7\">".to_vec()),
+        Just(b"><![LOG[".to_vec()),
+        Just(b"  \t\r\n".to_vec()),
         Just(b"\xEF\xBB\xBF".to_vec()),
         Just(b"\xFF\xFE".to_vec()),
         proptest::collection::vec(any::<u8>(), 0..12),

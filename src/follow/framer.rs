@@ -166,8 +166,9 @@ impl Framer {
         let text_end = f.resume;
         let batch = self.batch(self.base..text_end, f.records, false);
         // A line committed before its newline arrived (the stream ended) continues on the
-        // same file line.
-        let open_line = u32::from(batch.text.last() != Some(&b'\n'));
+        // same file line. A batch that ends before the buffer does ends where a record
+        // glued to the one before it starts, and `resume_line` is that record's line.
+        let open_line = u32::from(text_end == end && batch.text.last() != Some(&b'\n'));
         self.line = f.resume_line.saturating_sub(open_line).max(1);
         self.buf.drain(..text_end - 1);
         self.base = 1;

@@ -225,7 +225,8 @@ fn cmtrace<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
         message,
         ..Fields::default()
     };
-    let rest = trim_eol(tail);
+    // Blank lines after the record belong to it.
+    let rest = trim_end_ws(tail);
     if !canonical_attributes(rest, &mut f) {
         any_attributes(rest, &mut f);
     }
@@ -423,7 +424,7 @@ fn plain(span: &[u8]) -> Fields<'_> {
         }
     }
     Fields {
-        message: trim_eol(span),
+        message: trim_end_ws(span),
         ..Fields::default()
     }
 }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-use super::{kinds, Format, RecordMeta, Severity, BOM, OPEN};
+use super::{kinds, Format, RecordMeta, Severity, BOM, CLOSE, OPEN};
 
 /// An opening `<![LOG[` whose close has not appeared after this many lines is taken to be a
 /// stray line, not a record: it is shown raw and framing resumes on the next line. This keeps
@@ -123,8 +123,135 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
     }
 }
 
+/// At most this many lines after the line of its `]LOG]!>` may a CMTrace record's
+/// attributes run (a line break inside a value): past it they are taken to end on the
+/// close's line, so that one unfinished attribute does not swallow the lines after it.
+const MAX_ATTR_LINES: u32 = 16;
+
+/// A line of nothing but spaces, tabs and its line end: it belongs to the record before it.
+fn is_blank(l: &[u8]) -> bool {
+    matches!(l.first(), Some(b'\r' | b'\n' | b' ' | b'\t'))
+        && l.iter().all(|b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
+}
+
+/// `pos` (and its line number) moved past the blank lines that start there: whole lines,
+/// before `end` (or ending there when `at_eof`).
+fn past_blank(
+    text: &[u8],
+    mut pos: usize,
+    end: usize,
+    mut line: u32,
+    at_eof: bool,
+) -> (usize, u32) {
+    while pos < end && pos != 0 {
+        let line_end = match memchr::memchr(b'\n', &text[pos..end]) {
+            Some(i) => pos + i + 1,
+            None if at_eof => end,
+            None => break,
+        };
+        if !is_blank(&text[pos..line_end]) {
+            break;
+        }
+        pos = line_end;
+        line += 1;
+    }
+    (pos, line)
+}
+
+/// Length of `b` without its trailing spaces, tabs and line ends.
+pub(crate) fn trimmed_len(b: &[u8]) -> usize {
+    b.iter()
+        .rposition(|c| !matches!(c, b'\r' | b'\n' | b' ' | b'\t'))
+        .map_or(0, |i| i + 1)
+}
+
+/// Offset of the `>` that ends an attribute tail in `b`, a `>` outside double quotes;
+/// `quoted` says whether `b` starts inside a quoted value. Without one, whether `b` ends
+/// inside a quoted value.
+fn attrs_end(b: &[u8], mut quoted: bool) -> Result<usize, bool> {
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'"' => quoted = !quoted,
+            b'>' if !quoted => return Ok(i),
+            _ => {}
+        }
+    }
+    Err(quoted)
+}
+
+/// For the text after a `]LOG]!>` up to its line's end: `Some(quoted)` when it opens an
+/// attribute tail (`<time=...`) that does not end on this line, with whether the line ends
+/// inside a quoted value; `None` when the attributes end here (or there are none).
+fn attrs_continue(tail: &[u8]) -> Option<bool> {
+    let t = &tail[..trimmed_len(tail)];
+    // Nearly every tail ends with its `>`: decided without a scan.
+    if t.first() != Some(&b'<') || t.last() == Some(&b'>') {
+        return None;
+    }
+    attrs_end(&t[1..], false).err()
+}
+
+static OPENER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(OPEN));
+
+/// Offset in the line `l` of a CMTrace opener glued to the record before it on the same
+/// line (`...]LOG]!><time=... type="3" ...><![LOG[next`): the first `<![LOG[` after `l`'s
+/// first byte that follows a `]LOG]!>` and comes right after a `>`.
+fn glued(l: &[u8]) -> Option<usize> {
+    let rest = l.get(1..)?;
+    // Nearly no line holds a second opener: look for the last `[` of one, backwards with a
+    // vectorised search, before anything slower.
+    let mut end = rest.len();
+    let mut any = false;
+    while let Some(i) = memchr::memrchr(b'[', &rest[..end]) {
+        if i + 1 >= OPEN.len() && rest[i + 1 - OPEN.len()..=i] == *OPEN {
+            any = true;
+            break;
+        }
+        end = i;
+    }
+    if !any {
+        return None;
+    }
+    OPENER
+        .find_iter(rest)
+        .map(|i| i + 1)
+        .find(|&g| l[..g].ends_with(b">") && super::rfind_close(&l[..g]).is_some())
+}
+
+/// A CMTrace record whose attributes run past the line of its `]LOG]!>`.
+#[derive(Clone, Copy)]
+struct Attrs {
+    start: usize,
+    line: u32,
+    /// Offset of its `]LOG]!>`, and that line's number.
+    close: usize,
+    close_line: u32,
+    /// Whether the text so far ends inside a quoted value.
+    quoted: bool,
+}
+
+impl Attrs {
+    /// The record, ending at `end`.
+    fn record(&self, text: &[u8], end: usize) -> RecordMeta {
+        let tail = &text[self.close..end];
+        RecordMeta::cmtrace(
+            self.start as u64,
+            self.line,
+            attr_severity(tail),
+            trimmed_len(tail),
+        )
+    }
+}
+
 /// [`frame`], handing each record to `push`. Returns where to resume and that line's
 /// number.
+///
+/// Besides the line rules in the module's summary: a record that starts with `<![LOG[`
+/// right after another's attributes on the same line (`...type="1"><![LOG[...`) is a record
+/// of its own; a CMTrace record's attributes may run over a few lines (a line break inside
+/// a value); a blank line belongs to the record before it (the text's first line excepted).
+/// A CMTrace record's `close_back` counts from its last byte that is not a space or line
+/// end.
 fn frame_each(
     text: &[u8],
     start: usize,
@@ -137,12 +264,29 @@ fn frame_each(
     let mut line = first_line;
     // (start, line) of a CMTrace record whose close has not been seen yet.
     let mut open: Option<(usize, u32)> = None;
+    // A CMTrace record closed, whose attributes have not ended yet.
+    let mut attrs: Option<Attrs> = None;
     // A Windows Setup record that the lines after it may continue: (start, line, severity).
     let mut cont: Option<(usize, u32, Severity)> = None;
     // The kind of the last record with a format of its own: it says what a line with no
     // prefix is.
     let mut region = region_before(text, start);
+    // The start of a line cut where a record glued to the one before it starts: once the
+    // line is framed, the region is the one the whole line sets, as [`region_before`]
+    // reads it.
+    let mut glued_line = (start > 0 && text[start - 1] != b'\n')
+        .then(|| memchr::memrchr(b'\n', &text[..start]).map_or(0, |i| i + 1));
     while pos < end {
+        if let Some(ls) = glued_line.filter(|&ls| pos > ls && text[pos - 1] == b'\n') {
+            let l = &text[ls..pos];
+            let body = if ls == 0 {
+                l.strip_prefix(BOM).unwrap_or(l)
+            } else {
+                l
+            };
+            region = line_region(body).unwrap_or(region);
+            glued_line = None;
+        }
         let line_end = match memchr::memchr(b'\n', &text[pos..end]) {
             Some(i) => pos + i + 1,
             None if at_eof => end,
@@ -154,7 +298,49 @@ fn frame_each(
         } else {
             l
         };
+        let skip = l.len() - body.len();
         let starts_log = body.starts_with(OPEN);
+        if let Some(a) = attrs {
+            if starts_log {
+                // The attributes never ended: the record ends where the next one starts.
+                push(a.record(text, pos));
+                attrs = None;
+            } else if line - a.close_line >= MAX_ATTR_LINES {
+                // Take the attributes to end on the close's line; frame again after it.
+                let first_end =
+                    memchr::memchr(b'\n', &text[a.close..end]).map_or(end, |i| a.close + i + 1);
+                push(a.record(text, first_end));
+                attrs = None;
+                pos = first_end;
+                line = a.close_line + 1;
+                region = region_before(text, pos);
+                glued_line = None;
+                continue;
+            } else {
+                region = line_region(body).unwrap_or(region);
+                match attrs_end(l, a.quoted) {
+                    Ok(e) if l[e + 1..].starts_with(OPEN) => {
+                        // Another record glued to this one's end.
+                        push(a.record(text, pos + e + 1));
+                        attrs = None;
+                        glued_line.get_or_insert(pos);
+                        pos += e + 1;
+                    }
+                    Ok(_) => {
+                        push(a.record(text, line_end));
+                        attrs = None;
+                        pos = line_end;
+                        line += 1;
+                    }
+                    Err(quoted) => {
+                        attrs = Some(Attrs { quoted, ..a });
+                        pos = line_end;
+                        line += 1;
+                    }
+                }
+                continue;
+            }
+        }
         if let Some((ostart, oline)) = open {
             if starts_log {
                 // The previous record never closed: keep it, raw.
@@ -162,14 +348,36 @@ fn frame_each(
                 push(RecordMeta::new(ostart as u64, oline, Format::Plain, sev));
                 open = None;
             } else if let Some(ci) = super::rfind_close(l) {
-                push(RecordMeta::cmtrace(
-                    ostart as u64,
-                    oline,
-                    attr_severity(&l[ci..]),
-                    l.len() - ci,
-                ));
                 open = None;
                 region = line_region(body).unwrap_or(region);
+                if let Some(g) = glued(l) {
+                    let ci = super::rfind_close(&l[..g]).unwrap_or(ci);
+                    push(RecordMeta::cmtrace(
+                        ostart as u64,
+                        oline,
+                        attr_severity(&l[ci..g]),
+                        g - ci,
+                    ));
+                    glued_line.get_or_insert(pos);
+                    pos += g;
+                    continue;
+                }
+                if let Some(quoted) = attrs_continue(&l[ci + CLOSE.len()..]) {
+                    attrs = Some(Attrs {
+                        start: ostart,
+                        line: oline,
+                        close: pos + ci,
+                        close_line: line,
+                        quoted,
+                    });
+                } else {
+                    push(RecordMeta::cmtrace(
+                        ostart as u64,
+                        oline,
+                        attr_severity(&l[ci..]),
+                        trimmed_len(l) - ci,
+                    ));
+                }
                 pos = line_end;
                 line += 1;
                 continue;
@@ -184,6 +392,7 @@ fn frame_each(
                 pos = first_end;
                 line = oline + 1;
                 region = region_before(text, pos);
+                glued_line = None;
                 continue;
             } else {
                 region = line_region(body).unwrap_or(region);
@@ -191,6 +400,13 @@ fn frame_each(
                 line += 1;
                 continue;
             }
+        }
+        if pos != 0 && is_blank(l) {
+            // Part of the record before it (which an earlier call may have handed out: a
+            // record's span runs to the next record's start).
+            pos = line_end;
+            line += 1;
+            continue;
         }
         let prefixed = if starts_log {
             None
@@ -228,14 +444,37 @@ fn frame_each(
             }
         } else if starts_log {
             region = Format::CmTrace;
-            match super::rfind_close(body) {
-                Some(ci) => push(RecordMeta::cmtrace(
-                    pos as u64,
-                    line,
-                    attr_severity(&body[ci..]),
-                    body.len() - ci,
-                )),
-                None => open = Some((pos, line)),
+            if let Some(ci) = super::rfind_close(body) {
+                if let Some(g) = glued(body) {
+                    let ci = super::rfind_close(&body[..g]).unwrap_or(ci);
+                    push(RecordMeta::cmtrace(
+                        pos as u64,
+                        line,
+                        attr_severity(&body[ci..g]),
+                        g - ci,
+                    ));
+                    glued_line.get_or_insert(pos);
+                    pos += skip + g;
+                    continue;
+                }
+                if let Some(quoted) = attrs_continue(&body[ci + CLOSE.len()..]) {
+                    attrs = Some(Attrs {
+                        start: pos,
+                        line,
+                        close: pos + skip + ci,
+                        close_line: line,
+                        quoted,
+                    });
+                } else {
+                    push(RecordMeta::cmtrace(
+                        pos as u64,
+                        line,
+                        attr_severity(&body[ci..]),
+                        trimmed_len(body) - ci,
+                    ));
+                }
+            } else {
+                open = Some((pos, line));
             }
         } else if let Some(i) = SMS_MARK.find(l) {
             region = Format::SmsTrace;
@@ -251,6 +490,12 @@ fn frame_each(
             return (cstart, cline);
         }
         push(RecordMeta::new(cstart as u64, cline, Format::Panther, csev));
+    }
+    if let Some(a) = attrs {
+        if !at_eof {
+            return (a.start, a.line);
+        }
+        push(a.record(text, end));
     }
     if let Some((ostart, oline)) = open {
         if at_eof {
@@ -274,7 +519,10 @@ fn cuts(text: &[u8], threads: usize) -> Vec<usize> {
         let cut = opener
             .find(&text[target..window_end])
             .map(|i| target + i + 1)
-            .or_else(|| memchr::memchr(b'\n', &text[target..]).map(|i| target + i + 1));
+            .or_else(|| memchr::memchr(b'\n', &text[target..]).map(|i| target + i + 1))
+            // Not at a blank line, which belongs to the record before it: a piece's last
+            // record, as its visitor sees it, holds its blank lines.
+            .map(|c| past_blank(text, c, text.len(), 0, true).0);
         match cut {
             Some(c) if c > *cuts.last().unwrap_or(&0) && c < text.len() => cuts.push(c),
             _ => {}
@@ -650,6 +898,12 @@ fn index_in_blocks<T: Send, R: Send>(
                     continue;
                 }
                 block = block_size;
+                // Blank lines after the block's last record are part of it.
+                let (resume, resume_line) = if resume == end {
+                    past_blank(text, resume, b, resume_line, at_eof)
+                } else {
+                    (resume, resume_line)
+                };
                 let block_view = Block {
                     text,
                     records: &records[first..],
@@ -698,6 +952,10 @@ mod tests {
             Just(b"<![LOG[Start executing an instruction]LOG]!><time=\"1\" type=\"3\">\n".to_vec()),
             Just(b"\n".to_vec()),
             Just(b"\r\n".to_vec()),
+            Just(b" \r\n".to_vec()),
+            Just(b"<time=\"1\" context=\"a".to_vec()),
+            Just(b"b\" type=\"3\" thread=\"7\">".to_vec()),
+            Just(b"><![LOG[".to_vec()),
             Just(b"x $$<C><01-02-2026 10:00:00.000+0><thread=4>".to_vec()),
             Just(BOM.to_vec()),
             Just(b"2019-03-01 10:15:07, Error                 SP     ".to_vec()),

@@ -14,7 +14,7 @@ pub use frame::{
     frame, index_parallel, index_pieces, index_visit, index_visit_then, Block, Found, Framed, Hits,
     MAX_RECORDS,
 };
-pub use time::{parse_date, parse_time, Timestamp};
+pub use time::{parse_date, parse_time, Timestamp, BIAS_RANGE};
 
 /// Bytes as text, invalid UTF-8 shown as U+FFFD. Valid text, nearly all of any log, is
 /// checked by `str::from_utf8`, several times faster than the lossy decoder's walk.
@@ -124,8 +124,9 @@ pub struct RecordMeta {
     pub line: u32,
     flags: u8,
     /// For a CMTrace record, how far before the record's end framing saw its `]LOG]!>`
-    /// (0 when unknown or too far): readers find the message's end without a search. It
-    /// sits in what would be padding, so the record stays 16 bytes.
+    /// (0 when unknown or too far), counted from its last byte that is not a space, tab or
+    /// line end (blank lines after a record belong to it): readers find the message's end
+    /// without a search. It sits in what would be padding, so the record stays 16 bytes.
     close_back: u16,
 }
 
@@ -158,8 +159,7 @@ impl RecordMeta {
     /// them that ends where they do: where framing saw it, when the marker is still there,
     /// else the last one (as [`rfind_close`] finds it).
     pub fn close_in(&self, bytes: &[u8]) -> Option<usize> {
-        let known = bytes
-            .len()
+        let known = frame::trimmed_len(bytes)
             .checked_sub(usize::from(self.close_back))
             .filter(|&at| self.close_back != 0 && bytes[at..].starts_with(CLOSE));
         known.or_else(|| rfind_close(bytes))
@@ -225,7 +225,7 @@ mod close_tests {
                 let searched = fields(r.format(), raw);
                 assert_eq!(fields_of(r, raw), searched, "{}: {i}", path.display());
                 if r.format() == Format::CmTrace {
-                    let at = raw.len() - usize::from(r.close_back);
+                    let at = frame::trimmed_len(raw) - usize::from(r.close_back);
                     assert!(raw[at..].starts_with(CLOSE), "{}: {i}", path.display());
                     assert_eq!(r.message(raw), searched.message);
                     cmtrace += 1;

@@ -14,11 +14,28 @@ pub struct Timestamp {
     pub bias_minutes: Option<i32>,
 }
 
+/// The biases Windows writes, in minutes (UTC = local + bias): UTC+14 to UTC-12. A bias
+/// outside them is damage, and applying it would put the record hours or weeks away.
+pub const BIAS_RANGE: std::ops::RangeInclusive<i32> = -840..=720;
+
 impl Timestamp {
-    /// Milliseconds since the Unix epoch in UTC (local time when the log gave no bias).
+    /// Milliseconds since the Unix epoch in UTC; local time when the log gave no bias, or a
+    /// bias outside [`BIAS_RANGE`]. Orders and measures records; [`Timestamp::utc`] says
+    /// whether the result is a UTC time.
     pub fn utc_millis(&self) -> i64 {
+        self.utc()
+            .unwrap_or_else(|| self.local.and_utc().timestamp_millis())
+    }
+
+    /// Milliseconds since the Unix epoch in UTC: local time when the log gave no bias,
+    /// `None` when its bias lies outside [`BIAS_RANGE`].
+    pub fn utc(&self) -> Option<i64> {
         let local = self.local.and_utc().timestamp_millis();
-        local + i64::from(self.bias_minutes.unwrap_or(0)) * 60_000
+        match self.bias_minutes {
+            None => Some(local),
+            Some(b) if BIAS_RANGE.contains(&b) => Some(local + i64::from(b) * 60_000),
+            Some(_) => None,
+        }
     }
 }
 

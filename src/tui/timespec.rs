@@ -152,14 +152,14 @@ pub fn parse_window(s: &str) -> Result<Window, String> {
 }
 
 /// A record's time in milliseconds, as written (`utc` false) or in UTC; `None` when it has
-/// no readable date and time.
+/// no readable date and time (or, in UTC, a bias no Windows zone has).
 pub fn record_millis(log: &Log, pos: usize, utc: bool) -> Option<i64> {
     let ts = log.fields(log.at(pos)).timestamp()?;
-    Some(if utc {
-        ts.utc_millis()
+    if utc {
+        ts.utc()
     } else {
-        ts.local.and_utc().timestamp_millis()
-    })
+        Some(ts.local.and_utc().timestamp_millis())
+    }
 }
 
 /// Milliseconds of a date and time taken as written.

@@ -203,9 +203,10 @@ fn short_time(raw: &[u8]) -> String {
 }
 
 /// The time column's text in UTC (the record's bias applied): merged logs from machines
-/// in other zones line up.
+/// in other zones line up. Empty for a bias no Windows zone has.
 fn utc_time(ts: crate::parse::Timestamp) -> String {
-    chrono::DateTime::from_timestamp_millis(ts.utc_millis())
+    ts.utc()
+        .and_then(chrono::DateTime::from_timestamp_millis)
         .map(|d| d.format("%H:%M:%S%.3f").to_string())
         .unwrap_or_default()
 }

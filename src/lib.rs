@@ -17,6 +17,7 @@ pub mod log;
 pub(crate) mod mapguard;
 pub mod par;
 pub mod parse;
+pub mod present;
 pub mod report;
 pub mod sanitize;
 pub mod scan;

@@ -58,18 +58,6 @@ fn is_generic_code(c: u32) -> bool {
     GENERIC_CODES.contains(&c)
 }
 
-fn code_text(c: u32) -> String {
-    let d = decode(c);
-    let mut s = d.hex.clone();
-    // A FACILITY_ITF code's Windows name belongs to another component (0x80040101 is
-    // not a drag-and-drop error in a task sequence): only tslens's own names are shown.
-    let itf = d.facility == 4 && !d.customer;
-    if let Some(n) = d.name.filter(|_| !itf) {
-        s.push_str(&format!(" ({n})"));
-    }
-    s
-}
-
 fn code_meaning(c: u32) -> Option<String> {
     let d = decode(c);
     d.meaning.map(|m| m.trim_end_matches('.').to_string())
@@ -90,7 +78,7 @@ struct Candidate {
 /// `code_text` with the phase and operation of the code's extend code, when one of
 /// the candidates wrote one after it.
 fn code_text_ext(c: u32, cands: &[&Candidate]) -> String {
-    let mut s = code_text(c);
+    let mut s = crate::present::code_and_name(c);
     if let Some(&(_, e)) = cands
         .iter()
         .flat_map(|k| k.extends.iter())

@@ -116,20 +116,6 @@ impl Step {
     }
 }
 
-/// A duration for people: `850ms`, `1.2s`, `4m05s`, `1h02m`.
-pub fn human_duration(ms: i64) -> String {
-    let ms = ms.max(0);
-    if ms < 1000 {
-        format!("{ms}ms")
-    } else if ms < 60_000 {
-        format!("{:.1}s", ms as f64 / 1000.0)
-    } else if ms < 3_600_000 {
-        format!("{}m{:02}s", ms / 60_000, (ms / 1000) % 60)
-    } else {
-        format!("{}h{:02}m", ms / 3_600_000, (ms / 60_000) % 60)
-    }
-}
-
 /// The timeline and the run's outcome.
 #[derive(Clone, Debug)]
 pub struct Timeline {

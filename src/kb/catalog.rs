@@ -167,7 +167,7 @@ pub fn show_text(rule: &Rule) -> String {
             parts.push(format!("message /{}/", one_line(m)));
         }
         if !s.codes.is_empty() {
-            let codes: Vec<String> = s.codes.iter().map(|c| format!("0x{c:08X}")).collect();
+            let codes: Vec<String> = s.codes.iter().map(|&c| crate::present::hex(c)).collect();
             parts.push(format!("code {}", codes.join(" or ")));
         }
         if let Some(c) = &s.component {

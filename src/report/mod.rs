@@ -9,73 +9,7 @@ use crate::log::Log;
 
 pub use text::{render_markdown, render_text};
 
-/// Formats a code as the contract wants it: `0x` and eight upper-case hex digits.
-pub fn hex(code: u32) -> String {
-    Hex(code).to_string()
-}
-
-/// A code written as the contract wants it (see [`hex`]) when it is shown or serialised:
-/// a report of a long log holds tens of thousands, and building each as a string shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hex(pub u32);
-
-impl Hex {
-    fn bytes(self) -> [u8; 10] {
-        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-        let mut b = *b"0x00000000";
-        for (k, d) in b[2..].iter_mut().enumerate() {
-            *d = DIGITS[(self.0 >> ((7 - k) * 4)) as usize & 0xF];
-        }
-        b
-    }
-}
-
-/// A local time written as `YYYY-MM-DD HH:MM:SS.mmm` when it is shown or serialised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Stamp(pub chrono::NaiveDateTime);
-
-impl Stamp {
-    /// Digit by digit: formatting machinery shows on logs with tens of thousands of steps.
-    fn bytes(self) -> [u8; 23] {
-        use chrono::{Datelike, Timelike};
-        let t = self.0;
-        let mut b = *b"0000-00-00 00:00:00.000";
-        let mut put = |at: usize, mut v: u32, n: usize| {
-            for d in b[at..at + n].iter_mut().rev() {
-                *d = b'0' + (v % 10) as u8;
-                v /= 10;
-            }
-        };
-        put(0, t.year().clamp(0, 9999) as u32, 4);
-        put(5, t.month(), 2);
-        put(8, t.day(), 2);
-        put(11, t.hour(), 2);
-        put(14, t.minute(), 2);
-        put(17, t.second(), 2);
-        put(20, t.nanosecond() / 1_000_000 % 1000, 3);
-        b
-    }
-}
-
-/// Shows and serialises a type by the ASCII bytes its `bytes` gives.
-macro_rules! ascii_text {
-    ($t:ty) => {
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                let b = self.bytes();
-                f.pad(std::str::from_utf8(&b).unwrap_or_default())
-            }
-        }
-        impl Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let b = self.bytes();
-                s.serialize_str(std::str::from_utf8(&b).unwrap_or_default())
-            }
-        }
-    };
-}
-ascii_text!(Hex);
-ascii_text!(Stamp);
+pub use crate::present::{hex, Hex, Stamp};
 
 /// The whole report, serialised as the JSON contract.
 #[derive(Debug, Serialize)]
@@ -235,16 +169,6 @@ pub struct ChainReport {
     pub origin: Option<String>,
 }
 
-/// The symbolic name to show for a chain's root, or None where Windows' name would mislead
-/// (FACILITY_ITF codes are defined by the component that returned them).
-pub fn chain_name(code: u32) -> Option<&'static str> {
-    let d = crate::codes::decode(code);
-    if d.warning.is_some() {
-        return None;
-    }
-    d.name
-}
-
 impl<'a> Report<'a> {
     /// Builds the report from a log and its analysis.
     pub fn build(log: &'a Log, analysis: &'a Analysis) -> Report<'a> {
@@ -277,7 +201,7 @@ impl<'a> Report<'a> {
             .map(|c| ChainReport {
                 hresult: hex(c.code),
                 root: hex(c.root),
-                name: chain_name(c.root),
+                name: crate::present::code_name(c.root),
                 frames: c.frames.len(),
                 component: c.component.clone(),
                 thread: c.thread,

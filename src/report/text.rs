@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use crate::analysis::steps::human_duration;
+use crate::present::{duration, failure_place};
 use crate::sanitize::sanitize;
 
 /// An exit code, or `-` when the log gave none.
@@ -13,7 +13,7 @@ fn code(c: Option<super::Hex>) -> String {
 }
 
 fn ms(d: Option<i64>) -> String {
-    d.map_or_else(|| "-".into(), human_duration)
+    d.map_or_else(|| "-".into(), duration)
 }
 
 /// Renders the report as plain text.
@@ -26,11 +26,7 @@ pub fn render_text(r: &Report) -> String {
         s.outcome,
         s.failing_step
             .as_ref()
-            .map(|f| match r.steps.is_empty() {
-                false => format!(" at step \"{}\"", sanitize(f)),
-                // Another log's activity or phase (ccmsetup, a domain join, an MSI action).
-                true => format!(" in {}", sanitize(f)),
-            })
+            .map(|f| format!(" {}", failure_place(&sanitize(f), !r.steps.is_empty())))
             .unwrap_or_default(),
         s.exit_code
             .as_ref()
@@ -177,10 +173,7 @@ pub fn render_markdown(r: &Report) -> String {
         s.outcome,
         s.failing_step
             .as_ref()
-            .map(|f| match r.steps.is_empty() {
-                false => format!(" at step *{}*", md_escape(f)),
-                true => format!(" in {}", md_escape(f)),
-            })
+            .map(|f| format!(" {}", failure_place(&md_escape(f), !r.steps.is_empty())))
             .unwrap_or_default(),
         s.exit_code
             .as_ref()

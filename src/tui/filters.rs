@@ -8,7 +8,8 @@
 use crate::log::Log;
 use crate::parse::Severity;
 
-use super::search::{short_name, Pattern};
+use super::search::Pattern;
+use crate::present::short_name;
 
 /// What a filter tests.
 #[derive(Clone, Debug)]

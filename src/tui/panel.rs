@@ -11,12 +11,12 @@ use crate::codes::{decode, find_codes};
 use crate::kb::{Confidence, Finding};
 use crate::log::{Log, RecordRef};
 use crate::parse::Severity;
+use crate::present::{code_name, hex, short_name, Stamp};
 use crate::sanitize::{display_width, sanitize, slice_columns};
 use crate::tui::theme::{Role, Theme};
 
 use super::app::{App, LoadState, Pane};
 use super::rows::Row;
-use super::search::short_name;
 
 /// Longest message the panel shows, in bytes: policy dumps can be megabytes.
 const PANEL_MESSAGE_BYTES: usize = 4096;
@@ -252,8 +252,10 @@ fn codes_lines(b: &mut Builder<'_>, codes: &[u32]) {
     b.heading("Codes");
     for &c in codes {
         let d = decode(c);
-        let mut head = vec![Span::styled(d.hex.clone(), b.theme.style(Role::Code))];
-        if let Some(n) = d.name {
+        let mut head = vec![Span::styled(hex(c), b.theme.style(Role::Code))];
+        // The name the log view shows inline; where Windows' name would mislead, the
+        // decoder's warning below says so (and names it).
+        if let Some(n) = code_name(c) {
             head.push(Span::styled(format!(" {n}"), b.theme.style(Role::Heading)));
         }
         b.spans(head);
@@ -287,7 +289,7 @@ fn record_lines(app: &App, b: &mut Builder<'_>, pos: usize) {
         facts.push(format!("thread {t}"));
     }
     if let Some(ts) = f.timestamp() {
-        facts.push(ts.local.format("%Y-%m-%d %H:%M:%S%.3f").to_string());
+        facts.push(Stamp(ts.local).to_string());
     }
     let sev = meta.severity();
     let role = match sev {
@@ -446,20 +448,6 @@ pub fn finding_copy_text(app: &App) -> Option<String> {
         }
     }
     Some(s)
-}
-
-/// Windows' name for a code, unless the code is FACILITY_ITF, where the name Windows gives
-/// the number belongs to some other component and would mislead.
-pub fn trusted_name(code: u32) -> Option<&'static str> {
-    if crate::codes::hresult_facility(code).0 == 4 {
-        return None;
-    }
-    crate::codes::name(code)
-}
-
-/// A code as tslens writes codes: `0x` and eight upper-case digits.
-pub fn hex(code: u32) -> String {
-    format!("0x{code:08X}")
 }
 
 /// Style for text of a given severity.

@@ -198,14 +198,8 @@ pub struct Seek {
     pub skip_row: Option<usize>,
 }
 
-/// The file name of a path, for narrow columns.
-pub fn short_name(path: &str) -> String {
-    path.rsplit(['/', '\\'])
-        .next()
-        .filter(|s| !s.is_empty())
-        .unwrap_or(path)
-        .to_string()
-}
+/// Kept here for the follower's status text (`app::live`), which names sources by it.
+pub use crate::present::short_name;
 
 #[cfg(test)]
 mod tests {

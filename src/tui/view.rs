@@ -11,15 +11,15 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 use ratatui::Frame;
 
 use crate::analysis::StepOutcome;
+use crate::present::{code_name, duration, failure_place, hex, short_name};
 use crate::sanitize::{display_width, sanitize, slice_columns, truncate_with_ellipsis};
 use crate::tui::theme::{Role, Theme};
 
 use super::app::{App, LoadState, Pane};
 use super::keymap::{BINDINGS, GROUPS};
 use super::layout::layout;
-use super::panel::{self, hex, severity_style};
+use super::panel::{self, severity_style};
 use super::rows::{MemberKind, Row};
-use super::search::short_name;
 use crate::tui::filters::Filter;
 
 /// Bytes of a message formatted per visible row at most, beyond the horizontal scroll:
@@ -444,7 +444,7 @@ fn with_code_names(text: String) -> (String, Vec<std::ops::Range<usize>>) {
     let mut names = Vec::new();
     let mut at = 0;
     for h in hits {
-        let Some(name) = panel::trusted_name(h.value).filter(|_| h.value != 0) else {
+        let Some(name) = code_name(h.value).filter(|_| h.value != 0) else {
             continue;
         };
         let (Some(head), Some(after)) = (text.get(at..h.end), text.get(h.end..)) else {
@@ -646,14 +646,14 @@ fn chain_summary(app: &App, chain: usize) -> String {
         return String::new();
     };
     let mut s = hex(c.code);
-    if let Some(n) = panel::trusted_name(c.code) {
+    if let Some(n) = code_name(c.code) {
         s.push(' ');
         s.push_str(n);
     }
     if c.root != c.code {
         s.push_str(" ← root ");
         s.push_str(&hex(c.root));
-        if let Some(n) = panel::trusted_name(c.root) {
+        if let Some(n) = code_name(c.root) {
             s.push(' ');
             s.push_str(n);
         }
@@ -729,7 +729,10 @@ fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
     let focused = app.focus == Pane::Steps;
     let mut title = format!(" Steps ({}) · {}", t.steps.len(), t.outcome.name());
     if let Some(f) = &t.failing_step {
-        title.push_str(&format!(" · failed at {}", sanitize(f)));
+        title.push_str(&format!(
+            " · {}",
+            failure_place(&sanitize(f), !t.steps.is_empty())
+        ));
     }
     if let Some(c) = t.exit_code {
         title.push_str(&format!(" · {}", hex(c)));
@@ -783,10 +786,7 @@ fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
         x = put(buf, x, y, right, if is_sel { "▶" } else { " " }, style);
         x = put(buf, x, y, right, &format!("{sym} "), style);
         x = put(buf, x, y, right, &format!("{:>4} ", step.pointer), dim);
-        let dur = step
-            .duration_ms()
-            .map(crate::analysis::steps::human_duration)
-            .unwrap_or_default();
+        let dur = step.duration_ms().map(duration).unwrap_or_default();
         let code = step
             .exit_code
             .filter(|&c| c != 0)

@@ -461,9 +461,16 @@ fn real_logs_are_read_and_raise_no_false_alarm() {
     assert_eq!(steps.last().unwrap()["name"], "Restart computer");
     assert_eq!(
         steps.iter().filter(|s| s["outcome"] == "skipped").count(),
-        5
+        6
     );
     assert!(steps.iter().all(|s| s["outcome"] != "failed"));
+    // Five steps whose condition was false, and one disabled ("The action (Enable BitLocker
+    // (Offline)) has been skipped because it is disabled", line 467): skipped, not succeeded.
+    let bitlocker = steps
+        .iter()
+        .find(|s| s["name"] == "Enable BitLocker (Offline)")
+        .unwrap();
+    assert_eq!(bitlocker["outcome"], "skipped");
 }
 
 #[test]

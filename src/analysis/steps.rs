@@ -3,7 +3,7 @@
 //!
 //! TSManager logs `Start executing an instruction. Instruction name: X. Instruction
 //! pointer: N` for every step and group, then one of: success with an exit code, failure,
-//! or "skipped because the condition is evaluated to be false". Reboots resume the same run
+//! or skipped (its condition is false, or it is disabled). Reboots resume the same run
 //! with the next pointer; a step that starts after the run ended begins a new run.
 
 use super::ends::{end_event, End};
@@ -19,7 +19,7 @@ static NAME: Needle = Needle::new("Instruction name: ");
 static NAME_END: NeedleRev = NeedleRev::new(". Instruction pointer");
 static POINTER: NeedleRev = NeedleRev::new("Instruction pointer:");
 static CODE: NeedleRev = NeedleRev::new("code ");
-static SKIPPED: Needle = Needle::new("has been skipped because the condition");
+static SKIPPED: Needle = Needle::new("has been skipped because");
 static REBOOT: Needle = Needle::new("initiated a reboot request");
 static RUN_FAILED: [Needle; 3] = [
     Needle::new("Task Sequence Engine failed"),
@@ -155,7 +155,9 @@ pub const TRIGGERS: &[&str] = &[
     "Start executing an instruction",
     "Successfully completed the action",
     "Failed to run the action",
-    "has been skipped because the condition",
+    // Both "... because the condition is evaluated to be false" and "... because it is
+    // disabled".
+    "has been skipped because",
     "initiated a reboot request",
     "Process completed with exit code",
     "Task sequence completed",
@@ -201,7 +203,8 @@ pub enum StepEvent {
         /// Text after `Failed to run the action: `.
         rest: String,
     },
-    /// `The action (X) has been skipped because the condition is evaluated to be false`.
+    /// `The action (X) has been skipped because the condition is evaluated to be false`, or
+    /// `... because it is disabled`.
     Skipped {
         /// Step name.
         name: String,
@@ -659,6 +662,21 @@ mod tests {
         assert_eq!(t.steps[0].outcome, StepOutcome::Ignored);
         assert_eq!(t.outcome, RunOutcome::Succeeded);
         assert_eq!(t.failing_step, None);
+    }
+
+    /// A disabled step is skipped, not succeeded. The messages are copied verbatim from a
+    /// real smsts.log (github.com/brackdk04/hello-world, smsts.log at cb879f8, lines 464-471).
+    #[test]
+    fn a_disabled_step_is_skipped() {
+        let t = feed(&[
+            "Start executing an instruction. Instruction name: Enable BitLocker (Offline). Instruction pointer: 39",
+            "The action (Enable BitLocker (Offline)) has been skipped because it is disabled",
+            "Execution of the instruction (Enable BitLocker (Offline)) has been skipped",
+            "Start executing an instruction. Instruction name: Inject Drivers. Instruction pointer: 40",
+        ]);
+        assert_eq!(t.steps[0].name, "Enable BitLocker (Offline)");
+        assert_eq!(t.steps[0].outcome, StepOutcome::Skipped);
+        assert_eq!(t.steps[1].name, "Inject Drivers");
     }
 
     fn feed(lines: &[&str]) -> Timeline {

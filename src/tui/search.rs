@@ -21,7 +21,14 @@ enum Engine {
         /// For highlighting the text on screen.
         display: Regex,
     },
-    Fancy(fancy_regex::Regex),
+    Fancy {
+        re: fancy_regex::Regex,
+        /// The pattern without its look-arounds, on the regex crate: it matches wherever
+        /// the pattern does (a look-around only narrows), so a text it does not match
+        /// never reaches the backtracking engine. `None` when the rest needs fancy-regex
+        /// too (a backreference).
+        pre: Option<Regex>,
+    },
 }
 
 /// A compiled search, filter or highlight pattern.
@@ -69,7 +76,15 @@ impl Pattern {
                     .delegate_dfa_size_limit(DFA_SIZE_LIMIT)
                     .build()
                     .map_err(|e| fancy_error(&e))?;
-                Engine::Fancy(re)
+                let pre = without_look_around(text).and_then(|t| {
+                    RegexBuilder::new(&t)
+                        .case_insensitive(insensitive)
+                        .size_limit(REGEX_SIZE_LIMIT)
+                        .dfa_size_limit(DFA_SIZE_LIMIT)
+                        .build()
+                        .ok()
+                });
+                Engine::Fancy { re, pre }
             }
             Err(e) => return Err(short_error(&e)),
         };
@@ -81,14 +96,14 @@ impl Pattern {
 
     /// True when the pattern needs the backtracking engine (look-around, backreferences).
     pub fn is_fancy(&self) -> bool {
-        matches!(self.engine, Engine::Fancy(_))
+        matches!(self.engine, Engine::Fancy { .. })
     }
 
     /// True when raw record bytes match.
     pub fn is_match_bytes(&self, b: &[u8]) -> bool {
         match &self.engine {
             Engine::Fast { bytes, .. } => bytes.is_match(b),
-            Engine::Fancy(re) => re.is_match(&String::from_utf8_lossy(b)).unwrap_or(false),
+            Engine::Fancy { .. } => self.is_match(&String::from_utf8_lossy(b)),
         }
     }
 
@@ -96,7 +111,9 @@ impl Pattern {
     pub fn is_match(&self, s: &str) -> bool {
         match &self.engine {
             Engine::Fast { display, .. } => display.is_match(s),
-            Engine::Fancy(re) => re.is_match(s).unwrap_or(false),
+            Engine::Fancy { re, pre } => {
+                pre.as_ref().is_none_or(|p| p.is_match(s)) && re.is_match(s).unwrap_or(false)
+            }
         }
     }
 
@@ -108,7 +125,7 @@ impl Pattern {
                 .map(|m| m.range())
                 .filter(|r| !r.is_empty())
                 .collect(),
-            Engine::Fancy(re) => re
+            Engine::Fancy { re, .. } => re
                 .find_iter(s)
                 .map_while(Result::ok)
                 .map(|m| m.range())
@@ -133,6 +150,79 @@ fn needs_fancy(e: &regex::Error) -> bool {
         regex::Error::Syntax(s) => s.contains("look-around") || s.contains("backreferences"),
         _ => false,
     }
+}
+
+/// The pattern with its look-around groups (`(?=`, `(?!`, `(?<=`, `(?<!`) left out, or
+/// `None` when it has none. Escapes and character classes are skipped over, so a `(`
+/// inside them opens nothing. What is left may not compile (a quantified look-around
+/// leaves a bare `*`); the caller then goes without it.
+fn without_look_around(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut removed = false;
+    let mut i = 0;
+    // Depth of look-around groups being skipped, and of character classes.
+    let mut skip = 0usize;
+    let mut class = 0usize;
+    while let Some(&c) = chars.get(i) {
+        let keep = skip == 0;
+        match c {
+            '\\' => {
+                if keep {
+                    out.push(c);
+                    out.extend(chars.get(i + 1));
+                }
+                i += 2;
+                continue;
+            }
+            '[' => {
+                class += 1;
+                if keep {
+                    out.push(c);
+                }
+                // A `]` first in a class (after an optional `^`) is a literal.
+                let mut j = i + 1;
+                if chars.get(j) == Some(&'^') {
+                    if keep {
+                        out.push('^');
+                    }
+                    j += 1;
+                }
+                if chars.get(j) == Some(&']') {
+                    if keep {
+                        out.push(']');
+                    }
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            ']' if class > 0 => class -= 1,
+            '(' if class == 0 => {
+                let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+                let look = ["(?=", "(?!", "(?<=", "(?<!"]
+                    .iter()
+                    .any(|l| rest.starts_with(l));
+                if look || skip > 0 {
+                    skip += 1;
+                    removed = true;
+                    i += 1;
+                    continue;
+                }
+            }
+            ')' if class == 0 && skip > 0 => {
+                skip -= 1;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if keep {
+            out.push(c);
+        }
+        i += 1;
+    }
+    removed.then_some(out)
 }
 
 /// fancy-regex's error, as one line.
@@ -232,5 +322,69 @@ mod tests {
         assert!(!Pattern::new("HRESULT=").unwrap().is_fancy());
         let e = Pattern::new("(?<=a").unwrap_err();
         assert!(!e.contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn look_arounds_are_left_out_of_the_prefilter_and_nothing_else() {
+        let strip = |t: &str| without_look_around(t);
+        assert_eq!(
+            strip(r"^Set a global environment variable (?!_SMSTSAdvertID)").as_deref(),
+            Some("^Set a global environment variable ")
+        );
+        assert_eq!(strip(r"(?<=x)a[(?=]").as_deref(), Some("a[(?=]"));
+        assert_eq!(strip(r"a(?!(b|[)])c)d").as_deref(), Some("ad"));
+        assert_eq!(strip(r"x(?<!\))y").as_deref(), Some("xy"));
+        // Escaped parentheses, named groups and backreferences are not look-arounds.
+        assert_eq!(strip(r"\(?=a"), None);
+        assert_eq!(strip(r"(?<name>a)"), None);
+        assert_eq!(strip(r"(\w+) \1"), None);
+    }
+
+    #[test]
+    fn the_prefilter_never_changes_what_matches() {
+        let patterns = [
+            r"^Set a global environment variable (?!_SMSTSAdvertID)",
+            r"(?<=HRESULT=)8007",
+            r"error(?! 0)",
+            r"(?<!\d)5(?=\b)",
+            r"Install(?=App|Pkg)",
+            r"(?i)failed(?!.*retry)",
+            r"(a(?=b)|c)b",
+        ];
+        let texts = [
+            "Set a global environment variable _SMSTSAdvertID",
+            "Set a global environment variable _SMSTSPackageID",
+            "set a global environment variable _SMSTSPackageID",
+            "HRESULT=80070005",
+            "error 0",
+            "error 5",
+            "x5 y",
+            "15",
+            "InstallApp",
+            "Install Pkg",
+            "FAILED, no retry",
+            "Failed hard",
+            "ac",
+            "abc",
+            "",
+        ];
+        for p in patterns {
+            let pat = Pattern::new(p).unwrap();
+            assert!(pat.is_fancy(), "{p}");
+            let insensitive = !p.chars().any(char::is_uppercase);
+            let flagged = if insensitive {
+                format!("(?i){p}")
+            } else {
+                p.to_string()
+            };
+            let bare = fancy_regex::Regex::new(&flagged).unwrap();
+            for t in texts {
+                assert_eq!(pat.is_match(t), bare.is_match(t).unwrap(), "{p} on {t:?}");
+                assert_eq!(pat.is_match_bytes(t.as_bytes()), bare.is_match(t).unwrap());
+            }
+        }
+        // The pattern of the noise SMSTS users hide first has one.
+        let p = Pattern::new(r"^Set a global environment variable (?!_SMSTSAdvertID)").unwrap();
+        assert!(matches!(p.engine, Engine::Fancy { pre: Some(_), .. }));
     }
 }

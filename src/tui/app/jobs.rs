@@ -141,7 +141,9 @@ impl App {
     /// when work remains.
     pub fn work(&mut self, budget: Duration) -> bool {
         let deadline = Instant::now() + budget;
-        const CHUNK: usize = 2048;
+        // Records between two looks at the clock: few enough that a pattern on the
+        // backtracking engine (look-around) cannot hold a key up for long.
+        const CHUNK: usize = 256;
         let len = self.log.len();
         while Instant::now() < deadline {
             if let Some(job) = self.filter_job.as_mut() {

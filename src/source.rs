@@ -2,9 +2,10 @@
 //! whose offsets can always be mapped back to the original file.
 //!
 //! UTF-8 files (with or without BOM) are used as they are: text offsets are file offsets and
-//! invalid bytes stay in place, to be shown as U+FFFD when displayed. UTF-16 files are
-//! transcoded once; a table of line starts maps text offsets back to file offsets so that
-//! record spans still tile the original file.
+//! invalid bytes stay in place, to be shown as U+FFFD when displayed. UTF-16 files (with a
+//! BOM, or without one when the bytes say so) and Windows-1252 files (not UTF-8, and looking
+//! like a single-byte code page) are transcoded once; a table of line starts maps text
+//! offsets back to file offsets so that record spans still tile the original file.
 
 use std::fs::File;
 use std::io::Read;
@@ -25,7 +26,16 @@ pub const COPY_BELOW: u64 = 64 << 20;
 /// Mapped and copied files have no such limit: a long record costs them no extra memory.
 pub const MAX_STREAM_LINE: usize = 256 << 20;
 
-/// The character encoding of an input, detected from its byte-order mark.
+/// How many bytes at the start of a file tell UTF-16 without a BOM: the follower reads as
+/// many before it opens a file, so both decide alike.
+pub const UTF16_SNIFF: usize = 512;
+
+/// How many bytes at the start of a file are checked for UTF-8 before a file is read as
+/// Windows-1252. A bound, so that a big UTF-8 log pays for a few megabytes, not a second
+/// pass over all of it; a single-byte file shows its first non-ASCII letter well before.
+pub const CODEPAGE_SNIFF: usize = 16 << 20;
+
+/// The character encoding of an input, detected from its byte-order mark or its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
     /// UTF-8 (or ASCII) with no byte-order mark.
@@ -36,6 +46,13 @@ pub enum Encoding {
     Utf16Le,
     /// UTF-16 big-endian with a byte-order mark.
     Utf16Be,
+    /// UTF-16 little-endian without a byte-order mark, told by its NUL bytes.
+    Utf16LeNoBom,
+    /// UTF-16 big-endian without a byte-order mark, told by its NUL bytes.
+    Utf16BeNoBom,
+    /// Not UTF-8, and looks like a single-byte code page: read as Windows-1252 (the ANSI code
+    /// page of Western European Windows, where `ä` is the one byte E4).
+    Windows1252,
 }
 
 impl Encoding {
@@ -46,10 +63,55 @@ impl Encoding {
             Encoding::Utf8Bom => "utf-8-bom",
             Encoding::Utf16Le => "utf-16le",
             Encoding::Utf16Be => "utf-16be",
+            Encoding::Utf16LeNoBom => "utf-16le-no-bom",
+            Encoding::Utf16BeNoBom => "utf-16be-no-bom",
+            Encoding::Windows1252 => "windows-1252",
         }
     }
 
-    /// Detects the encoding from the first bytes of a file.
+    /// True for UTF-16, with or without a byte-order mark.
+    pub fn is_utf16(self) -> bool {
+        matches!(
+            self,
+            Encoding::Utf16Le | Encoding::Utf16Be | Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom
+        )
+    }
+
+    /// True for UTF-16 little-endian, with or without a byte-order mark.
+    pub fn is_little_endian(self) -> bool {
+        matches!(self, Encoding::Utf16Le | Encoding::Utf16LeNoBom)
+    }
+
+    /// True when the text is decoded into new bytes (and offsets map back through a table).
+    pub fn is_transcoded(self) -> bool {
+        self.is_utf16() || self == Encoding::Windows1252
+    }
+
+    /// Detects the encoding of a whole file from its bytes: its byte-order mark, else UTF-16
+    /// told by the NUL bytes of its first [`UTF16_SNIFF`] bytes, else Windows-1252 when its
+    /// first [`CODEPAGE_SNIFF`] bytes are not UTF-8 and look like a single-byte code page,
+    /// else UTF-8. A UTF-8 log costs one validation of its first bytes and nothing else.
+    pub fn sniff(bytes: &[u8]) -> Encoding {
+        Encoding::sniff_head(bytes).unwrap_or_else(|| {
+            let window = &bytes[..bytes.len().min(CODEPAGE_SNIFF)];
+            if looks_single_byte(window) {
+                Encoding::Windows1252
+            } else {
+                Encoding::Utf8
+            }
+        })
+    }
+
+    /// What the first bytes alone tell: a byte-order mark, or UTF-16 without one. `None`
+    /// when they look like UTF-8 or a single-byte code page, which only more bytes tell.
+    pub fn sniff_head(head: &[u8]) -> Option<Encoding> {
+        match Encoding::detect(head.get(..4).unwrap_or(head)) {
+            Encoding::Utf8 => utf16_without_bom(&head[..head.len().min(UTF16_SNIFF)]),
+            enc => Some(enc),
+        }
+    }
+
+    /// Detects the encoding from the byte-order mark at the start of a file.
     pub fn detect(head: &[u8]) -> Encoding {
         match head {
             [0xEF, 0xBB, 0xBF, ..] => Encoding::Utf8Bom,
@@ -62,11 +124,89 @@ impl Encoding {
     /// Length in bytes of the byte-order mark in the original file.
     pub fn bom_len(self) -> usize {
         match self {
-            Encoding::Utf8 => 0,
+            Encoding::Utf8 | Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom => 0,
+            Encoding::Windows1252 => 0,
             Encoding::Utf8Bom => 3,
             Encoding::Utf16Le | Encoding::Utf16Be => 2,
         }
     }
+
+    /// Size in the original file of text decoded from it: for text decoded from UTF-16 its
+    /// UTF-16 units, for text decoded from Windows-1252 one byte a character.
+    fn orig_len_of(self, text: &[u8]) -> u64 {
+        match self {
+            Encoding::Windows1252 => String::from_utf8_lossy(text).chars().count() as u64,
+            e if e.is_utf16() => utf16_bytes(text),
+            _ => text.len() as u64,
+        }
+    }
+}
+
+/// UTF-16 without a byte-order mark, from the NUL bytes of the first bytes: log text is
+/// mostly ASCII, which in UTF-16LE puts a 0 at every odd offset and in UTF-16BE at every even
+/// one. At least three quarters of the units that are not NUL must look so, and at least 8 of
+/// them: a UTF-8 file with a few NUL bytes (a log preallocated or cut by a crash) has NUL
+/// *pairs* or NULs among letters, never one every other byte.
+fn utf16_without_bom(head: &[u8]) -> Option<Encoding> {
+    let (mut le, mut be, mut units) = (0usize, 0usize, 0usize);
+    for pair in head.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (0, 0) => continue,
+            (_, 0) => le += 1,
+            (0, _) => be += 1,
+            _ => {}
+        }
+        units += 1;
+    }
+    if units < 8 {
+        return None;
+    }
+    if le * 4 >= units * 3 {
+        Some(Encoding::Utf16LeNoBom)
+    } else if be * 4 >= units * 3 {
+        Some(Encoding::Utf16BeNoBom)
+    } else {
+        None
+    }
+}
+
+/// True when `window` is not UTF-8 and looks like a single-byte code page: it has invalid
+/// sequences (a sequence cut at the window's end does not count: it may be a UTF-8 file cut
+/// mid-character), and fewer well-formed multi-byte characters than invalid sequences. In
+/// Windows-1252 text, letters such as `ä` (E4) or `é` (E9) followed by ASCII are invalid
+/// UTF-8, and a well-formed pair happens only by chance; a UTF-8 file with a damaged byte
+/// has its own letters well-formed around it.
+fn looks_single_byte(window: &[u8]) -> bool {
+    let bad_at = match std::str::from_utf8(window) {
+        Ok(_) => return false,
+        Err(e) if e.error_len().is_none() => return false,
+        Err(e) => e.valid_up_to(),
+    };
+    let (mut invalid, mut multi) = (0usize, 0usize);
+    let rest = &window[bad_at..];
+    let mut chunks = rest.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        multi += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        let bad = chunk.invalid();
+        // The last invalid piece may be a character cut by the window's end.
+        let cut = chunks.peek().is_none() && could_continue(bad);
+        if !bad.is_empty() && !cut {
+            invalid += 1;
+        }
+    }
+    multi += window[..bad_at].iter().filter(|&&b| b >= 0xC0).count();
+    invalid > multi
+}
+
+/// True when `bytes` is the start of a UTF-8 sequence that more bytes could complete.
+fn could_continue(bytes: &[u8]) -> bool {
+    let need = match bytes.first() {
+        Some(0xC2..=0xDF) => 2,
+        Some(0xE0..=0xEF) => 3,
+        Some(0xF0..=0xF4) => 4,
+        _ => return false,
+    };
+    bytes.len() < need && bytes.iter().skip(1).all(|&b| (0x80..=0xBF).contains(&b))
 }
 
 /// Why an input could not be read.
@@ -175,7 +315,7 @@ impl SourceText {
             }
             match Guarded::new(map) {
                 Ok(map) => {
-                    let enc = Encoding::detect(&map[..map.len().min(4)]);
+                    let enc = Encoding::sniff(&map);
                     if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
                         return Ok(SourceText {
                             path: name,
@@ -186,7 +326,7 @@ impl SourceText {
                             short_read: false,
                         });
                     }
-                    let mut text = SourceText::from_bytes(name, &map);
+                    let mut text = SourceText::from_bytes(name, &map, enc);
                     text.short_read = map.changed();
                     return Ok(text);
                 }
@@ -278,7 +418,7 @@ impl SourceText {
 
     /// Builds a source from bytes already in memory (tests, pipes).
     pub fn from_vec(path: String, buf: Vec<u8>) -> SourceText {
-        let enc = Encoding::detect(&buf[..buf.len().min(4)]);
+        let enc = Encoding::sniff(&buf);
         match enc {
             Encoding::Utf8 | Encoding::Utf8Bom => SourceText {
                 path,
@@ -288,25 +428,28 @@ impl SourceText {
                 line_map: None,
                 short_read: false,
             },
-            _ => SourceText::from_bytes(path, &buf),
+            _ => SourceText::from_bytes(path, &buf, enc),
         }
     }
 
-    fn from_bytes(path: String, orig: &[u8]) -> SourceText {
-        let enc = Encoding::detect(&orig[..orig.len().min(4)]);
-        match enc {
-            Encoding::Utf16Le | Encoding::Utf16Be => {
-                let (text, map) = transcode_utf16(orig, enc == Encoding::Utf16Le);
-                SourceText {
-                    path,
-                    encoding: enc,
-                    orig_len: orig.len() as u64,
-                    bytes: Bytes::Owned(text),
-                    line_map: Some(map),
-                    short_read: false,
-                }
-            }
-            _ => SourceText {
+    fn from_bytes(path: String, orig: &[u8], enc: Encoding) -> SourceText {
+        let decoded = if enc.is_utf16() {
+            Some(transcode_utf16(orig, enc.is_little_endian()))
+        } else if enc == Encoding::Windows1252 {
+            Some(transcode_1252(orig))
+        } else {
+            None
+        };
+        match decoded {
+            Some((text, map)) => SourceText {
+                path,
+                encoding: enc,
+                orig_len: orig.len() as u64,
+                bytes: Bytes::Owned(text),
+                line_map: Some(map),
+                short_read: false,
+            },
+            None => SourceText {
                 path,
                 encoding: enc,
                 orig_len: orig.len() as u64,
@@ -326,7 +469,7 @@ impl SourceText {
             encoding,
             bytes: Bytes::Owned(Vec::new()),
             orig_len: 0,
-            line_map: matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be).then(Vec::new),
+            line_map: encoding.is_transcoded().then(Vec::new),
             short_read: false,
         }
     }
@@ -351,8 +494,9 @@ impl SourceText {
         match self.line_map.as_mut() {
             None => self.orig_len = orig_offset + text.len() as u64,
             Some(map) => {
-                // Every line start of the new text, with its file offset: a UTF-16 unit is two
-                // bytes, and the text came from decoding UTF-16, so counting units is exact.
+                // Every line start of the new text, with its file offset: the text came from
+                // decoding UTF-16 (a unit is two bytes) or Windows-1252 (a character is one
+                // byte), so counting units or characters is exact.
                 if map.last().is_none_or(|&(t, _)| t < base) {
                     map.push((base, orig_offset));
                 }
@@ -360,13 +504,13 @@ impl SourceText {
                 let mut from = 0usize;
                 for nl in memchr::memchr_iter(b'\n', text) {
                     let line = &text[from..=nl];
-                    file += utf16_bytes(line);
+                    file += self.encoding.orig_len_of(line);
                     from = nl + 1;
                     if from < text.len() {
                         map.push((base + from as u64, file));
                     }
                 }
-                file += utf16_bytes(&text[from..]);
+                file += self.encoding.orig_len_of(&text[from..]);
                 self.orig_len = file;
             }
         }
@@ -413,10 +557,10 @@ impl SourceText {
                 match i.checked_sub(1).and_then(|i| map.get(i)) {
                     Some(&(t, o)) if t == text_off => o,
                     // Not a line start (a record glued to the one before it on its line):
-                    // count the UTF-16 units from the line's start.
+                    // count the UTF-16 units or the characters from the line's start.
                     Some(&(t, o)) => {
                         let part = self.bytes().get(t as usize..text_off as usize);
-                        o + part.map_or((text_off - t) * 2, utf16_bytes)
+                        o + part.map_or(text_off - t, |p| self.encoding.orig_len_of(p))
                     }
                     None => text_off,
                 }
@@ -468,6 +612,41 @@ fn transcode_utf16(orig: &[u8], little: bool) -> (Vec<u8>, Vec<(u64, u64)>) {
     (out, map)
 }
 
+/// The characters of Windows-1252 from 0x80 to 0x9F (from 0xA0 up it is ISO-8859-1, where a
+/// byte is its code point). The five bytes Windows leaves undefined (81, 8D, 8F, 90, 9D) are
+/// the C1 controls of the same number, as in the WHATWG Encoding Standard's
+/// index-windows-1252 (https://encoding.spec.whatwg.org/index-windows-1252.txt), and as
+/// control characters they are shown inert like any other.
+const CP1252_80: [char; 32] = [
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
+    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+];
+
+/// Transcodes Windows-1252 to UTF-8, every byte one character, and records the file offset
+/// of every line start.
+pub(crate) fn transcode_1252(orig: &[u8]) -> (Vec<u8>, Vec<(u64, u64)>) {
+    let mut out = Vec::with_capacity(orig.len() + orig.len() / 8);
+    let mut map = vec![(0u64, 0u64)];
+    let mut buf = [0u8; 4];
+    for (i, &b) in orig.iter().enumerate() {
+        let c = match b {
+            0x00..=0x7F => {
+                out.push(b);
+                if b == b'\n' && i + 1 < orig.len() {
+                    map.push((out.len() as u64, i as u64 + 1));
+                }
+                continue;
+            }
+            0x80..=0x9F => CP1252_80[usize::from(b - 0x80)],
+            _ => char::from(b),
+        };
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
+    (out, map)
+}
+
 /// Inputs are resolved and read by [`crate::input`]; these names stay for callers of old.
 pub use crate::input::{resolve_inputs, Input};
 
@@ -482,6 +661,55 @@ mod tests {
         assert_eq!(Encoding::detect(b"\xFE\xFF\0a"), Encoding::Utf16Be);
         assert_eq!(Encoding::detect(b"abc"), Encoding::Utf8);
         assert_eq!(Encoding::detect(b""), Encoding::Utf8);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_by_its_nuls_and_utf8_with_nuls_is_not() {
+        let le: Vec<u8> = "2019-01-01 12:00:00, Info  SP  x\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let be: Vec<u8> = "2019-01-01 12:00:00, Info  SP  x\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(Encoding::sniff(&le), Encoding::Utf16LeNoBom);
+        assert_eq!(Encoding::sniff(&be), Encoding::Utf16BeNoBom);
+        // A UTF-8 log with NULs: preallocated and cut by a crash, or a NUL among the text.
+        let mut padded = vec![0u8; 300];
+        padded.extend_from_slice(b"<![LOG[Task sequence started]LOG]!>\r\n");
+        assert_eq!(Encoding::sniff(&padded), Encoding::Utf8);
+        let few = b"<![LOG[a\0b]LOG]!>\r\n<![LOG[c\0\0d]LOG]!>\r\n\0\0\0\0";
+        assert_eq!(Encoding::sniff(few), Encoding::Utf8);
+        // Too short to tell.
+        assert_eq!(Encoding::sniff(b"a\0b\0"), Encoding::Utf8);
+    }
+
+    #[test]
+    fn windows_1252_only_when_not_utf8_and_single_byte() {
+        assert_eq!(Encoding::sniff("Größe: ä".as_bytes()), Encoding::Utf8);
+        assert_eq!(Encoding::sniff(b"Gr\xF6\xDFe: \xE4"), Encoding::Windows1252);
+        // UTF-8 cut in the middle of its last character stays UTF-8.
+        assert_eq!(Encoding::sniff(b"Gr\xC3\xB6\xC3"), Encoding::Utf8);
+        // UTF-8 letters around one damaged byte: UTF-8, the byte shown as U+FFFD.
+        let mut damaged = "Jürgen, Müller, Bär ".as_bytes().to_vec();
+        damaged.extend_from_slice(b"\xFF ok");
+        assert_eq!(Encoding::sniff(&damaged), Encoding::Utf8);
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_a_byte_a_character_and_maps_back() {
+        let orig = b"a\x80\x96\xE4\r\nx \xFCy\x81\r\nz".to_vec();
+        let src = SourceText::from_vec("t".into(), orig.clone());
+        assert_eq!(src.encoding, Encoding::Windows1252);
+        let text = std::str::from_utf8(src.bytes()).unwrap();
+        assert_eq!(text, "a\u{20AC}\u{2013}\u{E4}\r\nx \u{FC}y\u{81}\r\nz");
+        // Line starts, a point inside a line, and the end.
+        let second = text.find('x').unwrap() as u64;
+        assert_eq!(src.orig_offset(second), 6);
+        let y = text.find('y').unwrap() as u64;
+        assert_eq!(src.orig_offset(y), 9);
+        assert_eq!(src.orig_offset(text.len() as u64), orig.len() as u64);
     }
 
     #[test]

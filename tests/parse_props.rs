@@ -125,6 +125,33 @@ proptest! {
     }
 
     #[test]
+    fn spans_tile_utf16_without_bom(s in "[a-z<!\\[\\]>=\" \r\n\u{e9}\u{1F600}]{0,200}", le in any::<bool>(), odd in any::<bool>()) {
+        let mut input = utf16(&s, le).split_off(2);
+        if odd {
+            input.push(b'x');
+        }
+        prop_assert_eq!(rebuilt(&input), input);
+    }
+
+    #[test]
+    fn spans_tile_windows_1252(pieces in proptest::collection::vec(("[a-z<!\\[\\]>=\" \r\n]{0,12}", 0x80u8..=0xFF), 0..30)) {
+        // Letters of a single-byte code page among log text: each high byte stands alone.
+        let mut input = Vec::new();
+        for (text, high) in &pieces {
+            input.push(*high);
+            input.extend_from_slice(text.as_bytes());
+            input.push(b' ');
+        }
+        let src = SourceText::from_vec("t".into(), input.clone());
+        if !pieces.is_empty() {
+            prop_assert_eq!(src.encoding, tslens::source::Encoding::Windows1252);
+            // One character a byte.
+            prop_assert_eq!(std::str::from_utf8(src.bytes()).unwrap().chars().count(), input.len());
+        }
+        prop_assert_eq!(rebuilt(&input), input);
+    }
+
+    #[test]
     fn generated_records_parse_back(recs in proptest::collection::vec(rec(), 1..20)) {
         let text: String = recs.iter().map(write).collect();
         let src = Source::index(SourceText::from_vec("t".into(), text.into_bytes()));

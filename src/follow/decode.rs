@@ -16,8 +16,13 @@ pub(crate) enum Decoder {
     Sniff(Vec<u8>),
     /// UTF-8 (with or without BOM): bytes pass through unchanged, invalid ones included.
     Utf8(Encoding),
-    /// UTF-16 with a byte-order mark.
+    /// Windows-1252, for a file joined past its start whose text was read so: one byte, one
+    /// character.
+    Cp1252,
+    /// UTF-16, with a byte-order mark or (for a file joined past its start) without one.
     Utf16 {
+        /// Which UTF-16.
+        enc: Encoding,
         /// Little-endian (FF FE) or big-endian (FE FF).
         little: bool,
         /// The first byte of a code unit whose second byte has not arrived.
@@ -37,8 +42,10 @@ impl Decoder {
     pub(crate) fn with(enc: Encoding) -> Decoder {
         match enc {
             Encoding::Utf8 | Encoding::Utf8Bom => Decoder::Utf8(enc),
-            Encoding::Utf16Le | Encoding::Utf16Be => Decoder::Utf16 {
-                little: enc == Encoding::Utf16Le,
+            Encoding::Windows1252 => Decoder::Cp1252,
+            _ => Decoder::Utf16 {
+                enc,
+                little: enc.is_little_endian(),
                 odd: None,
                 high: None,
             },
@@ -50,8 +57,8 @@ impl Decoder {
         match self {
             Decoder::Sniff(_) => None,
             Decoder::Utf8(e) => Some(*e),
-            Decoder::Utf16 { little: true, .. } => Some(Encoding::Utf16Le),
-            Decoder::Utf16 { little: false, .. } => Some(Encoding::Utf16Be),
+            Decoder::Cp1252 => Some(Encoding::Windows1252),
+            Decoder::Utf16 { enc, .. } => Some(*enc),
         }
     }
 
@@ -59,7 +66,7 @@ impl Decoder {
     pub(crate) fn held(&self) -> usize {
         match self {
             Decoder::Sniff(b) => b.len(),
-            Decoder::Utf8(_) => 0,
+            Decoder::Utf8(_) | Decoder::Cp1252 => 0,
             Decoder::Utf16 { odd, high, .. } => {
                 usize::from(odd.is_some()) + if high.is_some() { 2 } else { 0 }
             }
@@ -81,7 +88,13 @@ impl Decoder {
         match self {
             Decoder::Sniff(_) => {}
             Decoder::Utf8(_) => out.extend_from_slice(input),
-            Decoder::Utf16 { little, odd, high } => {
+            Decoder::Cp1252 => {
+                let (text, _) = crate::source::transcode_1252(input);
+                out.extend_from_slice(&text);
+            }
+            Decoder::Utf16 {
+                little, odd, high, ..
+            } => {
                 decode_utf16(*little, odd, high, input, out);
             }
         }
@@ -215,16 +228,13 @@ mod tests {
 
     #[test]
     fn short_streams_decide_like_whole_files() {
-        for b in [
-            &b""[..],
-            b"\xEF",
-            b"\xEF\xBB",
-            b"\xFF",
-            b"\xFE",
-            b"\xFFx",
-            b"ab",
-        ] {
+        for b in [&b""[..], b"\xEF", b"\xEF\xBB", b"ab"] {
             assert_eq!(piecewise(b, 1), whole(b));
+        }
+        // The start of a BOM that is not one: passed through as UTF-8 (a whole file of these
+        // bytes alone reads as Windows-1252, which only a whole file tells).
+        for b in [&b"\xFF"[..], b"\xFE", b"\xFF "] {
+            assert_eq!(piecewise(b, 1), b);
         }
     }
 

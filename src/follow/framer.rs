@@ -175,7 +175,8 @@ impl Framer {
         self.shown = 0;
         let rest = &self.buf[1..];
         let rest_orig = match self.decoder.encoding() {
-            Some(Encoding::Utf16Le | Encoding::Utf16Be) => utf16_len(rest),
+            Some(e) if e.is_utf16() => utf16_len(rest),
+            Some(Encoding::Windows1252) => String::from_utf8_lossy(rest).chars().count() as u64,
             _ => rest.len() as u64,
         };
         self.offset = self.origin + self.fed - self.decoder.held() as u64 - rest_orig;

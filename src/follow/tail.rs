@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::{select, Receiver};
 
-use crate::source::Encoding;
+use crate::source::{Encoding, CODEPAGE_SNIFF};
 
 use super::framer::{Batch, Framer};
 use super::ident::{self, FileId, Seen, HEAD_LEN};
@@ -184,7 +184,14 @@ impl Tail {
             return Err(io::Error::other("is a folder"));
         }
         let head = ident::read_head(&mut file, HEAD_LEN)?;
-        let enc = Encoding::detect(&head[..head.len().min(4)]);
+        // A file joined past its start is decoded as a whole file is: by its head (a BOM, or
+        // UTF-16 without one: the head is as long as that check reads), else by as many first
+        // bytes as tell Windows-1252 from UTF-8. From its start, the framer sniffs the BOM.
+        let enc = match Encoding::sniff_head(&head) {
+            Some(enc) => enc,
+            None if start == Start::Beginning => Encoding::Utf8,
+            None => Encoding::sniff(&ident::read_head(&mut file, CODEPAGE_SNIFF)?),
+        };
         let (offset, line) = match start {
             Start::Beginning => (0, 1),
             Start::At { offset, line } => (offset, line),
@@ -460,8 +467,8 @@ pub(crate) fn parent(path: &Path) -> PathBuf {
 fn last_line_start(file: &mut File, len: u64, enc: Encoding, ctx: &Ctx) -> io::Result<(u64, u32)> {
     file.seek(SeekFrom::Start(0))?;
     let unit = match enc {
-        Encoding::Utf16Le => Some([b'\n', 0]),
-        Encoding::Utf16Be => Some([0, b'\n']),
+        e if e.is_utf16() && e.is_little_endian() => Some([b'\n', 0]),
+        e if e.is_utf16() => Some([0, b'\n']),
         _ => None,
     };
     let mut buf = vec![0u8; 1 << 20];

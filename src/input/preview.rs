@@ -87,11 +87,9 @@ pub fn preview(inputs: &[Input], tail: bool, budget: usize) -> Result<Preview, S
         }
         let mut file = File::open(path).map_err(|e| SourceError::open(path, &e))?;
         let len = meta.len();
-        let mut head4 = [0u8; 4];
-        let got = file
-            .read(&mut head4)
+        let head = read_up_to(&mut file, crate::source::UTF16_SNIFF)
             .map_err(|e| SourceError::open(path, &e))?;
-        let enc = Encoding::detect(head4.get(..got).unwrap_or_default());
+        let enc = Encoding::sniff_head(&head).unwrap_or(Encoding::Utf8);
         file.seek(SeekFrom::Start(0))
             .map_err(|e| SourceError::open(path, &e))?;
         let whole = len <= budget as u64;
@@ -111,11 +109,7 @@ pub fn preview(inputs: &[Input], tail: bool, budget: usize) -> Result<Preview, S
             any_tail = true;
         } else {
             // UTF-16 needs whole code units.
-            let limit = if matches!(enc, Encoding::Utf16Le | Encoding::Utf16Be) {
-                budget & !1
-            } else {
-                budget
-            };
+            let limit = if enc.is_utf16() { budget & !1 } else { budget };
             let buf = read_up_to(&mut file, limit).map_err(|e| SourceError::open(path, &e))?;
             sources.push(frame_piece(&name, buf, whole));
             origin.push((i, 0));

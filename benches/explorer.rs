@@ -1,6 +1,7 @@
 //! The explorer's answers on a big log, driven headless the way the runtime drives it:
-//! loading (index, then analysis, then the first frame with the overview strip), a time
-//! jump, a filter change, an exclude filter and a filter switched off in the pane.
+//! loading (framing; the first frame of the whole log with the overview strip, before the
+//! analysis; the analysis and its frame), a time jump, a filter change, an exclude filter
+//! and a filter switched off in the pane.
 //!
 //! "Answer" is from the key to the next frame drawn (on ratatui's TestBackend): `update`
 //! plus one draw. Filtering goes on after the answer in time-boxed slices between keys;
@@ -47,33 +48,35 @@ fn main() {
 
     // Loading, as the explorer's worker does it; the first load warms the page cache.
     let mut index = Vec::new();
-    let mut loaded_at = Vec::new();
     let mut overview = Vec::new();
+    let mut loaded_at = Vec::new();
+    let mut analysed = Vec::new();
     let mut app = None;
     for run in 0..runs.min(3) + 1 {
-        let (i, l, o, a) = load(&engine, &path);
+        let l = load(&engine, &path);
         if run > 0 {
-            index.push(i);
-            loaded_at.push(l);
-            overview.push(o);
+            index.push(l.indexed);
+            overview.push(l.overview);
+            loaded_at.push(l.loaded);
+            analysed.push(l.analysed);
         }
-        app = Some(a);
+        app = Some(l.app);
     }
     let Some(mut app) = app else { return };
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     println!("records: {}", app.log.len());
     report("load: indexed", &index);
-    report("load: analysed, tables built", &loaded_at);
-    report("load: first frame with the overview", &overview);
-    let ratio: Vec<Duration> = overview
-        .iter()
-        .zip(&index)
-        .map(|(o, i)| Duration::from_secs_f64(o.as_secs_f64() / i.as_secs_f64()))
-        .collect();
-    println!(
-        "  overview ready / indexed: {:.2}x (median)",
-        median(&ratio).as_secs_f64()
+    report(
+        "load: first frame of the whole log with the overview (errors, warnings)",
+        &overview,
     );
+    report("load: analysed, tables built", &loaded_at);
+    report(
+        "load: frame with the analysis (chains, findings, steps on the overview)",
+        &analysed,
+    );
+    ratio("overview ready / indexed", &overview, &index);
+    ratio("analysis in / indexed", &analysed, &index);
 
     // Time jumps across the log, on the clock of its records.
     let times = clock_times(&app, runs.max(5));
@@ -132,29 +135,64 @@ fn size_mb(path: &PathBuf) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len() >> 20)
 }
 
-/// Loads the log on a worker as the explorer does; returns when indexing ended, when the
-/// whole load arrived, when the first frame was drawn, and the app.
-fn load(engine: &Engine, path: &std::path::Path) -> (Duration, Duration, Duration, App) {
+/// What loading took, from the start: framing done, the first frame of the whole log
+/// ([`LoadMsg::Indexed`] drawn), the analysis arrived, and its frame drawn.
+struct Load {
+    indexed: Duration,
+    overview: Duration,
+    loaded: Duration,
+    analysed: Duration,
+    app: App,
+}
+
+/// Loads the log on a worker as the explorer does, drawing a frame for each of the
+/// worker's two deliveries as the runtime would.
+fn load(engine: &Engine, path: &std::path::Path) -> Load {
     let (tx, rx) = crossbeam_channel::unbounded();
     let inputs = vec![Input::File(path.to_path_buf())];
     let t0 = Instant::now();
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     std::thread::scope(|s| {
         s.spawn(|| load_full(&inputs, engine, &tx, &[]));
         let mut indexed = None;
+        let mut overview = None;
+        let mut app: Option<App> = None;
         loop {
             match rx.recv() {
                 Ok(LoadMsg::Analysing) => indexed = Some(t0.elapsed()),
                 Ok(LoadMsg::Progress { .. }) => {}
-                Ok(LoadMsg::Done(l)) => {
-                    let at = t0.elapsed();
-                    let l: Loaded = *l;
+                Ok(LoadMsg::Indexed(l)) => {
                     let theme = Theme::load("dark").expect("built-in theme");
-                    let mut app = App::new(l, theme, &Options::default());
-                    app.update(Msg::Resize(200, 50));
-                    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
-                    term.draw(|f| view(&app, f)).expect("draw");
-                    let drawn = t0.elapsed();
-                    return (indexed.unwrap_or(at), at, drawn, app);
+                    let mut a = App::new(*l, theme, &Options::default());
+                    a.update(Msg::Resize(200, 50));
+                    term.draw(|f| view(&a, f)).expect("draw");
+                    overview = Some(t0.elapsed());
+                    app = Some(a);
+                }
+                Ok(LoadMsg::Done(l)) => {
+                    let loaded = t0.elapsed();
+                    let mut a = match app.take() {
+                        Some(a) => a,
+                        None => App::new(
+                            Loaded::new(
+                                tslens::log::Log::from_sources(Vec::new()),
+                                &RuleSet::empty(),
+                            ),
+                            Theme::load("dark").expect("built-in theme"),
+                            &Options::default(),
+                        ),
+                    };
+                    a.update(Msg::Load(LoadMsg::Done(l)));
+                    a.update(Msg::Resize(200, 50));
+                    term.draw(|f| view(&a, f)).expect("draw");
+                    let analysed = t0.elapsed();
+                    return Load {
+                        indexed: indexed.unwrap_or(loaded),
+                        overview: overview.unwrap_or(analysed),
+                        loaded,
+                        analysed,
+                        app: a,
+                    };
                 }
                 Ok(LoadMsg::Failed(e)) => panic!("load failed: {e}"),
                 Err(_) => panic!("the loader stopped"),
@@ -216,6 +254,16 @@ fn median(v: &[Duration]) -> Duration {
     let mut v = v.to_vec();
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// The median of the runs' ratios `a / b`.
+fn ratio(what: &str, a: &[Duration], b: &[Duration]) {
+    let r: Vec<Duration> = a
+        .iter()
+        .zip(b)
+        .map(|(a, b)| Duration::from_secs_f64(a.as_secs_f64() / b.as_secs_f64()))
+        .collect();
+    println!("  {what}: {:.2}x (median)", median(&r).as_secs_f64());
 }
 
 fn report(what: &str, v: &[Duration]) {

@@ -41,6 +41,16 @@ pub enum Progress {
     Analysing,
 }
 
+/// A log read and framed for the explorer, not yet analysed (see [`Engine::frame`]).
+pub struct Framed {
+    /// The log.
+    pub log: Log,
+    /// As [`Opened::skipped`].
+    pub skipped: Vec<String>,
+    /// As [`Opened::resume`].
+    pub resume: Vec<Option<(u64, u32)>>,
+}
+
 /// A log opened and analysed.
 pub struct Opened {
     /// The log.
@@ -138,6 +148,26 @@ impl Engine {
         follow: &[bool],
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Opened, SourceError> {
+        let framed = self.frame(inputs, follow, progress)?;
+        progress(Progress::Analysing);
+        let (analysis, live) = self.analyze_loaded(&framed.log, follow);
+        Ok(Opened {
+            log: framed.log,
+            analysis,
+            skipped: framed.skipped,
+            resume: framed.resume,
+            live,
+        })
+    }
+
+    /// The first half of [`Engine::load`]: the inputs read and framed, not analysed, so
+    /// that the explorer can show the whole log while the analysis runs.
+    pub fn frame(
+        &self,
+        inputs: &[Input],
+        follow: &[bool],
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Framed, SourceError> {
         let total: u64 = inputs.iter().map(Input::size_hint).sum();
         let mut last = Instant::now();
         let mut report = |done: u64, force: bool| {
@@ -185,24 +215,28 @@ impl Engine {
             report(before, true);
             sources.push(source);
         }
-        progress(Progress::Analysing);
-        let log = Log::from_sources(sources);
-        // A followed log goes on growing: its analysis keeps its state for the next records
-        // (the same analysis as a whole run's; tests/incremental_props.rs).
-        let (analysis, live) = if follow.iter().any(|f| *f) {
-            let mut live = analysis::Incremental::new();
-            live.feed(&log, &self.rules, log.len());
-            (live.analysis(&log, &self.rules), Some(live))
-        } else {
-            (self.analyze(&log), None)
-        };
-        Ok(Opened {
-            log,
-            analysis,
+        Ok(Framed {
+            log: Log::from_sources(sources),
             skipped,
             resume,
-            live,
         })
+    }
+
+    /// The second half of [`Engine::load`]. A followed log goes on growing: its analysis
+    /// keeps its state for the next records (the same analysis as a whole run's;
+    /// tests/incremental_props.rs).
+    pub fn analyze_loaded(
+        &self,
+        log: &Log,
+        follow: &[bool],
+    ) -> (Analysis, Option<analysis::Incremental>) {
+        if follow.iter().any(|f| *f) {
+            let mut live = analysis::Incremental::new();
+            live.feed(log, &self.rules, log.len());
+            (live.analysis(log, &self.rules), Some(live))
+        } else {
+            (self.analyze(log), None)
+        }
     }
 
     /// Analyses a log already framed (the explorer's live log).

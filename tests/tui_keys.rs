@@ -381,3 +381,57 @@ fn empty_and_odd_inputs_do_not_panic() {
         }
     }
 }
+
+/// A big log is readable before its analysis ends: the loading worker sends the whole log
+/// framed (every record a row, the overview's errors marked) first, then the analysis,
+/// which folds the chains and opens the top finding without losing the user's place.
+#[test]
+fn the_whole_log_shows_before_its_analysis_then_the_finding() {
+    use tslens::engine::Engine;
+    use tslens::source::Input;
+    use tslens::tui::load::{load_full, preview, LoadMsg};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("smsts.log");
+    std::fs::write(&path, synthetic()).unwrap();
+    let inputs = vec![Input::File(path)];
+    // A preview of a few records, as the runtime shows first on a big file.
+    let pre = preview(&inputs, false, 600).unwrap();
+    assert!(!pre.complete);
+    let theme = tslens::tui::theme::Theme::load("dark").unwrap();
+    let mut a = tslens::tui::App::from_preview(pre, theme, &tslens::tui::Options::default());
+    a.update(Msg::Resize(120, 40));
+    let previewed = a.rows.len();
+
+    let (tx, rx) = crossbeam_channel::unbounded();
+    load_full(&inputs, &Engine::new(rules()), &tx, &[]);
+    drop(tx);
+    let msgs: Vec<LoadMsg> = rx.iter().collect();
+    let at = |want: fn(&LoadMsg) -> bool| msgs.iter().position(want);
+    let indexed = at(|m| matches!(m, LoadMsg::Indexed(_))).expect("the framed log is sent");
+    let done = at(|m| matches!(m, LoadMsg::Done(_))).expect("then the analysed one");
+    assert!(indexed < done);
+
+    let mut msgs = msgs.into_iter();
+    for m in msgs.by_ref().take(indexed + 1) {
+        a.update(Msg::Load(m));
+    }
+    // Every record is a row (no chain folded yet), errors are known, nothing analysed.
+    let full = a.log.len();
+    assert!(full > previewed, "{full} records, {previewed} previewed");
+    assert_eq!(a.rows.len(), full);
+    assert!(!a.index.errors.is_empty());
+    assert!(a.analysis.findings.is_empty() && a.analysis.chains.is_empty());
+    assert_eq!(a.load, LoadState::Analysing);
+    keys(&mut a, "G");
+    assert_eq!(a.cursor, full - 1);
+
+    for m in msgs {
+        a.update(Msg::Load(m));
+    }
+    assert_eq!(a.load, LoadState::Ready);
+    assert!(!a.analysis.chains.is_empty());
+    assert!(a.rows.len() < full, "the chains fold");
+    // The user moved meanwhile: the view stays at the end rather than jumping.
+    assert_eq!(a.cursor, a.rows.len() - 1);
+}

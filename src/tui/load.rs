@@ -2,6 +2,8 @@
 //! and the full index and analysis from the engine on a worker thread. The explorer reads
 //! no file and frames no byte itself: the front door ([`crate::input`], [`Engine`]) does.
 
+use std::sync::Arc;
+
 use crossbeam_channel::Sender;
 
 use crate::analysis::{analyze, Analysis};
@@ -20,8 +22,9 @@ pub const PREVIEW_BYTES: usize = 1 << 20;
 
 /// A complete log with everything derived from it, ready to swap in.
 pub struct Loaded {
-    /// The log.
-    pub log: Log,
+    /// The log. Shared while the loading worker analyses it and the explorer already
+    /// shows it (see [`LoadMsg::Indexed`]); the explorer's alone afterwards.
+    pub log: Arc<Log>,
     /// Its analysis.
     pub analysis: Analysis,
     /// The view's lookup tables.
@@ -64,7 +67,7 @@ impl Loaded {
     pub fn of(opened: Opened) -> Loaded {
         let index = Index::build(&opened.log, &opened.analysis);
         Loaded {
-            log: opened.log,
+            log: Arc::new(opened.log),
             analysis: opened.analysis,
             index,
             resume: opened.resume,
@@ -85,6 +88,11 @@ pub enum LoadMsg {
     },
     /// Indexing is done; the analysis is running.
     Analysing,
+    /// The whole log, framed, with its errors and warnings tabled but not yet analysed
+    /// (no chains, steps or findings): shown while the analysis runs, so that a big log
+    /// can be read, searched and filtered, and its overview strip drawn, that much
+    /// sooner. [`LoadMsg::Done`] follows with the same log.
+    Indexed(Box<Loaded>),
     /// Everything is ready.
     Done(Box<Loaded>),
     /// The worker failed; the preview stays.
@@ -92,7 +100,8 @@ pub enum LoadMsg {
 }
 
 /// Loads every input through the engine on the calling thread (the worker), reporting
-/// progress; see [`Engine::load`].
+/// progress; see [`Engine::frame`]. A log that is not followed is sent twice: framed
+/// ([`LoadMsg::Indexed`]), then analysed ([`LoadMsg::Done`]).
 pub fn load_full(inputs: &[Input], engine: &Engine, tx: &Sender<LoadMsg>, follow: &[bool]) {
     let mut progress = |p: Progress| {
         let _ = tx.send(match p {
@@ -100,12 +109,35 @@ pub fn load_full(inputs: &[Input], engine: &Engine, tx: &Sender<LoadMsg>, follow
             Progress::Analysing => LoadMsg::Analysing,
         });
     };
-    match engine.load(inputs, follow, &mut progress) {
-        Ok(opened) => {
-            let _ = tx.send(LoadMsg::Done(Box::new(Loaded::of(opened))));
-        }
+    let framed = match engine.frame(inputs, follow, &mut progress) {
+        Ok(f) => f,
         Err(e) => {
             let _ = tx.send(LoadMsg::Failed(e.to_string()));
+            return;
         }
+    };
+    progress(Progress::Analysing);
+    let log = Arc::new(framed.log);
+    // A followed log stays unshared: its followers append to it once it is in.
+    if !follow.iter().any(|f| *f) {
+        let bare = Analysis::default();
+        let _ = tx.send(LoadMsg::Indexed(Box::new(Loaded {
+            index: Index::build(&log, &bare),
+            log: log.clone(),
+            analysis: bare,
+            resume: framed.resume.clone(),
+            skipped: Vec::new(),
+            live: None,
+        })));
     }
+    let (analysis, live) = engine.analyze_loaded(&log, follow);
+    let index = Index::build(&log, &analysis);
+    let _ = tx.send(LoadMsg::Done(Box::new(Loaded {
+        log,
+        analysis,
+        index,
+        resume: framed.resume,
+        skipped: framed.skipped,
+        live,
+    })));
 }

@@ -1,6 +1,7 @@
 //! A log that grows: followed files and streams, the rows they add, and fresh analyses.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use crate::analysis::{Analysis, Incremental};
 use crate::follow::{apply_batch, settled_len, Batch, FollowEvent, Held};
@@ -50,6 +51,20 @@ pub struct Live {
 }
 
 impl App {
+    /// The log, to append to. Followers start once loading is done, when the loading
+    /// worker holds no share of it any more (it hands its share over with
+    /// [`LoadMsg::Done`](crate::tui::load::LoadMsg::Done)); were it still shared, the
+    /// status line says so rather than the log being copied.
+    fn log_mut(&mut self) -> Option<&mut crate::log::Log> {
+        if Arc::get_mut(&mut self.log).is_none() {
+            self.notice = Some(
+                "records arrived while the log was still being analysed: R reads it again".into(),
+            );
+            return None;
+        }
+        Arc::get_mut(&mut self.log)
+    }
+
     /// Registers a followed file or stream whose records go to source `source`, or, with
     /// `None`, to a new empty source named `name` (standard input, a folder's live log).
     /// Returns the stream's number for [`Msg::Follow`](super::Msg::Follow).
@@ -58,7 +73,10 @@ impl App {
             Some(s) => s,
             None => {
                 let from = self.log.len();
-                let si = self.log.push_source(Source::streaming(
+                let Some(log) = self.log_mut() else {
+                    return usize::MAX;
+                };
+                let si = log.push_source(Source::streaming(
                     name.to_string(),
                     crate::source::Encoding::Utf8,
                 ));
@@ -100,7 +118,7 @@ impl App {
             FollowEvent::Records { batch, .. } => self.append_batch(source, batch),
             FollowEvent::Opened { path, .. } => {
                 // A folder's live log is named once the follower has found it.
-                if let Some(src) = self.log.sources.get_mut(source) {
+                if let Some(src) = self.log_mut().and_then(|l| l.sources.get_mut(source)) {
                     src.text.path = path;
                 }
                 self.live.stream_note = None;
@@ -138,7 +156,7 @@ impl App {
                 continued,
             } => {
                 self.settle(source);
-                if let Some(src) = self.log.sources.get_mut(source) {
+                if let Some(src) = self.log_mut().and_then(|l| l.sources.get_mut(source)) {
                     src.text.path = to.clone();
                 }
                 // The first log a folder follower finds is no switch worth a row.
@@ -174,10 +192,16 @@ impl App {
         if source >= self.log.sources.len() {
             return;
         }
+        if self.log_mut().is_none() {
+            return;
+        }
         let at = self.live.held.iter().position(|(s, _)| *s == source);
         let mut held = at.map(|i| self.live.held.swap_remove(i).1);
         let from = self.log.len();
-        let removed = apply_batch(&mut self.log, source, &batch, &mut held);
+        let Some(log) = Arc::get_mut(&mut self.log) else {
+            return;
+        };
+        let removed = apply_batch(log, source, &batch, &mut held);
         if let Some(h) = held {
             self.live.held.push((source, h));
         }

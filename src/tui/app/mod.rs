@@ -2,6 +2,7 @@
 //! no terminal and no I/O, so that every key can be tested without a screen.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use ratatui::layout::Rect;
@@ -112,8 +113,9 @@ const COPY_LIMIT: usize = 256 * 1024;
 
 /// The explorer.
 pub struct App {
-    /// The log (a preview until the worker is done).
-    pub log: Log,
+    /// The log (a preview until the worker is done; shared with the worker while it
+    /// analyses, see [`LoadMsg::Indexed`]).
+    pub log: Arc<Log>,
     /// Its analysis.
     pub analysis: Analysis,
     /// Lookup tables.
@@ -219,7 +221,7 @@ impl App {
         let analysis = Analysis::default();
         let index = Index::build(&preview.log, &analysis);
         app.install(Loaded {
-            log: preview.log,
+            log: Arc::new(preview.log),
             analysis,
             index,
             resume: Vec::new(),
@@ -235,7 +237,7 @@ impl App {
 
     fn empty(theme: Theme, opts: &Options) -> App {
         App {
-            log: Log::from_sources(Vec::new()),
+            log: Arc::new(Log::from_sources(Vec::new())),
             analysis: Analysis::default(),
             index: Index::default(),
             rows: RowMap::default(),
@@ -481,6 +483,13 @@ impl App {
                 self.load = LoadState::Indexing { done, total };
             }
             LoadMsg::Analysing => self.load = LoadState::Analysing,
+            LoadMsg::Indexed(loaded) => {
+                // The whole log, before its analysis: readable now; the top finding, the
+                // session and the analysis's tables come with Done.
+                self.changed_told.clear();
+                self.replace(*loaded);
+                self.load = LoadState::Analysing;
+            }
             LoadMsg::Done(loaded) => {
                 self.load = LoadState::Ready;
                 self.changed_told.clear();

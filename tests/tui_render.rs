@@ -203,8 +203,8 @@ fn resize_keeps_the_cursor_on_screen() {
 }
 
 /// The state the issue-17 snapshots show: the chain unfolded (codes named inline), the
-/// "Cleaning up" noise hidden, TSManager's thread excluded, a highlight, the filter pane
-/// focused, a bookmark for the overview.
+/// "Cleaning up" noise hidden, a highlight, the filter pane focused, a bookmark for the
+/// overview.
 fn triage_state() -> App {
     let mut a = app();
     keys(&mut a, "gc<ret>");

@@ -192,7 +192,8 @@ pub enum ColorDepth {
 /// - `WT_SESSION` set (Windows Terminal, which sets no `TERM`) -> [`ColorDepth::TrueColor`]
 /// - anything else -> [`ColorDepth::Ansi16`]
 ///
-/// Terminals under-report often, so the UI also takes an explicit `--color` choice.
+/// Terminals under-report often: `COLORTERM=truecolor` (or a `TERM` naming `256color`) in
+/// the explorer's environment tells it more.
 pub fn detect_color_depth(env: &dyn Fn(&str) -> Option<String>) -> ColorDepth {
     if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         return ColorDepth::Mono;

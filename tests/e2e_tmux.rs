@@ -481,3 +481,34 @@ fn a_session_comes_back_when_the_log_is_opened_again() {
     assert!(!s.contains("session restored"), "{s}");
     t.keys(&["q"]);
 }
+
+/// On a 16-colour terminal (the Linux console's `TERM=linux`) the colours go out as
+/// `30-37`/`90-97` and `40-47`/`100-107`, never in the 256-colour form `38;5;N` such a
+/// terminal would read as blink and hidden; a 256-colour terminal gets its palette.
+#[test]
+fn a_sixteen_colour_terminal_gets_the_old_colour_codes() {
+    let Some(t) = Tmux::start("a_sixteen_colour_terminal_gets_the_old_colour_codes") else {
+        return;
+    };
+    let colours = |term: &str| {
+        t.run(&format!(
+            "TERM={term} COLORTERM= {} {}",
+            bin(),
+            sample("fail-run-command-line.log")
+        ));
+        t.wait_for("? help");
+        let coloured = t.cmd(&["capture-pane", "-e", "-p", "-t", "t"]);
+        t.keys(&["q"]);
+        t.wait_for("EXIT=0");
+        t.cmd(&["kill-session", "-t", "t"]);
+        coloured
+    };
+    let old = colours("linux");
+    assert!(!old.contains("38;5;") && !old.contains("48;5;"), "{old:?}");
+    assert!(
+        old.contains("\x1b[90m") || old.contains("\x1b[37m"),
+        "{old:?}"
+    );
+    let wide = colours("xterm-256color");
+    assert!(wide.contains("38;5;"), "{wide:?}");
+}

@@ -7,6 +7,7 @@
 //! owns the terminal, the threads and the loop. Only the runtime does I/O, so everything
 //! else is tested without a terminal.
 
+mod ansi16;
 pub mod app;
 pub mod filters;
 pub mod keymap;

@@ -25,7 +25,7 @@ use crate::follow::{FollowEvent, FollowOptions, FollowTarget, Follower, Start, D
 use crate::input::{self, Input};
 use crate::kb::RuleSet;
 use crate::source::SourceError;
-use crate::tui::theme::{detect_color_depth, Theme};
+use crate::tui::theme::{detect_color_depth, ColorDepth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
 use super::load::{self, LoadMsg, Loaded, PREVIEW_BYTES};
@@ -179,9 +179,13 @@ fn spawn_signals() -> Result<Receiver<i32>> {
     Ok(never())
 }
 
+/// What the explorer writes its frames to: standard output, with the 16 colours in their
+/// old codes on a 16-colour terminal (see [`ansi16`](super::ansi16)).
+type Out = super::ansi16::Ansi16<Stdout>;
+
 /// Loads the theme as the terminal can show it.
 fn load_theme(name: Option<&str>) -> Result<Theme> {
-    let depth = detect_color_depth(&|k| std::env::var(k).ok());
+    let depth = terminal_depth();
     let theme = match name {
         Some(n) => {
             // A bare name that is not built in may be one of the user's own themes.
@@ -198,6 +202,11 @@ fn load_theme(name: Option<&str>) -> Result<Theme> {
         None => Theme::default(),
     };
     Ok(theme.for_depth(depth))
+}
+
+/// The terminal's colour depth, from the environment.
+fn terminal_depth() -> ColorDepth {
+    detect_color_depth(&|k| std::env::var(k).ok())
 }
 
 /// What the command line asks to follow, split from what is only read.
@@ -377,8 +386,9 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     }
 
     let guard = Guard::enter()?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
-        .context("cannot open the terminal")?;
+    let out = super::ansi16::Ansi16::new(std::io::stdout(), terminal_depth() == ColorDepth::Ansi16);
+    let mut terminal =
+        Terminal::new(CrosstermBackend::new(out)).context("cannot open the terminal")?;
     let size = terminal.size().context("cannot read the terminal size")?;
     app.update(Msg::Resize(size.width, size.height));
     let reloader = Reloader {
@@ -520,7 +530,7 @@ impl Live {
 /// Clears the screen and makes the next frame write every cell. Not `Terminal::clear`:
 /// that asks the terminal where its cursor is and waits for the answer, which the input
 /// thread takes first, so it fails after a timeout and redraws nothing.
-fn full_redraw(terminal: &mut Terminal<CrosstermBackend<Stdout>>) {
+fn full_redraw(terminal: &mut Terminal<CrosstermBackend<Out>>) {
     let _ = execute!(
         terminal.backend_mut(),
         ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
@@ -530,7 +540,7 @@ fn full_redraw(terminal: &mut Terminal<CrosstermBackend<Stdout>>) {
     terminal.swap_buffers();
 }
 
-fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> Result<()> {
+fn draw(terminal: &mut Terminal<CrosstermBackend<Out>>, app: &App) -> Result<()> {
     // One synchronized update per frame: the terminal shows it whole or not at all.
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.draw(|f| view(app, f))?;
@@ -539,7 +549,7 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> Result<
 }
 
 fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Terminal<CrosstermBackend<Out>>,
     app: &mut App,
     load_rx: Receiver<LoadMsg>,
     go: Sender<()>,
@@ -706,7 +716,7 @@ fn input_msg(i: FromTerminal) -> Option<Msg> {
 }
 
 /// Sends text to the terminal's clipboard with OSC 52; it travels over SSH with the screen.
-fn copy(terminal: &mut Terminal<CrosstermBackend<Stdout>>, text: &str) {
+fn copy(terminal: &mut Terminal<CrosstermBackend<Out>>, text: &str) {
     use ratatui::crossterm::clipboard::CopyToClipboard;
     let _ = execute!(
         terminal.backend_mut(),

@@ -35,6 +35,9 @@ pub struct Index {
     pub chain_members: Vec<Vec<u32>>,
     /// Positions of the start of each step.
     pub step_starts: Vec<u32>,
+    /// Some step asked for a reboot: the steps pane keeps a column for it. Kept here so
+    /// that a frame does not read every step of a long timeline to know.
+    pub any_reboot: bool,
     /// Where each chain's folded row sits, ascending.
     pub chain_heads: Vec<u32>,
     /// With several sources: for each source, the merged position of each of its records.
@@ -136,6 +139,7 @@ impl Index {
             .iter()
             .map(|s| s.span.0 as u32)
             .collect();
+        idx.any_reboot = analysis.steps.steps.iter().any(|s| s.reboot);
     }
 
     /// Forgets the records from position `at` on (a live log's provisional records, about

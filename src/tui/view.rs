@@ -755,7 +755,7 @@ fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
         .saturating_sub(h / 2)
         .min(t.steps.len().saturating_sub(h));
     let last_run = t.steps.last().map_or(0, |s| s.run);
-    let any_reboot = t.steps.iter().any(|s| s.reboot);
+    let any_reboot = app.index.any_reboot;
     let right = inner.x + inner.width;
     for (i, step) in t.steps.iter().enumerate().skip(top).take(h) {
         let y = inner.y + (i - top) as u16;

@@ -60,7 +60,9 @@ pub struct End {
 pub const TRIGGERS: &[&str] = &[
     "CcmSetup failed with error code",
     "CcmSetup is exiting with return code",
-    "Installation success or error status:",
+    // From its rare middle (the search keys on a literal's first bytes, and "Inst"
+    // starts a line in ten of a task sequence log); the reader checks the whole phrase.
+    "or error status:",
     "Return value 3",
     "FAILURE (",
     "Litetouch deployment failed",

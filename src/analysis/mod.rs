@@ -76,9 +76,22 @@ impl Scanner {
                     .ok()
             })
             .flatten();
+        // Literals are at least prefilter::MIN_LITERAL (4) bytes, as MultiLit needs.
+        let literals = multilit::MultiLit::new(&kb.literals);
+        if let Some(m) = &literals {
+            let mut lens: Vec<usize> = kb.literals.iter().map(Vec::len).collect();
+            lens.sort_unstable();
+            crate::timing::note(format_args!(
+                "rule literals: {} ({} distinct), shortest {:?}, step {}; fallback patterns {}",
+                kb.literals.len(),
+                m.pattern_count(),
+                &lens[..lens.len().min(8)],
+                m.step(),
+                kb.patterns.len()
+            ));
+        }
         Scanner {
-            // Literals are at least prefilter::MIN_LITERAL (4) bytes, as MultiLit needs.
-            kb: multilit::MultiLit::new(&kb.literals),
+            kb: literals,
             fallback,
         }
     }
@@ -129,11 +142,14 @@ fn rule_record<'a>(
         index: index as u32,
     };
     let f = log.fields(record);
-    let matched = literal && rules.prefilter().is_match(f.message);
-    if !matched && !coded {
+    if !literal && !coded {
         return None;
     }
     let message = f.message_str();
+    let matched = literal && rules.any_pattern(&message);
+    if !matched && !coded {
+        return None;
+    }
     let codes: Vec<u32> = find_codes(&message).into_iter().map(|h| h.value).collect();
     // A record no pattern matched can only meet a rule through a code.
     if !matched && !codes.iter().any(|c| rules.codes().contains(c)) {

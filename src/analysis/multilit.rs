@@ -250,6 +250,12 @@ impl MultiLit {
         self.lits.len()
     }
 
+    /// The sampling step: the scan reads one gram every `step` bytes, so a longer step
+    /// is a faster scan. The shortest literals set it.
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
     /// Runs the filter over `hay` and calls `report(id, start)` for each confirmed
     /// occurrence until it returns true; returns whether it did.
     #[inline(always)]

@@ -60,15 +60,14 @@ pub(crate) fn records_from_text(text: &str, default_component: Option<&str>) -> 
         .collect()
 }
 
-/// Runs a set's prefilter and code list over owned records the way the
+/// Runs a set's patterns and code list over owned records the way the
 /// pipeline does, and evaluates the candidates.
 pub(crate) fn evaluate_owned(set: &RuleSet, records: &[OwnedRecord]) -> Vec<super::Finding> {
     let candidates: Vec<MatchRecord<'_>> = records
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            set.prefilter().is_match(r.message.as_bytes())
-                || r.codes.iter().any(|c| set.codes().contains(c))
+            set.any_pattern(&r.message) || r.codes.iter().any(|c| set.codes().contains(c))
         })
         .map(|(i, r)| MatchRecord {
             index: i,

@@ -3,7 +3,9 @@
 use std::collections::{HashMap, HashSet};
 
 use regex::bytes::{Regex as BytesRegex, RegexBuilder as BytesRegexBuilder};
-use regex::{RegexSet, RegexSetBuilder};
+use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::{Input, MatchKind, PatternSet};
 
 use super::schema::{Mode, Rule, Signal};
 use super::{Evidence, Finding, MatchRecord};
@@ -33,9 +35,12 @@ type PerSignal<T> = (Vec<T>, Vec<T>);
 /// Everything derived from a rule list that evaluation needs.
 #[derive(Clone, Debug)]
 pub(crate) struct Compiled {
-    pub prefilter: BytesRegex,
+    /// Every message pattern, for the [`Compiled::prefilter`] built on demand.
+    patterns: Vec<String>,
+    prefilter: std::sync::OnceLock<BytesRegex>,
     pub codes: HashSet<u32>,
-    set: RegexSet,
+    /// Every message pattern, compiled together; reports which of them match.
+    set: Option<meta::Regex>,
     by_pattern: Vec<Vec<SigRef>>,
     by_code: HashMap<u32, Vec<SigRef>>,
     /// For each rule: the set index of each signal's and each unless's message pattern.
@@ -98,24 +103,14 @@ impl Compiled {
 
         // With hundreds of patterns the set's lazy DFA outgrows the default cache, and
         // every message then runs through the much slower NFA.
-        let set = RegexSetBuilder::new(&patterns)
-            .size_limit(SIZE_LIMIT)
-            .dfa_size_limit(DFA_SIZE_LIMIT)
-            .build()
-            .map_err(|e| super::schema::regex_reason(&e))?;
-        let prefilter_src = if patterns.is_empty() {
-            NEVER.to_string()
-        } else {
-            patterns.join("|")
+        let set = match patterns.is_empty() {
+            true => None,
+            false => Some(pattern_set(&patterns)?),
         };
-        let prefilter = BytesRegexBuilder::new(&prefilter_src)
-            .size_limit(SIZE_LIMIT)
-            .dfa_size_limit(DFA_SIZE_LIMIT)
-            .build()
-            .map_err(|e| super::schema::regex_reason(&e))?;
         Ok(Compiled {
             scan: std::sync::OnceLock::new(),
-            prefilter,
+            patterns,
+            prefilter: std::sync::OnceLock::new(),
             codes,
             set,
             by_pattern,
@@ -128,14 +123,37 @@ impl Compiled {
     pub fn never() -> Compiled {
         Compiled {
             scan: std::sync::OnceLock::new(),
-            // A constant, valid pattern: this cannot fail at run time.
-            prefilter: BytesRegex::new(NEVER).expect("constant pattern compiles"),
+            patterns: Vec::new(),
+            prefilter: std::sync::OnceLock::new(),
             codes: HashSet::new(),
-            set: RegexSet::empty(),
+            set: None,
             by_pattern: Vec::new(),
             by_code: HashMap::new(),
             pattern_of: Vec::new(),
         }
+    }
+
+    /// One regex over raw bytes matching anything any message pattern could match. The
+    /// scan finds candidates by the patterns' literals instead; this serves tests and
+    /// tools, so it is compiled only when asked for.
+    pub fn prefilter(&self) -> &BytesRegex {
+        self.prefilter.get_or_init(|| {
+            let src = match self.patterns.is_empty() {
+                true => NEVER.to_string(),
+                false => self.patterns.join("|"),
+            };
+            BytesRegexBuilder::new(&src)
+                .size_limit(SIZE_LIMIT)
+                .dfa_size_limit(DFA_SIZE_LIMIT)
+                .build()
+                // The set of the same patterns compiled under the same limits.
+                .unwrap_or_else(|_| BytesRegex::new(NEVER).expect("constant pattern compiles"))
+        })
+    }
+
+    /// Whether any message pattern matches `message`.
+    pub fn any_pattern(&self, message: &str) -> bool {
+        self.set.as_ref().is_some_and(|s| s.is_match(message))
     }
 
     /// Matches candidates (sorted by index) against every rule; see [`super::RuleSet::evaluate`].
@@ -154,12 +172,13 @@ impl Compiled {
         // Which patterns each record matches: the costly part, and independent per record.
         let matches: Vec<Vec<usize>> = crate::par::map_chunks(candidates, 4096, |part| {
             part.iter()
-                .map(|rec| {
-                    if self.set.is_empty() || rec.message.is_empty() {
-                        Vec::new()
-                    } else {
-                        self.set.matches(rec.message).into_iter().collect()
+                .map(|rec| match &self.set {
+                    Some(set) if !rec.message.is_empty() => {
+                        let mut which = PatternSet::new(set.pattern_len());
+                        set.which_overlapping_matches(&Input::new(rec.message), &mut which);
+                        which.iter().map(|p| p.as_usize()).collect()
                     }
+                    _ => Vec::new(),
                 })
                 .collect()
         });
@@ -229,6 +248,27 @@ impl Compiled {
         });
         findings
     }
+}
+
+/// The message patterns as one regex that says which of them match (what
+/// `regex::RegexSet` builds), without the literal prefilter the regex crate would extract
+/// from them: with hundreds of case-insensitive patterns, extracting it cost more than
+/// compiling the rest, and the candidates it would filter were already found by their
+/// literals.
+fn pattern_set(patterns: &[String]) -> Result<meta::Regex, String> {
+    // With hundreds of patterns the lazy DFA outgrows the default cache, and every
+    // message then runs through the much slower NFA.
+    let config = meta::Config::new()
+        .match_kind(MatchKind::All)
+        .utf8_empty(true)
+        .which_captures(WhichCaptures::None)
+        .auto_prefilter(false)
+        .nfa_size_limit(Some(SIZE_LIMIT))
+        .hybrid_cache_capacity(DFA_SIZE_LIMIT);
+    meta::Builder::new()
+        .configure(config)
+        .build_many(patterns)
+        .map_err(|e| e.to_string())
 }
 
 fn first_index(f: &Finding) -> usize {

@@ -1,10 +1,10 @@
 //! Known problems: rule files, validation and matching.
 //!
 //! Rules are TOML data (`kb/*.toml`, embedded at build time, plus any user
-//! directory); `docs/kb.md` describes the format. The pipeline runs
-//! [`RuleSet::prefilter`] over the log buffer and keeps records it matches or
-//! that carry one of [`RuleSet::codes`]; [`RuleSet::evaluate`] turns those
-//! candidates into ranked [`Finding`]s.
+//! directory); `docs/kb.md` describes the format. The analysis searches the log
+//! for the literals every message pattern requires (`analysis::prefilter`) and
+//! keeps the records that hold one or carry one of [`RuleSet::codes`];
+//! [`RuleSet::evaluate`] turns those candidates into ranked [`Finding`]s.
 
 pub mod catalog;
 mod error;
@@ -258,7 +258,13 @@ impl RuleSet {
     /// One regex over raw log bytes matching anything any rule's message
     /// pattern (signal or unless) could match: records it hits are candidates.
     pub fn prefilter(&self) -> &regex::bytes::Regex {
-        &self.compiled.prefilter
+        self.compiled.prefilter()
+    }
+
+    /// Whether any rule's message pattern (signal or unless) matches `message`: the
+    /// check on a record whose message holds one of the rules' literals.
+    pub fn any_pattern(&self, message: &str) -> bool {
+        self.compiled.any_pattern(message)
     }
 
     /// Every code any rule mentions: records carrying one are candidates too.

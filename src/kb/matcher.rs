@@ -260,15 +260,26 @@ fn pattern_set(patterns: &[String]) -> Result<meta::Regex, String> {
     // message then runs through the much slower NFA.
     let config = meta::Config::new()
         .match_kind(MatchKind::All)
-        .utf8_empty(true)
+        .utf8_empty(false)
         .which_captures(WhichCaptures::None)
         .auto_prefilter(false)
         .nfa_size_limit(Some(SIZE_LIMIT))
         .hybrid_cache_capacity(DFA_SIZE_LIMIT);
     meta::Builder::new()
         .configure(config)
+        .syntax(ascii_syntax())
         .build_many(patterns)
         .map_err(|e| e.to_string())
+}
+
+/// Patterns read as ASCII: case folded for ASCII letters only, `\d`, `\s` and `\w`
+/// ASCII, `.` any byte but a newline. The scan finds candidates by literals folded the
+/// same way, so Unicode folding here could match nothing more, and Unicode classes made
+/// the compiled set several times larger to build.
+fn ascii_syntax() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
 }
 
 fn first_index(f: &Finding) -> usize {

@@ -693,3 +693,33 @@ fn worked_example_in_docs_is_valid() {
     let errors = RuleSet::check_examples(&rules);
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn patterns_fold_ascii_case_and_keep_other_letters_as_written() {
+    // Patterns are read as ASCII (see `matcher::ascii_syntax`): a letter outside ASCII
+    // still matches itself, ASCII letters in either case, and `\d`/`\s` ASCII digits and
+    // spaces.
+    let set = set_of(
+        r#"
+[[rule]]
+id = "umlaut"
+title = "A German domain join message"
+confidence = "high"
+[[rule.signal]]
+message = 'Domäne\s+\d+ nicht gefunden'
+[[rule.cause]]
+text = "x"
+fix = ["y"]
+"#,
+    );
+    let fires = |line: &str| {
+        evaluate_owned(&set, &plain(&[line]))
+            .iter()
+            .any(|f| f.id == "umlaut")
+    };
+    // Ä is not folded to ä: only ASCII letters are.
+    assert!(!fires("Die DOMÄNE 1 nicht gefunden"));
+    assert!(fires("Fehler: domäne  42 nicht gefunden."));
+    assert!(fires("Fehler: Domäne 42 NICHT GEFUNDEN"));
+    assert!(!fires("Fehler: Domane 42 nicht gefunden"));
+}

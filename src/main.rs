@@ -30,6 +30,7 @@ fn say(msg: &str) {
 }
 
 fn rules_with(dirs: &[String]) -> Result<RuleSet> {
+    let _t = tslens::timing::Stage::start("load rules");
     let mut rules = RuleSet::builtin();
     for d in dirs {
         let path = std::path::Path::new(d);

@@ -67,6 +67,7 @@ struct Scanner {
 
 impl Scanner {
     fn new(rules: &RuleSet) -> Scanner {
+        let _t = crate::timing::Stage::start("plan rule literals");
         let kb = prefilter::rule_literals(rules);
         let fallback = (!kb.patterns.is_empty())
             .then(|| {

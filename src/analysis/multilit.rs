@@ -203,7 +203,10 @@ impl MultiLit {
             } else {
                 -1..=0
             };
-            let w = best_window(windows, |w| window_cost(lit, step, w, pair, &chosen));
+            let freqs = gram_freqs(lit);
+            let w = best_window(windows, |w| {
+                window_cost(lit, &freqs, step, w, pair, &chosen)
+            });
             let out = if pair { &mut pairs } else { &mut singles };
             let first = out.len();
             window_keys(lit, step, w, pair, i as u32, out);
@@ -445,8 +448,31 @@ fn gram_at(lit: &[u8], off: isize, missing: u8) -> u32 {
 
 /// Expected false hits of a window: its keys' estimated frequencies in log text, keys
 /// already chosen for other literals counting a quarter (they add candidates, not hits).
+/// How common the gram of `lit` at `off` looks in log text (bytes outside `lit` count as
+/// rare). Computed once per offset for [`window_cost`], which reads each many times.
+fn gram_freq(lit: &[u8], off: isize) -> f64 {
+    let f: f64 = (off..off + GRAM as isize)
+        .map(|j| usize::try_from(j).ok().and_then(|j| lit.get(j)))
+        .map(|b| b.map_or(1000.0, |&b| byte_freq(b)))
+        .product();
+    let inside = usize::try_from(off).ok().and_then(|o| lit.get(o..o + GRAM));
+    if inside.is_some_and(in_common_word) {
+        f * COMMON_WORD_PENALTY
+    } else {
+        f
+    }
+}
+
+/// [`gram_freq`] for every offset a window of `lit` can sample, from -1.
+fn gram_freqs(lit: &[u8]) -> Vec<f64> {
+    (-1..=lit.len() as isize)
+        .map(|off| gram_freq(lit, off))
+        .collect()
+}
+
 fn window_cost(
     lit: &[u8],
+    freqs: &[f64],
     step: usize,
     w: isize,
     pair: bool,
@@ -454,16 +480,10 @@ fn window_cost(
 ) -> f64 {
     let k = step as isize;
     let freq = |off: isize| -> f64 {
-        let f: f64 = (off..off + GRAM as isize)
-            .map(|j| usize::try_from(j).ok().and_then(|j| lit.get(j)))
-            .map(|b| b.map_or(1000.0, |&b| byte_freq(b)))
-            .product();
-        let inside = usize::try_from(off).ok().and_then(|o| lit.get(o..o + GRAM));
-        if inside.is_some_and(in_common_word) {
-            f * COMMON_WORD_PENALTY
-        } else {
-            f
-        }
+        usize::try_from(off + 1)
+            .ok()
+            .and_then(|i| freqs.get(i).copied())
+            .unwrap_or_else(|| gram_freq(lit, off))
     };
     let sampled = if pair { w + k..w + 2 * k } else { w..w + k };
     sampled

@@ -40,7 +40,8 @@ pub(crate) struct Compiled {
     prefilter: std::sync::OnceLock<BytesRegex>,
     pub codes: HashSet<u32>,
     /// Every message pattern, compiled together; reports which of them match.
-    set: Option<meta::Regex>,
+    /// In parts compiled side by side, each with the index of its first pattern.
+    set: Vec<(usize, meta::Regex)>,
     by_pattern: Vec<Vec<SigRef>>,
     by_code: HashMap<u32, Vec<SigRef>>,
     /// For each rule: the set index of each signal's and each unless's message pattern.
@@ -103,10 +104,7 @@ impl Compiled {
 
         // With hundreds of patterns the set's lazy DFA outgrows the default cache, and
         // every message then runs through the much slower NFA.
-        let set = match patterns.is_empty() {
-            true => None,
-            false => Some(pattern_set(&patterns)?),
-        };
+        let set = pattern_sets(&patterns)?;
         Ok(Compiled {
             scan: std::sync::OnceLock::new(),
             patterns,
@@ -126,7 +124,7 @@ impl Compiled {
             patterns: Vec::new(),
             prefilter: std::sync::OnceLock::new(),
             codes: HashSet::new(),
-            set: None,
+            set: Vec::new(),
             by_pattern: Vec::new(),
             by_code: HashMap::new(),
             pattern_of: Vec::new(),
@@ -153,7 +151,7 @@ impl Compiled {
 
     /// Whether any message pattern matches `message`.
     pub fn any_pattern(&self, message: &str) -> bool {
-        self.set.as_ref().is_some_and(|s| s.is_match(message))
+        self.set.iter().any(|(_, s)| s.is_match(message))
     }
 
     /// Matches candidates (sorted by index) against every rule; see [`super::RuleSet::evaluate`].
@@ -172,13 +170,18 @@ impl Compiled {
         // Which patterns each record matches: the costly part, and independent per record.
         let matches: Vec<Vec<usize>> = crate::par::map_chunks(candidates, 4096, |part| {
             part.iter()
-                .map(|rec| match &self.set {
-                    Some(set) if !rec.message.is_empty() => {
-                        let mut which = PatternSet::new(set.pattern_len());
-                        set.which_overlapping_matches(&Input::new(rec.message), &mut which);
-                        which.iter().map(|p| p.as_usize()).collect()
+                .map(|rec| {
+                    let mut out = Vec::new();
+                    if rec.message.is_empty() {
+                        return out;
                     }
-                    _ => Vec::new(),
+                    let input = Input::new(rec.message);
+                    for (first, set) in &self.set {
+                        let mut which = PatternSet::new(set.pattern_len());
+                        set.which_overlapping_matches(&input, &mut which);
+                        out.extend(which.iter().map(|p| first + p.as_usize()));
+                    }
+                    out
                 })
                 .collect()
         });
@@ -255,6 +258,45 @@ impl Compiled {
 /// from them: with hundreds of case-insensitive patterns, extracting it cost more than
 /// compiling the rest, and the candidates it would filter were already found by their
 /// literals.
+/// [`pattern_set`] over `patterns` in as many parts as there are processors (at most a
+/// few), compiled at once: compiling is most of a small log's report.
+fn pattern_sets(patterns: &[String]) -> Result<Vec<(usize, meta::Regex)>, String> {
+    if patterns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parts = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(patterns.len().div_ceil(64));
+    let size = patterns.len().div_ceil(parts);
+    let chunks: Vec<(usize, &[String])> = patterns
+        .chunks(size)
+        .enumerate()
+        .map(|(i, c)| (i * size, c))
+        .collect();
+    let built: Vec<Result<meta::Regex, String>> = match chunks.as_slice() {
+        [(_, only)] => vec![pattern_set(only)],
+        _ => std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .iter()
+                .map(|&(_, c)| scope.spawn(move || pattern_set(c)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("pattern compiler panicked".into()))
+                })
+                .collect()
+        }),
+    };
+    chunks
+        .iter()
+        .zip(built)
+        .map(|(&(first, _), set)| set.map(|s| (first, s)))
+        .collect()
+}
+
 fn pattern_set(patterns: &[String]) -> Result<meta::Regex, String> {
     // With hundreds of patterns the lazy DFA outgrows the default cache, and every
     // message then runs through the much slower NFA.

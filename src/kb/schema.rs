@@ -650,12 +650,18 @@ pub(crate) fn prepare_message(pattern: &str, case_sensitive: bool) -> Result<Str
     };
     // Parsed, not compiled: the rule set compiles every pattern together anyway, and
     // compiling each one here as well cost more than the rest of a small log's report.
-    let hir = regex_syntax::Parser::new().parse(&wrapped).map_err(|e| {
-        format!(
-            "bad regex in `message`: {}",
-            regex_reason(&regex::Error::Syntax(e.to_string()))
-        )
-    })?;
+    // Read as the rule set reads it (ASCII: see `matcher::ascii_syntax`).
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&wrapped)
+        .map_err(|e| {
+            format!(
+                "bad regex in `message`: {}",
+                regex_reason(&regex::Error::Syntax(e.to_string()))
+            )
+        })?;
     if hir.properties().minimum_len() == Some(0) {
         return Err(
             "`message` pattern matches an empty message, so it would match every record"

@@ -23,7 +23,7 @@ fn includes_of_one_kind_add_up_and_excludes_take_away() {
     // A second regex include widens: either pattern.
     keys(&mut a, "&Reading policy<ret>");
     assert_eq!(a.rows.len(), 52);
-    assert_eq!(a.filters.list.len(), 2);
+    assert_eq!(a.filter.stack.list.len(), 2);
     // An exclude narrows, whatever the includes say.
     keys(&mut a, "-item 1<ret>");
     let shown = messages(&a);
@@ -35,7 +35,7 @@ fn includes_of_one_kind_add_up_and_excludes_take_away() {
     keys(&mut a, "o");
     assert_eq!(a.rows.len(), 52 - 11 - 3);
     keys(&mut a, "x");
-    assert!(!a.filters.active());
+    assert!(!a.filter.stack.active());
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn hide_a_component_then_flip_switch_and_remove_it_in_the_pane() {
     let shown = messages(&a);
     assert!(shown.len() < total / 2, "{}", shown.len());
     assert!(matches!(
-        &a.filters.list[0],
+        &a.filter.stack.list[0],
         f if f.exclude && matches!(&f.kind, FilterKind::Component(c) if c == "TSManager")
     ));
     let hidden = a.rows.len();
@@ -75,19 +75,19 @@ fn hide_a_component_then_flip_switch_and_remove_it_in_the_pane() {
     keys(&mut a, "f");
     assert_eq!(a.focus, Pane::Filters);
     keys(&mut a, "<space>");
-    assert!(!a.filters.list[0].on);
+    assert!(!a.filter.stack.list[0].on);
     assert_eq!(a.rows.len(), total);
     keys(&mut a, "<space>");
     assert_eq!(a.rows.len(), hidden);
     // ! turns it into "only TSManager".
     keys(&mut a, "!");
-    assert!(!a.filters.list[0].exclude);
+    assert!(!a.filter.stack.list[0].exclude);
     let only = messages(&a);
     assert!(only.iter().all(|m| !m.starts_with("Formatting")));
     assert!(only.iter().any(|m| m == "Task sequence engine started"));
     // d removes it; the pane gives the focus back when empty.
     keys(&mut a, "d");
-    assert!(a.filters.list.is_empty());
+    assert!(a.filter.stack.list.is_empty());
     assert_eq!(a.rows.len(), total);
     assert_eq!(a.focus, Pane::Log);
 }
@@ -148,18 +148,18 @@ fn time_windows_by_clock_and_before_the_selected_record() {
     // The 3 seconds up to the failure of the run (the cursor on it).
     keys(&mut a, "g/Failed to run the action<ret>");
     keys(&mut a, "@-3s<ret>");
-    assert!(a.filters.active());
+    assert!(a.filter.stack.active());
     let shown = messages(&a);
     assert!(shown
         .last()
         .is_some_and(|m| m.starts_with("Failed to run the action")));
     assert!(shown.len() <= 4, "{shown:?}");
     assert!(
-        matches!(&a.filters.list[0].kind, FilterKind::Window { label, .. } if label.contains("(-3s)"))
+        matches!(&a.filter.stack.list[0].kind, FilterKind::Window { label, .. } if label.contains("(-3s)"))
     );
     keys(&mut a, "x@soon<ret>");
     assert!(a.notice.as_deref().is_some_and(|n| n.contains("e.g.")));
-    assert!(!a.filters.active());
+    assert!(!a.filter.stack.active());
 }
 
 #[test]
@@ -182,14 +182,14 @@ fn utc_toggle_moves_times_by_the_bias() {
 fn highlights_take_colours_in_turn_and_live_in_the_pane() {
     let mut a = app();
     keys(&mut a, "+denied<ret>+HRESULT<ret>");
-    assert_eq!(a.highlights.len(), 2);
-    assert_ne!(a.highlights[0].colour, a.highlights[1].colour);
+    assert_eq!(a.filter.highlights.len(), 2);
+    assert_ne!(a.filter.highlights[0].colour, a.filter.highlights[1].colour);
     // Highlights hide nothing.
-    assert!(!a.filters.active());
+    assert!(!a.filter.stack.active());
     keys(&mut a, "f<down><space>");
-    assert!(!a.highlights[1].on);
+    assert!(!a.filter.highlights[1].on);
     keys(&mut a, "d");
-    assert_eq!(a.highlights.len(), 1);
+    assert_eq!(a.filter.highlights.len(), 1);
     let bad = keys(&mut a, "<esc>+(x<ret>");
     assert!(bad.is_empty());
     assert_eq!(
@@ -234,7 +234,7 @@ fn clean_start_drops_bookmarks_filters_and_highlights() {
     keys(&mut a, "m&item<ret>+x<ret>");
     assert!(!a.bookmarks.is_empty());
     keys(&mut a, "X");
-    assert!(a.bookmarks.is_empty() && a.highlights.is_empty() && !a.filters.active());
+    assert!(a.bookmarks.is_empty() && a.filter.highlights.is_empty() && !a.filter.stack.active());
 }
 
 #[test]
@@ -272,9 +272,9 @@ fn a_session_puts_bookmarks_filters_and_highlights_back() {
     b.restore(&saved);
     b.finish_work();
     assert_eq!(b.bookmarks, a.bookmarks);
-    assert_eq!(b.filters.list.len(), 2);
-    assert!(!b.filters.list[0].on && b.filters.list[0].exclude);
-    assert_eq!(b.highlights.len(), 1);
+    assert_eq!(b.filter.stack.list.len(), 2);
+    assert!(!b.filter.stack.list[0].on && b.filter.stack.list[0].exclude);
+    assert_eq!(b.filter.highlights.len(), 1);
     assert!(b.utc);
     assert_eq!(b.rows.len(), a.rows.len());
     assert!(b

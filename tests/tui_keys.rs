@@ -12,7 +12,7 @@ use tslens::tui::filters::FilterKind;
 
 /// True when a filter that is on tests this.
 fn has(a: &tslens::tui::App, pred: impl Fn(&FilterKind) -> bool) -> bool {
-    a.filters.list.iter().any(|f| f.on && pred(&f.kind))
+    a.filter.stack.list.iter().any(|f| f.on && pred(&f.kind))
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn filters_compose_and_count_hidden_records() {
     assert_eq!(a.analysis.chains.len(), 1);
     assert_eq!(a.index.errors.len(), 7);
     keys(&mut a, "x");
-    assert!(!a.filters.active());
+    assert!(!a.filter.stack.active());
     assert_eq!(a.rows.len(), total - 3);
     assert!(current_message(&a).starts_with("Access is denied"));
 }
@@ -183,7 +183,7 @@ fn component_and_thread_filters_take_the_current_record() {
     assert!(has(&a, |k| matches!(k, FilterKind::Thread(300))));
     assert_eq!(a.rows.len(), 2);
     keys(&mut a, "T");
-    assert!(!a.filters.active());
+    assert!(!a.filter.stack.active());
 }
 
 #[test]

@@ -59,8 +59,8 @@ pub fn layout(app: &App, area: Rect) -> Layout {
         }
     }
     let mut filters = None;
-    let entries = app.filter_entries();
-    if app.show_filters && entries > 0 && left.height >= 12 {
+    let entries = app.filter.entries();
+    if app.filter.show && entries > 0 && left.height >= 12 {
         let h = (entries as u16 + 1).min(6);
         left.height -= h;
         filters = Some(Rect::new(left.x, left.y + left.height, left.width, h));

@@ -210,7 +210,8 @@ impl App {
             })
             .collect();
         let filters = self
-            .filters
+            .filter
+            .stack
             .list
             .iter()
             .map(|f| SavedFilter {
@@ -240,6 +241,7 @@ impl App {
             })
             .collect();
         let highlights = self
+            .filter
             .highlights
             .iter()
             .map(|h| SavedHighlight {
@@ -300,7 +302,7 @@ impl App {
                 }
                 _ => continue,
             };
-            self.filters.list.push(Filter {
+            self.filter.stack.list.push(Filter {
                 kind,
                 exclude: f.exclude,
                 on: f.on,
@@ -308,11 +310,11 @@ impl App {
         }
         for h in &s.highlights {
             if let Ok(p) = Pattern::new(&h.pattern) {
-                self.add_highlight_restored(p, h.on);
+                self.filter.add_highlight_restored(p, h.on);
             }
         }
         self.utc = s.utc;
-        self.show_filters = self.filter_entries() > 0;
+        self.filter.show = self.filter.entries() > 0;
         if !s.is_empty() {
             self.notice =
                 Some("session restored: bookmarks, filters, highlights (X starts clean)".into());

@@ -170,7 +170,9 @@ fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
     if len == 0 {
         let msg = match &app.load {
             LoadState::Indexing { .. } | LoadState::Analysing => "Loading…",
-            _ if app.rows.is_explicit() && app.filter_progress().is_some() => "Filtering…",
+            _ if app.rows.is_explicit() && app.filter.progress(app.log.len()).is_some() => {
+                "Filtering…"
+            }
             _ if app.rows.is_explicit() => "No record passes the filters (x clears them).",
             _ => "This log is empty.",
         };
@@ -384,7 +386,7 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
         paint(buf, range.clone(), sel(theme.style(Role::CodeName)));
     }
     let mut lit = false;
-    for h in app.highlights.iter().filter(|h| h.on) {
+    for h in app.filter.highlights.iter().filter(|h| h.on) {
         let style = theme.style(HIGHLIGHT_ROLES[h.colour % HIGHLIGHT_ROLES.len()]);
         for r in h.pattern.find_ranges(&text) {
             paint(buf, r, style);
@@ -562,7 +564,7 @@ fn draw_filters(app: &App, buf: &mut Buffer, area: Rect) {
     let title = if focused {
         " Filters · Space on/off · ! include/exclude · d remove · x all ".to_string()
     } else {
-        format!(" Filters ({}; f to edit) ", app.filter_entries())
+        format!(" Filters ({}; f to edit) ", app.filter.entries())
     };
     let block = pane_block(app, title, focused, Borders::TOP);
     let inner = block.inner(area);
@@ -571,16 +573,17 @@ fn draw_filters(app: &App, buf: &mut Buffer, area: Rect) {
     if h == 0 {
         return;
     }
-    let n = app.filter_entries();
+    let n = app.filter.entries();
     let top = app
-        .filter_sel
+        .filter
+        .sel
         .saturating_sub(h - 1)
         .min(n.saturating_sub(h));
     let right = inner.x + inner.width;
     for i in top..(top + h).min(n) {
         let y = inner.y + (i - top) as u16;
-        let selected = focused && i == app.filter_sel;
-        let (switch, sign, text, style) = match app.filters.list.get(i) {
+        let selected = focused && i == app.filter.sel;
+        let (switch, sign, text, style) = match app.filter.stack.list.get(i) {
             Some(Filter { kind, exclude, on }) => (
                 *on,
                 if *exclude { "hide " } else { "only " },
@@ -592,7 +595,7 @@ fn draw_filters(app: &App, buf: &mut Buffer, area: Rect) {
                 }),
             ),
             None => {
-                let Some(hl) = app.highlights.get(i - app.filters.list.len()) else {
+                let Some(hl) = app.filter.highlights.get(i - app.filter.stack.list.len()) else {
                     continue;
                 };
                 let role = HIGHLIGHT_ROLES[hl.colour % HIGHLIGHT_ROLES.len()];
@@ -938,9 +941,9 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
             bar,
         ));
     }
-    if app.filters.active() {
-        let mut f = app.filters.describe(log);
-        if let Some(p) = app.filter_progress() {
+    if app.filter.stack.active() {
+        let mut f = app.filter.stack.describe(log);
+        if let Some(p) = app.filter.progress(app.log.len()) {
             f.push_str(&format!(" filtering {p}%"));
         }
         f.push_str(&format!(" · {} hidden", app.rows.filtered_count()));

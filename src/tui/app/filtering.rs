@@ -2,26 +2,52 @@
 //! filters; time windows and going to a time.
 
 use crate::parse::Severity;
-use crate::tui::filters::{FilterKind, Highlight, HIGHLIGHT_COLOURS};
+use crate::tui::filters::{FilterKind, Filters, Highlight, HIGHLIGHT_COLOURS};
 use crate::tui::search::Pattern;
 use crate::tui::timespec::{self, When, Window};
 
+use super::jobs::FilterJob;
 use super::{App, Pane};
 
-impl App {
-    /// Entries in the filter pane: the filters, then the highlights.
-    pub fn filter_entries(&self) -> usize {
-        self.filters.list.len() + self.highlights.len()
+/// The filters, the highlights and the pane that lists them (filters first, then
+/// highlights).
+#[derive(Clone, Debug, Default)]
+pub struct FilterState {
+    /// The filter stack.
+    pub stack: Filters,
+    /// The highlights.
+    pub highlights: Vec<Highlight>,
+    /// The pane is shown (when there is something in it and room for it).
+    pub show: bool,
+    /// The selected entry of the pane.
+    pub sel: usize,
+    /// The filter being applied, slice by slice.
+    pub(super) job: Option<FilterJob>,
+}
+
+impl FilterState {
+    /// Entries in the pane: the filters, then the highlights.
+    pub(crate) fn entries(&self) -> usize {
+        self.stack.list.len() + self.highlights.len()
     }
 
-    /// Adds a filter and applies it; the pane shows it when there is room.
-    pub(super) fn add_filter(&mut self, kind: FilterKind, exclude: bool) {
-        self.filters.add(kind, exclude);
-        self.show_filters = true;
-        self.refilter();
+    /// How far the filter being applied has gone through `len` records, in percent.
+    pub(crate) fn progress(&self, len: usize) -> Option<usize> {
+        self.job.map(|j| j.next * 100 / len.max(1))
     }
 
-    /// Adds a highlight in the next free colour.
+    /// Moves the selection by `delta` entries, staying on the list.
+    pub(super) fn select_by(&mut self, delta: isize) {
+        let last = self.entries().saturating_sub(1);
+        self.sel = self.sel.saturating_add_signed(delta).min(last);
+    }
+
+    /// Selects the last entry.
+    pub(super) fn select_last(&mut self) {
+        self.sel = self.entries().saturating_sub(1);
+    }
+
+    /// Adds a highlight in the next free colour (or switches the same pattern's back on).
     pub(super) fn add_highlight(&mut self, pattern: Pattern) {
         if let Some(h) = self
             .highlights
@@ -37,7 +63,7 @@ impl App {
             colour,
             on: true,
         });
-        self.show_filters = true;
+        self.show = true;
     }
 
     /// Adds a highlight from a saved session, with its switch.
@@ -48,6 +74,65 @@ impl App {
         }
     }
 
+    /// Switches the selected entry on or off; true when it was a filter (the rows change).
+    fn toggle_selected(&mut self) -> bool {
+        let i = self.sel;
+        let n = self.stack.list.len();
+        if let Some(f) = self.stack.list.get_mut(i) {
+            f.on = !f.on;
+            return true;
+        }
+        if let Some(h) = self.highlights.get_mut(i - n) {
+            h.on = !h.on;
+        }
+        false
+    }
+
+    /// Makes the selected filter's include an exclude and back (and switches it on); false
+    /// when the selection is a highlight.
+    fn flip_selected(&mut self) -> bool {
+        match self.stack.list.get_mut(self.sel) {
+            Some(f) => {
+                f.exclude = !f.exclude;
+                f.on = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes the selected entry and keeps the selection on the list; true when it was a
+    /// filter (the rows change).
+    fn remove_selected(&mut self) -> bool {
+        let i = self.sel;
+        let n = self.stack.list.len();
+        let was_filter = i < n;
+        if was_filter {
+            self.stack.list.remove(i);
+        } else if i - n < self.highlights.len() {
+            self.highlights.remove(i - n);
+        }
+        self.sel = self.sel.min(self.entries().saturating_sub(1));
+        was_filter
+    }
+
+    /// Drops every filter and, with `highlights`, every highlight.
+    pub(super) fn clear(&mut self, highlights: bool) {
+        self.stack = Filters::default();
+        if highlights {
+            self.highlights.clear();
+        }
+    }
+}
+
+impl App {
+    /// Adds a filter and applies it; the pane shows it when there is room.
+    pub(super) fn add_filter(&mut self, kind: FilterKind, exclude: bool) {
+        self.filter.stack.add(kind, exclude);
+        self.filter.show = true;
+        self.refilter();
+    }
+
     /// Applies the filters again (after a session put them back).
     pub(crate) fn refilter_now(&mut self) {
         self.refilter();
@@ -55,11 +140,12 @@ impl App {
 
     /// `v`: all, warnings and errors, errors only.
     pub(super) fn cycle_severity(&mut self) {
-        let now = self.filters.list.iter().find_map(|f| match f.kind {
+        let now = self.filter.stack.list.iter().find_map(|f| match f.kind {
             FilterKind::Severity(s) if f.on && !f.exclude => Some(s),
             _ => None,
         });
-        self.filters
+        self.filter
+            .stack
             .remove_where(|f| matches!(f.kind, FilterKind::Severity(_)));
         let next = match now {
             None | Some(Severity::Info) => Some(Severity::Warning),
@@ -83,7 +169,7 @@ impl App {
             return;
         };
         let dropped = !exclude
-            && self.filters.remove_where(|f| {
+            && self.filter.stack.remove_where(|f| {
                 !f.exclude
                     && matches!(&f.kind, FilterKind::Component(x) if x.eq_ignore_ascii_case(&c))
             });
@@ -101,7 +187,8 @@ impl App {
             return;
         };
         let dropped = self
-            .filters
+            .filter
+            .stack
             .remove_where(|f| !f.exclude && matches!(f.kind, FilterKind::Thread(x) if x == t));
         if dropped {
             self.refilter();
@@ -117,11 +204,12 @@ impl App {
             self.notice = Some("only one source is open".into());
             return;
         }
-        let now = self.filters.list.iter().find_map(|f| match f.kind {
+        let now = self.filter.stack.list.iter().find_map(|f| match f.kind {
             FilterKind::Source(s) if !f.exclude => Some(s),
             _ => None,
         });
-        self.filters
+        self.filter
+            .stack
             .remove_where(|f| !f.exclude && matches!(f.kind, FilterKind::Source(_)));
         let next = match now {
             None => Some(0),
@@ -137,18 +225,18 @@ impl App {
     /// `f`: shows the pane and focuses it; again (while focused) hides it.
     pub(super) fn toggle_filter_pane(&mut self) {
         if self.focus == Pane::Filters {
-            self.show_filters = false;
+            self.filter.show = false;
             self.focus = Pane::Log;
             return;
         }
-        self.show_filters = true;
-        if self.filter_entries() == 0 {
+        self.filter.show = true;
+        if self.filter.entries() == 0 {
             self.notice = Some("no filter yet: & - o O T v @ add one, + a highlight".into());
             return;
         }
         if self.layout().filters.is_some() {
             self.focus = Pane::Filters;
-            self.filter_sel = self.filter_sel.min(self.filter_entries() - 1);
+            self.filter.sel = self.filter.sel.min(self.filter.entries() - 1);
         } else {
             self.notice = Some("no room for the filter pane: p hides the side panel".into());
         }
@@ -156,13 +244,8 @@ impl App {
 
     /// Space or Enter in the pane: switches the selected entry on or off.
     pub(super) fn filter_toggle_selected(&mut self) {
-        let i = self.filter_sel;
-        let n = self.filters.list.len();
-        if let Some(f) = self.filters.list.get_mut(i) {
-            f.on = !f.on;
+        if self.filter.toggle_selected() {
             self.refilter();
-        } else if let Some(h) = self.highlights.get_mut(i - n) {
-            h.on = !h.on;
         }
     }
 
@@ -172,13 +255,10 @@ impl App {
             self.notice = Some("f selects a filter first".into());
             return;
         }
-        match self.filters.list.get_mut(self.filter_sel) {
-            Some(f) => {
-                f.exclude = !f.exclude;
-                f.on = true;
-                self.refilter();
-            }
-            None => self.notice = Some("a highlight has no exclude".into()),
+        if self.filter.flip_selected() {
+            self.refilter();
+        } else {
+            self.notice = Some("a highlight has no exclude".into());
         }
     }
 
@@ -188,17 +268,10 @@ impl App {
             self.notice = Some("f selects a filter first".into());
             return;
         }
-        let i = self.filter_sel;
-        let n = self.filters.list.len();
-        if i < n {
-            self.filters.list.remove(i);
+        if self.filter.remove_selected() {
             self.refilter();
-        } else if i - n < self.highlights.len() {
-            self.highlights.remove(i - n);
         }
-        let left = self.filter_entries();
-        self.filter_sel = self.filter_sel.min(left.saturating_sub(1));
-        if left == 0 {
+        if self.filter.entries() == 0 {
             self.focus = Pane::Log;
         }
     }

@@ -19,13 +19,13 @@ impl App {
     /// Rebuilds the rows after a fold or filter change, keeping `anchor` under the cursor.
     pub(super) fn rebuild_rows(&mut self, anchor: usize) {
         self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
-        if self.filters.active() {
+        if self.filter.stack.active() {
             self.rows.start_explicit();
-            self.filter_job = Some(FilterJob { next: 0, anchor });
+            self.filter.job = Some(FilterJob { next: 0, anchor });
             // Small logs filter at once; big ones show rows as they come.
             self.work(Duration::from_millis(15));
         } else {
-            self.filter_job = None;
+            self.filter.job = None;
             self.cursor = self.rows.row_near(anchor, &self.index);
             self.scroll_to_cursor(false);
         }
@@ -38,7 +38,7 @@ impl App {
     }
 
     pub(super) fn restart_jobs(&mut self) {
-        if self.filters.active() {
+        if self.filter.stack.active() {
             let anchor = self.current_pos().unwrap_or(0);
             self.rebuild_rows(anchor);
         }
@@ -146,13 +146,14 @@ impl App {
         const CHUNK: usize = 256;
         let len = self.log.len();
         while Instant::now() < deadline {
-            if let Some(job) = self.filter_job.as_mut() {
+            if let Some(job) = self.filter.job.as_mut() {
                 let end = (job.next + CHUNK).min(len);
                 for pos in job.next..end {
-                    let pass = self.filters.pass(&self.log, pos)
+                    let pass = self.filter.stack.pass(&self.log, pos)
                         || self.rows.folded_head(pos).is_some_and(|c| {
                             self.index.chain_members.get(c).is_some_and(|m| {
-                                m.iter().any(|&p| self.filters.pass(&self.log, p as usize))
+                                m.iter()
+                                    .any(|&p| self.filter.stack.pass(&self.log, p as usize))
                             })
                         });
                     if pass {
@@ -162,7 +163,7 @@ impl App {
                 job.next = end;
                 let anchor = job.anchor;
                 if end >= len {
-                    self.filter_job = None;
+                    self.filter.job = None;
                     self.cursor = if self.follow {
                         self.rows.len().saturating_sub(1)
                     } else {

@@ -209,7 +209,7 @@ impl App {
             Some(at) => {
                 self.index.truncate(at);
                 self.rows.truncate(at);
-                if let Some(job) = self.filter_job.as_mut() {
+                if let Some(job) = self.filter.job.as_mut() {
                     job.next = job.next.min(at);
                 }
                 self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
@@ -246,10 +246,10 @@ impl App {
         self.index.extend(&self.log, from);
         let rows_before = self.rows.len();
         self.rows.grow(len);
-        if self.rows.is_explicit() && self.filter_job.is_none() {
+        if self.rows.is_explicit() && self.filter.job.is_none() {
             // A filter running already goes on to the new end by itself.
             for pos in from..len {
-                if self.filters.pass(&self.log, pos) {
+                if self.filter.stack.pass(&self.log, pos) {
                     self.rows.push_visible(pos);
                 }
             }
@@ -307,7 +307,7 @@ impl App {
         self.analysis = analysis;
         self.clamp_selections();
         self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
-        if self.filters.active() {
+        if self.filter.stack.active() {
             self.rebuild_rows(anchor.unwrap_or(0));
         } else if let Some(pos) = anchor {
             self.cursor = self.rows.row_near(pos, &self.index);

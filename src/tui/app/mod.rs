@@ -21,11 +21,10 @@ mod prompt;
 
 pub use prompt::{Prompt, PromptKind};
 
-use jobs::FilterJob;
+pub use filtering::FilterState;
 pub use live::Live;
 use navigate::Which;
 
-use super::filters::{Filters, Highlight};
 use super::keymap::{action_for, Action};
 use super::layout::{layout, Layout};
 use super::load::{LoadMsg, Loaded, Preview};
@@ -147,21 +146,14 @@ pub struct App {
     /// The active search.
     pub search: Option<Search>,
     seek: Option<Seek>,
-    /// The filter stack.
-    pub filters: Filters,
-    /// The highlights.
-    pub highlights: Vec<Highlight>,
-    /// The filter pane is shown (when there is something in it and room for it).
-    pub show_filters: bool,
-    /// The selected entry of the filter pane (filters first, then highlights).
-    pub filter_sel: usize,
+    /// The filters, the highlights and the pane that lists them.
+    pub filter: FilterState,
     /// Times are shown, typed and compared in UTC rather than as the log wrote them.
     pub utc: bool,
     /// The mouse is captured (wheel and clicks); off, the terminal selects text itself.
     pub mouse: bool,
     /// A saved session to put back once the whole log is in.
     pub session_pending: Option<super::session::Session>,
-    filter_job: Option<FilterJob>,
     /// The finding in the side panel.
     pub finding: Option<usize>,
     /// The selected evidence line of that finding.
@@ -254,14 +246,10 @@ impl App {
             prompt: None,
             search: None,
             seek: None,
-            filters: Filters::default(),
-            highlights: Vec::new(),
-            show_filters: false,
-            filter_sel: 0,
+            filter: FilterState::default(),
             utc: false,
             mouse: true,
             session_pending: None,
-            filter_job: None,
             finding: None,
             evidence_sel: 0,
             panel_scroll: 0,
@@ -419,18 +407,12 @@ impl App {
 
     /// True while some work (filtering, counting, seeking) is pending.
     pub fn busy(&self) -> bool {
-        self.filter_job.is_some()
+        self.filter.job.is_some()
             || self.seek.is_some()
             || self
                 .search
                 .as_ref()
                 .is_some_and(|s| !s.counted(self.log.len()))
-    }
-
-    /// Progress of the filter being applied, in percent.
-    pub fn filter_progress(&self) -> Option<usize> {
-        self.filter_job
-            .map(|j| j.next * 100 / self.log.len().max(1))
     }
 
     /// Which search match the cursor is on (1-based), when it is on one.
@@ -548,7 +530,7 @@ impl App {
                     self.panel_scroll = 0;
                 }
                 Pane::Steps => self.step_sel = 0,
-                Pane::Filters => self.filter_sel = 0,
+                Pane::Filters => self.filter.sel = 0,
             },
             Bottom => match self.focus {
                 Pane::Log => self.set_cursor(self.rows.len().saturating_sub(1), false),
@@ -561,7 +543,7 @@ impl App {
                     self.panel_scroll = usize::MAX;
                 }
                 Pane::Steps => self.step_sel = self.analysis.steps.steps.len().saturating_sub(1),
-                Pane::Filters => self.filter_sel = self.filter_entries().saturating_sub(1),
+                Pane::Filters => self.filter.select_last(),
             },
             Left => self.hscroll = self.hscroll.saturating_sub(self.hstep()),
             Right => self.hscroll = self.hscroll.saturating_add(self.hstep()),
@@ -618,8 +600,8 @@ impl App {
             FilterThread => self.filter_thread(),
             CycleSource => self.cycle_source(),
             ClearFilters => {
-                self.filters = Filters::default();
-                if self.focus == Pane::Filters && self.highlights.is_empty() {
+                self.filter.clear(false);
+                if self.focus == Pane::Filters && self.filter.highlights.is_empty() {
                     self.focus = Pane::Log;
                 }
                 self.refilter();
@@ -649,9 +631,8 @@ impl App {
             }
             CleanSession => {
                 self.bookmarks.clear();
-                self.highlights.clear();
+                self.filter.clear(true);
                 self.utc = false;
-                self.filters = Filters::default();
                 if self.focus == Pane::Filters {
                     self.focus = Pane::Log;
                 }
@@ -798,10 +779,7 @@ impl App {
                 }
             }
             Pane::Steps => self.move_step(delta),
-            Pane::Filters => {
-                let last = self.filter_entries().saturating_sub(1);
-                self.filter_sel = self.filter_sel.saturating_add_signed(delta).min(last);
-            }
+            Pane::Filters => self.filter.select_by(delta),
         }
     }
 

@@ -251,7 +251,7 @@ impl App {
                     return;
                 }
                 match Pattern::new(&p.input) {
-                    Ok(pat) if p.kind == PromptKind::Highlight => self.add_highlight(pat),
+                    Ok(pat) if p.kind == PromptKind::Highlight => self.filter.add_highlight(pat),
                     Ok(pat) => {
                         let exclude = p.kind == PromptKind::Exclude;
                         self.add_filter(FilterKind::Text(pat), exclude);

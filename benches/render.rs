@@ -40,7 +40,7 @@ static APP: LazyLock<Mutex<App>> = LazyLock::new(|| {
 #[divan::bench(args = [0.0, 0.25, 0.5, 0.75, 1.0])]
 fn frame(bencher: divan::Bencher, at: f64) {
     let mut app = APP.lock().expect("lock");
-    app.search = None;
+    app.prompt.search = None;
     let row = ((app.rows.len().saturating_sub(1)) as f64 * at) as usize;
     app.set_cursor(row, true);
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
@@ -57,7 +57,7 @@ fn frame_with_search(bencher: divan::Bencher) {
     let mut app = APP.lock().expect("lock");
     let row = app.rows.len() / 2;
     app.set_cursor(row, true);
-    app.search = Some(tslens::tui::search::Search::new(
+    app.prompt.search = Some(tslens::tui::search::Search::new(
         tslens::tui::search::Pattern::new("variable").expect("pattern"),
     ));
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
@@ -65,5 +65,5 @@ fn frame_with_search(bencher: divan::Bencher) {
         term.clear().expect("clear");
         term.draw(|f| view(&app, f)).expect("draw");
     });
-    app.search = None;
+    app.prompt.search = None;
 }

@@ -45,16 +45,20 @@ fn hiding_the_noise_with_look_around() {
     // Hide every "Cleaning up" line but item 7: a negative look-ahead.
     keys(&mut a, r"-^Cleaning up item (?!7\b)<ret>");
     assert!(
-        a.prompt.is_none(),
+        a.prompt.line.is_none(),
         "{:?}",
-        a.prompt.as_ref().and_then(|p| p.error.clone())
+        a.prompt.line.as_ref().and_then(|p| p.error.clone())
     );
     let shown = messages(&a);
     assert_eq!(a.rows.len(), total - 39);
     assert!(shown.iter().any(|m| m == "Cleaning up item 7"));
     // Search takes look-around too.
     keys(&mut a, r"g/policy item (?=1\d)<ret>");
-    assert!(a.search.as_ref().is_some_and(|s| s.matches.len() == 2));
+    assert!(a
+        .prompt
+        .search
+        .as_ref()
+        .is_some_and(|s| s.matches.len() == 2));
 }
 
 #[test]
@@ -108,7 +112,7 @@ fn pane_keys_outside_the_pane_say_what_to_do() {
 fn go_to_a_time_and_refuse_what_is_not_one() {
     let mut a = app();
     keys(&mut a, "g:10:00:28<ret>");
-    assert!(a.prompt.is_none());
+    assert!(a.prompt.line.is_none());
     assert_eq!(current_message(&a), "Cleaning up item 0");
     keys(&mut a, ":2026-03-10 10:00:13<ret>");
     assert!(
@@ -121,11 +125,11 @@ fn go_to_a_time_and_refuse_what_is_not_one() {
     assert_eq!(a.cursor, 0);
     // Past the end: said, and the prompt is closed.
     keys(&mut a, ":23:00<ret>");
-    assert!(a.prompt.is_none());
+    assert!(a.prompt.line.is_none());
     assert_eq!(a.notice.as_deref(), Some("the log ends before that time"));
     // Not a line nor a time: an error, the prompt closed, the next key works again.
     keys(&mut a, ":zz<ret>");
-    assert!(a.prompt.is_none());
+    assert!(a.prompt.line.is_none());
     assert!(a
         .notice
         .as_deref()
@@ -193,7 +197,7 @@ fn highlights_take_colours_in_turn_and_live_in_the_pane() {
     let bad = keys(&mut a, "<esc>+(x<ret>");
     assert!(bad.is_empty());
     assert_eq!(
-        a.prompt.as_ref().map(|p| p.kind),
+        a.prompt.line.as_ref().map(|p| p.kind),
         Some(PromptKind::Highlight)
     );
 }
@@ -296,7 +300,7 @@ fn a_session_puts_bookmarks_filters_and_highlights_back() {
 fn n_reaches_every_match_the_count_includes_opening_folds() {
     let mut a = app();
     keys(&mut a, "g/HRESULT=<ret>");
-    assert_eq!(a.search.as_ref().map(|s| s.matches.len()), Some(3));
+    assert_eq!(a.prompt.search.as_ref().map(|s| s.matches.len()), Some(3));
     // The first frame is the folded chain's row.
     assert!(matches!(
         a.current_row(),

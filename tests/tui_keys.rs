@@ -88,11 +88,11 @@ fn incremental_search_counts_and_moves() {
     let mut a = app();
     keys(&mut a, "g/clean");
     // While typing: the first match is under the cursor, and every match is counted.
-    assert!(a.prompt.is_some());
+    assert!(a.prompt.line.is_some());
     assert!(current_message(&a).starts_with("Cleaning up item 0"));
-    assert_eq!(a.search.as_ref().unwrap().matches.len(), 40);
+    assert_eq!(a.prompt.search.as_ref().unwrap().matches.len(), 40);
     keys(&mut a, "<ret>");
-    assert!(a.prompt.is_none());
+    assert!(a.prompt.line.is_none());
     assert_eq!(a.match_ordinal(), Some(1));
     keys(&mut a, "nn");
     assert_eq!(current_message(&a), "Cleaning up item 2");
@@ -103,7 +103,7 @@ fn incremental_search_counts_and_moves() {
     assert_eq!(current_message(&a), "Cleaning up item 0");
     assert_eq!(a.notice.as_deref(), Some("search wrapped"));
     keys(&mut a, "<esc>");
-    assert!(a.search.is_none());
+    assert!(a.prompt.search.is_none());
 }
 
 #[test]
@@ -111,12 +111,12 @@ fn search_is_smart_case_and_esc_restores() {
     let mut a = app();
     keys(&mut a, "g");
     keys(&mut a, "/Cleaning");
-    assert_eq!(a.search.as_ref().unwrap().matches.len(), 40);
+    assert_eq!(a.prompt.search.as_ref().unwrap().matches.len(), 40);
     keys(&mut a, "<esc>");
     assert_eq!(a.cursor, 0);
-    assert!(a.search.is_none());
+    assert!(a.prompt.search.is_none());
     keys(&mut a, "/CLEANING<ret>");
-    assert_eq!(a.search.as_ref().unwrap().matches.len(), 0);
+    assert_eq!(a.prompt.search.as_ref().unwrap().matches.len(), 0);
     assert_eq!(a.cursor, 0);
 }
 
@@ -124,17 +124,17 @@ fn search_is_smart_case_and_esc_restores() {
 fn invalid_pattern_shows_its_error_in_the_prompt() {
     let mut a = app();
     keys(&mut a, "/(abc");
-    let p = a.prompt.as_ref().unwrap();
+    let p = a.prompt.line.as_ref().unwrap();
     assert_eq!(p.kind, PromptKind::Search);
     let err = p.error.as_deref().unwrap();
     assert!(err.contains("unclosed group"), "{err}");
     // Enter keeps the prompt open on an invalid pattern; fixing it clears the error.
     keys(&mut a, "<ret>");
-    assert!(a.prompt.is_some());
+    assert!(a.prompt.line.is_some());
     keys(&mut a, ")");
-    assert!(a.prompt.as_ref().unwrap().error.is_none());
+    assert!(a.prompt.line.as_ref().unwrap().error.is_none());
     keys(&mut a, "<ret>");
-    assert!(a.prompt.is_none());
+    assert!(a.prompt.line.is_none());
 }
 
 #[test]
@@ -275,9 +275,9 @@ fn bookmarks_and_go_to_line() {
     keys(&mut a, "m");
     assert_eq!(a.bookmarks.len(), 1);
     keys(&mut a, ":abc");
-    assert!(a.prompt.as_ref().unwrap().error.is_some());
+    assert!(a.prompt.line.as_ref().unwrap().error.is_some());
     keys(&mut a, "<esc>");
-    assert!(a.prompt.is_none());
+    assert!(a.prompt.line.is_none());
 }
 
 #[test]

@@ -402,7 +402,7 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
             break;
         }
     }
-    if let Some(s) = &app.search {
+    if let Some(s) = &app.prompt.search {
         let hl = theme.style(if selected {
             Role::SearchCurrent
         } else {
@@ -829,7 +829,7 @@ fn progress_text(app: &App) -> Option<String> {
 fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     let theme = &app.theme;
     let right = area.x + area.width;
-    if let Some(p) = &app.prompt {
+    if let Some(p) = &app.prompt.line {
         let style = theme.style(Role::Prompt);
         buf.set_style(area, style);
         let mut info = String::new();
@@ -838,7 +838,7 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
             info = e.clone();
             info_style = theme.style(Role::PromptError);
         } else if p.kind == super::app::PromptKind::Search {
-            if let Some(s) = &app.search {
+            if let Some(s) = &app.prompt.search {
                 let counting = !s.counted(app.log.len());
                 info = format!(
                     "{}{} matches",
@@ -925,7 +925,7 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     if let Some(n) = &app.live.stream_note {
         parts.push((sanitize(n).into_owned(), accent));
     }
-    if let Some(s) = &app.search {
+    if let Some(s) = &app.prompt.search {
         let counting = !s.counted(log.len());
         let ord = app
             .match_ordinal()

@@ -42,18 +42,18 @@ impl App {
             let anchor = self.current_pos().unwrap_or(0);
             self.rebuild_rows(anchor);
         }
-        if let Some(s) = self.search.as_mut() {
+        if let Some(s) = self.prompt.search.as_mut() {
             s.matches.clear();
             s.scanned = 0;
         }
-        self.seek = None;
+        self.prompt.seek = None;
     }
 
     // -----------------------------------------------------------------------------------
     // Search
 
     pub(super) fn search_step(&mut self, forward: bool) {
-        let Some(s) = self.search.as_ref() else {
+        let Some(s) = self.prompt.search.as_ref() else {
             self.notice = Some("no search (/ starts one)".into());
             return;
         };
@@ -125,7 +125,7 @@ impl App {
         } else {
             pos.checked_sub(1).unwrap_or(len.saturating_sub(1))
         };
-        self.seek = Some(Seek {
+        self.prompt.seek = Some(Seek {
             next: start,
             left: len,
             forward,
@@ -174,9 +174,9 @@ impl App {
                 self.dirty = true;
                 continue;
             }
-            if let Some(mut seek) = self.seek {
-                let Some(search) = self.search.as_ref() else {
-                    self.seek = None;
+            if let Some(mut seek) = self.prompt.seek {
+                let Some(search) = self.prompt.search.as_ref() else {
+                    self.prompt.seek = None;
                     continue;
                 };
                 let mut found = None;
@@ -200,18 +200,18 @@ impl App {
                     }
                 }
                 if let Some(row) = found {
-                    self.seek = None;
+                    self.prompt.seek = None;
                     self.set_cursor(row, true);
                 } else if seek.left == 0 || len == 0 {
-                    self.seek = None;
+                    self.prompt.seek = None;
                     self.notice = Some(format!("pattern not found: {}", search.pattern.text));
                 } else {
-                    self.seek = Some(seek);
+                    self.prompt.seek = Some(seek);
                 }
                 self.dirty = true;
                 continue;
             }
-            if let Some(search) = self.search.as_mut() {
+            if let Some(search) = self.prompt.search.as_mut() {
                 if search.scanned < len {
                     let end = (search.scanned + CHUNK).min(len);
                     for pos in search.scanned..end {

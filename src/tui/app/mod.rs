@@ -19,7 +19,7 @@ mod mouse;
 mod navigate;
 mod prompt;
 
-pub use prompt::{Prompt, PromptKind};
+pub use prompt::{Prompt, PromptKind, PromptState};
 
 pub use filtering::FilterState;
 pub use live::Live;
@@ -29,7 +29,6 @@ use super::keymap::{action_for, Action};
 use super::layout::{layout, Layout};
 use super::load::{LoadMsg, Loaded, Preview};
 use super::rows::{Index, Row, RowMap};
-use super::search::{Search, Seek};
 
 /// The panes that can have the focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,11 +140,8 @@ pub struct App {
     pub show_steps: bool,
     /// The help overlay is open, scrolled by this many lines.
     pub help: Option<usize>,
-    /// The open prompt.
-    pub prompt: Option<Prompt>,
-    /// The active search.
-    pub search: Option<Search>,
-    seek: Option<Seek>,
+    /// The prompt line and the search it drives.
+    pub prompt: PromptState,
     /// The filters, the highlights and the pane that lists them.
     pub filter: FilterState,
     /// Times are shown, typed and compared in UTC rather than as the log wrote them.
@@ -243,9 +239,7 @@ impl App {
             show_panel: true,
             show_steps: true,
             help: None,
-            prompt: None,
-            search: None,
-            seek: None,
+            prompt: PromptState::default(),
             filter: FilterState::default(),
             utc: false,
             mouse: true,
@@ -408,8 +402,9 @@ impl App {
     /// True while some work (filtering, counting, seeking) is pending.
     pub fn busy(&self) -> bool {
         self.filter.job.is_some()
-            || self.seek.is_some()
+            || self.prompt.seek.is_some()
             || self
+                .prompt
                 .search
                 .as_ref()
                 .is_some_and(|s| !s.counted(self.log.len()))
@@ -417,7 +412,7 @@ impl App {
 
     /// Which search match the cursor is on (1-based), when it is on one.
     pub fn match_ordinal(&self) -> Option<usize> {
-        let s = self.search.as_ref()?;
+        let s = self.prompt.search.as_ref()?;
         let pos = self.current_pos()? as u32;
         s.matches.binary_search(&pos).ok().map(|i| i + 1)
     }
@@ -487,7 +482,7 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        if self.prompt.is_some() {
+        if self.prompt.line.is_some() {
             self.prompt_key(key);
             return;
         }
@@ -675,9 +670,8 @@ impl App {
             Escape => {
                 if self.focus != Pane::Log {
                     self.focus = Pane::Log;
-                } else if self.search.is_some() {
-                    self.search = None;
-                    self.seek = None;
+                } else if self.prompt.search.is_some() {
+                    self.prompt.drop_search();
                 } else if self.finding.is_some() {
                     self.finding = None;
                     self.panel_scroll = 0;

@@ -63,15 +63,35 @@ pub struct Prompt {
     saved: Option<Search>,
 }
 
+/// The prompt line and the search it drives, which stays after the line closes (`n`, `N`
+/// and the match count use it).
+#[derive(Clone, Debug, Default)]
+pub struct PromptState {
+    /// The open prompt.
+    pub line: Option<Prompt>,
+    /// The active search.
+    pub search: Option<Search>,
+    /// The search for the next (or first) match, going on between keys.
+    pub(super) seek: Option<Seek>,
+}
+
+impl PromptState {
+    /// Drops the search and any look for its next match.
+    pub(super) fn drop_search(&mut self) {
+        self.search = None;
+        self.seek = None;
+    }
+}
+
 impl App {
     pub(super) fn open_prompt(&mut self, kind: PromptKind, input: String) {
         let saved = if kind == PromptKind::Search {
-            self.seek = None;
-            self.search.take()
+            self.prompt.seek = None;
+            self.prompt.search.take()
         } else {
             None
         };
-        self.prompt = Some(Prompt {
+        self.prompt.line = Some(Prompt {
             kind,
             cursor: input.len(),
             input,
@@ -82,18 +102,18 @@ impl App {
     }
 
     pub(super) fn prompt_key(&mut self, key: KeyEvent) {
-        let Some(p) = self.prompt.as_mut() else {
+        let Some(p) = self.prompt.line.as_mut() else {
             return;
         };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let mut edited = false;
         match key.code {
             KeyCode::Esc => {
-                let p = self.prompt.take();
+                let p = self.prompt.line.take();
                 if let Some(p) = p {
                     if p.kind == PromptKind::Search {
-                        self.search = p.saved;
-                        self.seek = None;
+                        self.prompt.search = p.saved;
+                        self.prompt.seek = None;
                         self.cursor = p.origin.0;
                         self.top = p.origin.1;
                     }
@@ -101,7 +121,7 @@ impl App {
                 return;
             }
             KeyCode::Char('c') if ctrl => {
-                self.prompt = None;
+                self.prompt.line = None;
                 return;
             }
             KeyCode::Enter => {
@@ -169,7 +189,7 @@ impl App {
     }
 
     pub(super) fn prompt_edited(&mut self) {
-        let Some(p) = self.prompt.as_mut() else {
+        let Some(p) = self.prompt.line.as_mut() else {
             return;
         };
         p.error = None;
@@ -177,22 +197,21 @@ impl App {
             PromptKind::Search => {
                 let origin = p.origin;
                 if p.input.is_empty() {
-                    self.search = None;
-                    self.seek = None;
+                    self.prompt.drop_search();
                     self.cursor = origin.0;
                     self.top = origin.1;
                     return;
                 }
                 match Pattern::new(&p.input) {
                     Ok(pat) => {
-                        self.search = Some(Search::new(pat));
+                        self.prompt.search = Some(Search::new(pat));
                         // As vim's incsearch: each edit searches again from where it began,
                         // and a pattern that matches nothing leaves the cursor there.
                         self.cursor = origin.0;
                         self.top = origin.1;
                         // Incremental: look for the first match from where the prompt opened.
                         let start = self.rows.pos(origin.0).unwrap_or(0);
-                        self.seek = Some(Seek {
+                        self.prompt.seek = Some(Seek {
                             next: start,
                             left: self.log.len(),
                             forward: true,
@@ -202,8 +221,7 @@ impl App {
                     }
                     Err(e) => {
                         p.error = Some(e);
-                        self.search = None;
-                        self.seek = None;
+                        self.prompt.drop_search();
                     }
                 }
             }
@@ -225,7 +243,7 @@ impl App {
     }
 
     pub(super) fn submit_prompt(&mut self) {
-        let Some(p) = self.prompt.take() else {
+        let Some(p) = self.prompt.line.take() else {
             return;
         };
         match p.kind {
@@ -233,16 +251,16 @@ impl App {
                 if p.input.is_empty() || p.error.is_some() {
                     if p.error.is_some() {
                         // Keep the prompt open so the error can be fixed.
-                        self.prompt = Some(p);
+                        self.prompt.line = Some(p);
                     } else {
-                        self.search = p.saved;
+                        self.prompt.search = p.saved;
                     }
                     return;
                 }
                 self.moved = true;
-                if self.search.is_none() {
+                if self.prompt.search.is_none() {
                     if let Ok(pat) = Pattern::new(&p.input) {
-                        self.search = Some(Search::new(pat));
+                        self.prompt.search = Some(Search::new(pat));
                     }
                 }
             }
@@ -260,7 +278,7 @@ impl App {
                         // Keep the prompt open so the pattern can be fixed.
                         let mut p = p;
                         p.error = Some(e);
-                        self.prompt = Some(p);
+                        self.prompt.line = Some(p);
                     }
                 }
             }

@@ -237,6 +237,82 @@ fn filter_pane_overview_and_code_names_80x24() {
     insta::assert_snapshot!(t.backend());
 }
 
+/// A triage of the install failure with a filter of every kind stacked: the "Cleaning up"
+/// noise hidden by a regex, warnings and errors, a time window, the installer's component and
+/// thread, and a HRESULT regex switched off again, on which the focused pane's selection
+/// rests. The chain is unfolded, so its codes are named inline.
+fn every_kind_of_filter() -> App {
+    let mut a = app();
+    keys(&mut a, "gc<ret>");
+    keys(&mut a, "-Cleaning up<ret>v");
+    keys(&mut a, "@10:00:15 to 10:00:26<ret>");
+    keys(&mut a, ":22<ret>oT");
+    keys(&mut a, "&HRESULT<ret>");
+    keys(&mut a, "fG<space>");
+    a
+}
+
+/// The lines of the filter pane on `screen`, from its title on.
+fn pane_lines(a: &App, screen: &str) -> Vec<String> {
+    let r = a.layout().filters.unwrap();
+    screen
+        .lines()
+        .skip(r.y as usize)
+        .take(r.height as usize)
+        .map(|l| {
+            l.chars()
+                .skip(r.x as usize)
+                .take(r.width as usize)
+                .collect::<String>()
+        })
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
+fn check_every_kind_of_filter(w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut a = every_kind_of_filter();
+    let t = draw(&mut a, w, h);
+    let screen = text(t.backend().buffer());
+    let pane = pane_lines(&a, &screen);
+    // Six filters in five rows: the pane keeps the selection, the last one, in sight.
+    assert_eq!(
+        &pane[1..],
+        [
+            " [x] only warnings and errors",
+            " [x] only time 10:00:15 to 10:00:26",
+            " [x] only component InstallSoftware",
+            " [x] only thread 200",
+            "▶[ ] only /HRESULT/",
+        ],
+        "{screen}"
+    );
+    // What passes: the installer's errors in the window, codes named.
+    let shown: Vec<usize> = (0..a.rows.len())
+        .filter_map(|r| a.rows.pos(r))
+        .map(|p| a.log.meta(a.log.at(p)).line as usize)
+        .collect();
+    assert_eq!(shown, [21, 22, 24, 25, 26], "{screen}");
+    assert!(screen.contains("HRESULT=80004005 E_FAIL"), "{screen}");
+    // At the top of the list the first filter, the hidden noise, comes back into sight.
+    keys(&mut a, "g");
+    let top = draw(&mut a, w, h);
+    let pane = pane_lines(&a, &text(top.backend().buffer()));
+    assert_eq!(pane[1], "▶[x] hide /Cleaning up/");
+    t
+}
+
+#[test]
+fn every_kind_of_filter_200x50() {
+    let t = check_every_kind_of_filter(200, 50);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn every_kind_of_filter_80x24() {
+    let t = check_every_kind_of_filter(80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
 #[test]
 fn code_names_are_dimmed_and_highlights_coloured() {
     let mut a = triage_state();
@@ -300,6 +376,66 @@ fn overview_marks_errors_and_the_view() {
     }));
     let pos = a.current_pos().unwrap();
     assert!(pos >= 1700, "{pos}");
+}
+
+/// A log of 2,000 made-up records, quiet but for two warnings in its first half and errors
+/// near its end, with a bookmark at the start: the strip is a summary, one cell for dozens of
+/// records.
+fn long_quiet_log() -> App {
+    let mut text_log = String::new();
+    for i in 0..2000 {
+        let kind = match i {
+            500 | 1000 => 2,
+            i if i > 1800 && i % 50 == 0 => 3,
+            _ => 1,
+        };
+        text_log.push_str(&rec(i, "Comp", kind, 1, &format!("record {i}")));
+    }
+    let mut a = app_with(log_from("long.log", &text_log), 120, 40);
+    keys(&mut a, "gm");
+    a
+}
+
+fn check_overview_of_a_long_log(w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut a = long_quiet_log();
+    let t = draw(&mut a, w, h);
+    let buf = t.backend().buffer();
+    let strip = a.layout().overview.unwrap();
+    let cells: String = (strip.y..strip.y + strip.height)
+        .map(|y| buf[(strip.x, y)].symbol())
+        .collect();
+    let n = cells.chars().count();
+    let at = |c: char| -> Vec<usize> {
+        cells
+            .chars()
+            .enumerate()
+            .filter(|(_, x)| *x == c)
+            .map(|(i, _)| i)
+            .collect()
+    };
+    // The bookmark on the first cell, the warnings a quarter and half way down, the
+    // errors in the last tenth; nothing else marked.
+    assert_eq!(at('●'), [0], "{cells}");
+    assert_eq!(at('▒'), [n / 4, n / 2], "{cells}");
+    let errors = at('█');
+    assert!(
+        !errors.is_empty() && errors.iter().all(|&i| i * 10 >= n * 9),
+        "{cells}"
+    );
+    assert_eq!(at('│').len(), n - 3 - errors.len(), "{cells}");
+    t
+}
+
+#[test]
+fn overview_of_a_long_log_200x50() {
+    let t = check_overview_of_a_long_log(200, 50);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn overview_of_a_long_log_80x24() {
+    let t = check_overview_of_a_long_log(80, 24);
+    insta::assert_snapshot!(t.backend());
 }
 
 /// Each of a finding's causes is its own numbered paragraph in the panel, and a cause whose

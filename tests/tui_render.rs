@@ -254,7 +254,9 @@ fn every_kind_of_filter() -> App {
 
 /// The lines of the filter pane on `screen`, from its title on.
 fn pane_lines(a: &App, screen: &str) -> Vec<String> {
-    let r = a.layout().filters.unwrap();
+    let Some(r) = a.layout().filters else {
+        panic!("no filter pane at {:?}", a.size);
+    };
     screen
         .lines()
         .skip(r.y as usize)
@@ -400,7 +402,9 @@ fn check_overview_of_a_long_log(w: u16, h: u16) -> Terminal<TestBackend> {
     let mut a = long_quiet_log();
     let t = draw(&mut a, w, h);
     let buf = t.backend().buffer();
-    let strip = a.layout().overview.unwrap();
+    let Some(strip) = a.layout().overview else {
+        panic!("no overview strip at {w}x{h}");
+    };
     let cells: String = (strip.y..strip.y + strip.height)
         .map(|y| buf[(strip.x, y)].symbol())
         .collect();

@@ -300,5 +300,5 @@ fn a_pipe_is_followed_while_the_view_is_at_its_end() {
     assert!(!app2.follow);
     app2.reanalyse(&rules());
     assert!(!app2.analysis.findings.is_empty());
-    assert_eq!(app2.finding, Some(0), "the top finding is open");
+    assert_eq!(app2.panel.finding, Some(0), "the top finding is open");
 }

@@ -19,7 +19,7 @@ fn has(a: &tslens::tui::App, pred: impl Fn(&FilterKind) -> bool) -> bool {
 fn first_screen_shows_the_top_finding_on_its_evidence() {
     let app = app();
     assert_eq!(app.load, LoadState::Ready);
-    assert_eq!(app.finding, Some(0));
+    assert_eq!(app.panel.finding, Some(0));
     assert_eq!(app.analysis.findings[0].id, "test-access-denied");
     let ev = app.analysis.findings[0].evidence[0].index;
     assert_eq!(app.current_pos(), Some(ev));
@@ -215,9 +215,9 @@ fn next_error_warning_chain_step_and_finding() {
     // Finding 0 is open from the start: i goes on to the next, I comes back.
     let n = a.analysis.findings.len();
     keys(&mut a, "i");
-    assert_eq!(a.finding, Some(1 % n));
+    assert_eq!(a.panel.finding, Some(1 % n));
     keys(&mut a, "I");
-    assert_eq!(a.finding, Some(0));
+    assert_eq!(a.panel.finding, Some(0));
     assert!(current_message(&a).starts_with("Access is denied"));
     keys(&mut a, "e");
     keys(&mut a, "g");
@@ -233,7 +233,7 @@ fn evidence_in_the_panel_jumps() {
     let n = a.analysis.findings[0].evidence.len();
     assert!(n >= 1);
     keys(&mut a, "G");
-    assert_eq!(a.evidence_sel, n - 1);
+    assert_eq!(a.panel.evidence_sel, n - 1);
     keys(&mut a, "<ret>");
     let ev = a.analysis.findings[0].evidence[n - 1].index;
     assert_eq!(a.current_pos(), Some(ev));

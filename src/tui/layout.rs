@@ -47,7 +47,7 @@ pub fn layout(app: &App, area: Rect) -> Layout {
     let main = Rect::new(area.x, area.y, area.width, area.height - 1);
     let mut left = main;
     let mut panel = None;
-    if app.show_panel {
+    if app.panel.show {
         if main.width >= 100 {
             let w = (main.width * 2 / 5).clamp(36, 72);
             left.width = main.width - w;
@@ -67,7 +67,7 @@ pub fn layout(app: &App, area: Rect) -> Layout {
     }
     let mut steps = None;
     let n = app.analysis.steps.steps.len();
-    if app.show_steps && n > 0 && left.height >= 16 {
+    if app.steps.show && n > 0 && left.height >= 16 {
         let h = ((n + 1) as u16).min(left.height / 4).clamp(3, 9);
         left.height -= h;
         steps = Some(Rect::new(left.x, left.y + left.height, left.width, h));

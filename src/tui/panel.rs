@@ -137,7 +137,11 @@ pub fn build(app: &App, width: usize) -> PanelText {
     };
     let mut evidence_lines = Vec::new();
     let findings = &app.analysis.findings;
-    match app.finding.and_then(|i| findings.get(i).map(|f| (i, f))) {
+    match app
+        .panel
+        .finding
+        .and_then(|i| findings.get(i).map(|f| (i, f)))
+    {
         Some((i, f)) => finding_lines(app, &mut b, i, f, &mut evidence_lines),
         None => {
             let hint = match (&app.load, findings.len()) {
@@ -224,7 +228,7 @@ fn finding_lines(
         b.heading("Evidence (Tab, then Enter jumps)");
         for (k, e) in f.evidence.iter().enumerate() {
             evidence_lines.push(b.lines.len());
-            let selected = k == app.evidence_sel;
+            let selected = k == app.panel.evidence_sel;
             let mark = if selected { "> " } else { "  " };
             let place = format!("{}:{} ", short_name(&e.source), e.line);
             let mut style = b.theme.style(Role::Normal);
@@ -409,6 +413,7 @@ pub fn record_copy_text(app: &App) -> Option<String> {
 /// The open finding (or the first) as plain text for a ticket, with its evidence.
 pub fn finding_copy_text(app: &App) -> Option<String> {
     let f = app
+        .panel
         .finding
         .or(if app.analysis.findings.is_empty() {
             None

@@ -693,7 +693,7 @@ fn draw_panel(app: &App, buf: &mut Buffer, area: Rect) {
     } else {
         Borders::TOP
     };
-    let title = match app.finding {
+    let title = match app.panel.finding {
         Some(_) => " Finding ".to_string(),
         None => " Details ".to_string(),
     };
@@ -707,14 +707,14 @@ fn draw_panel(app: &App, buf: &mut Buffer, area: Rect) {
     let text = panel::build(app, inner.width as usize);
     let h = inner.height as usize;
     let max_scroll = text.lines.len().saturating_sub(h);
-    let scroll = if app.panel_scroll == usize::MAX {
+    let scroll = if app.panel.scroll == usize::MAX {
         // Keep the selected evidence in sight.
         text.evidence_lines
-            .get(app.evidence_sel)
+            .get(app.panel.evidence_sel)
             .map_or(0, |&l| l.saturating_sub(h / 2))
             .min(max_scroll)
     } else {
-        app.panel_scroll.min(max_scroll)
+        app.panel.scroll.min(max_scroll)
     };
     for (i, line) in text.lines.iter().skip(scroll).take(h).enumerate() {
         buf.set_line(inner.x, inner.y + i as u16, line, inner.width);
@@ -749,7 +749,7 @@ fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
         return;
     }
     let sel = if focused {
-        Some(app.step_sel)
+        Some(app.steps.sel)
     } else {
         app.current_step()
     };

@@ -17,6 +17,7 @@ mod jobs;
 mod live;
 mod mouse;
 mod navigate;
+mod panes;
 mod prompt;
 
 pub use prompt::{Prompt, PromptKind, PromptState};
@@ -24,6 +25,7 @@ pub use prompt::{Prompt, PromptKind, PromptState};
 pub use filtering::FilterState;
 pub use live::Live;
 use navigate::Which;
+pub use panes::{PanelState, StepsState};
 
 use super::keymap::{action_for, Action};
 use super::layout::{layout, Layout};
@@ -134,10 +136,10 @@ pub struct App {
     pub hscroll: usize,
     /// Focused pane.
     pub focus: Pane,
-    /// The side panel is shown.
-    pub show_panel: bool,
-    /// The step timeline is shown.
-    pub show_steps: bool,
+    /// The side panel: shown or not, its finding, selection and scroll.
+    pub panel: PanelState,
+    /// The step timeline: shown or not, its selection.
+    pub steps: StepsState,
     /// The help overlay is open, scrolled by this many lines.
     pub help: Option<usize>,
     /// The prompt line and the search it drives.
@@ -150,14 +152,6 @@ pub struct App {
     pub mouse: bool,
     /// A saved session to put back once the whole log is in.
     pub session_pending: Option<super::session::Session>,
-    /// The finding in the side panel.
-    pub finding: Option<usize>,
-    /// The selected evidence line of that finding.
-    pub evidence_sel: usize,
-    /// Side panel scroll, in lines.
-    pub panel_scroll: usize,
-    /// The selected step in the timeline.
-    pub step_sel: usize,
     /// Bookmarked records.
     pub bookmarks: BTreeSet<RecordRef>,
     /// Following the end of the log.
@@ -182,14 +176,13 @@ impl App {
     /// Keeps the selected finding and step inside a newly installed analysis.
     fn clamp_selections(&mut self) {
         if self
+            .panel
             .finding
             .is_some_and(|f| f >= self.analysis.findings.len())
         {
-            self.finding = None;
+            self.panel.finding = None;
         }
-        self.step_sel = self
-            .step_sel
-            .min(self.analysis.steps.steps.len().saturating_sub(1));
+        self.steps.clamp(self.analysis.steps.steps.len());
     }
 
     /// An explorer over a complete log.
@@ -236,18 +229,14 @@ impl App {
             top: 0,
             hscroll: 0,
             focus: Pane::Log,
-            show_panel: true,
-            show_steps: true,
+            panel: PanelState::default(),
+            steps: StepsState::default(),
             help: None,
             prompt: PromptState::default(),
             filter: FilterState::default(),
             utc: false,
             mouse: true,
             session_pending: None,
-            finding: None,
-            evidence_sel: 0,
-            panel_scroll: 0,
-            step_sel: 0,
             bookmarks: BTreeSet::new(),
             follow: opts.follow,
             load: LoadState::Ready,
@@ -520,24 +509,14 @@ impl App {
             HalfUp => self.move_in_focus(-((page / 2).max(1) as isize)),
             Top => match self.focus {
                 Pane::Log => self.set_cursor(0, false),
-                Pane::Panel => {
-                    self.evidence_sel = 0;
-                    self.panel_scroll = 0;
-                }
-                Pane::Steps => self.step_sel = 0,
+                Pane::Panel => self.panel.select_first(),
+                Pane::Steps => self.steps.sel = 0,
                 Pane::Filters => self.filter.sel = 0,
             },
             Bottom => match self.focus {
                 Pane::Log => self.set_cursor(self.rows.len().saturating_sub(1), false),
-                Pane::Panel => {
-                    let n = self
-                        .finding
-                        .and_then(|f| self.analysis.findings.get(f))
-                        .map_or(0, |f| f.evidence.len());
-                    self.evidence_sel = n.saturating_sub(1);
-                    self.panel_scroll = usize::MAX;
-                }
-                Pane::Steps => self.step_sel = self.analysis.steps.steps.len().saturating_sub(1),
+                Pane::Panel => self.panel.select_last(self.evidence_len()),
+                Pane::Steps => self.steps.sel = self.analysis.steps.steps.len().saturating_sub(1),
                 Pane::Filters => self.filter.select_last(),
             },
             Left => self.hscroll = self.hscroll.saturating_sub(self.hstep()),
@@ -551,7 +530,7 @@ impl App {
             Activate => match self.focus {
                 Pane::Log => self.toggle_fold(),
                 Pane::Panel => self.jump_to_evidence(),
-                Pane::Steps => self.jump_to_step(self.step_sel),
+                Pane::Steps => self.jump_to_step(self.steps.sel),
                 Pane::Filters => self.filter_toggle_selected(),
             },
             ToggleFold => self.toggle_fold(),
@@ -638,8 +617,8 @@ impl App {
             FocusNext => self.cycle_focus(true),
             FocusPrev => self.cycle_focus(false),
             TogglePanel => {
-                self.show_panel = !self.show_panel;
-                if !self.show_panel && self.focus == Pane::Panel {
+                self.panel.show = !self.panel.show;
+                if !self.panel.show && self.focus == Pane::Panel {
                     self.focus = Pane::Log;
                 }
             }
@@ -647,12 +626,12 @@ impl App {
                 // What counts is whether the pane is on screen, not the wish: at 80x24 it
                 // may be wished for and still not fit.
                 if self.layout().steps.is_some() {
-                    self.show_steps = false;
+                    self.steps.show = false;
                     if self.focus == Pane::Steps {
                         self.focus = Pane::Log;
                     }
                 } else {
-                    self.show_steps = true;
+                    self.steps.show = true;
                     if self.layout().steps.is_none() {
                         self.steps_without_room();
                     }
@@ -672,9 +651,8 @@ impl App {
                     self.focus = Pane::Log;
                 } else if self.prompt.search.is_some() {
                     self.prompt.drop_search();
-                } else if self.finding.is_some() {
-                    self.finding = None;
-                    self.panel_scroll = 0;
+                } else if self.panel.finding.is_some() {
+                    self.panel.close_finding();
                 }
             }
             Quit => fx.push(Effect::Quit),
@@ -686,27 +664,6 @@ impl App {
             Reload => fx.push(Effect::Reload),
         }
         self.scroll_to_cursor(false);
-    }
-
-    /// `t` asked for the step timeline and it does not fit: a side panel below the log
-    /// makes way for it (p brings the panel back), or the status line says why.
-    fn steps_without_room(&mut self) {
-        if self.analysis.steps.steps.is_empty() {
-            self.notice = Some("no task-sequence steps in this log".into());
-            return;
-        }
-        if self.show_panel {
-            self.show_panel = false;
-            if self.focus == Pane::Panel {
-                self.focus = Pane::Log;
-            }
-            if self.layout().steps.is_some() {
-                self.notice = Some("steps shown in place of the side panel (p swaps back)".into());
-                return;
-            }
-            self.show_panel = true;
-        }
-        self.notice = Some("no room for the step timeline: the window is too short".into());
     }
 
     fn copy(&mut self, text: String, fx: &mut Vec<Effect>) {
@@ -757,58 +714,9 @@ impl App {
                     self.top = self.top.saturating_add_signed(delta).min(max_top);
                 }
             }
-            Pane::Panel => {
-                let n = self
-                    .finding
-                    .and_then(|f| self.analysis.findings.get(f))
-                    .map_or(0, |f| f.evidence.len());
-                if n > 0 && delta.unsigned_abs() == 1 {
-                    self.evidence_sel = self.evidence_sel.saturating_add_signed(delta).min(n - 1);
-                    self.panel_scroll = usize::MAX; // the view scrolls the selection into sight
-                } else {
-                    self.panel_scroll = self
-                        .panel_scroll
-                        .min(10_000)
-                        .saturating_add_signed(delta.clamp(-10_000, 10_000));
-                }
-            }
+            Pane::Panel => self.panel.move_by(delta, self.evidence_len()),
             Pane::Steps => self.move_step(delta),
             Pane::Filters => self.filter.select_by(delta),
-        }
-    }
-
-    fn move_step(&mut self, delta: isize) {
-        let n = self.analysis.steps.steps.len();
-        if n == 0 {
-            return;
-        }
-        self.step_sel = self.step_sel.saturating_add_signed(delta).min(n - 1);
-    }
-
-    fn cycle_focus(&mut self, forward: bool) {
-        let lay = self.layout();
-        let mut panes = vec![Pane::Log];
-        if lay.panel.is_some() {
-            panes.push(Pane::Panel);
-        }
-        if lay.steps.is_some() {
-            panes.push(Pane::Steps);
-        }
-        if lay.filters.is_some() {
-            panes.push(Pane::Filters);
-        }
-        let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0);
-        let n = panes.len();
-        let next = if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        };
-        self.focus = panes[next];
-        if self.focus == Pane::Steps {
-            if let Some(s) = self.current_step() {
-                self.step_sel = s;
-            }
         }
     }
 

@@ -58,10 +58,10 @@ impl App {
                         self.user_moved(down);
                     }
                     Pane::Panel => {
-                        self.panel_scroll = if down {
-                            self.panel_scroll + 3
+                        self.panel.scroll = if down {
+                            self.panel.scroll + 3
                         } else {
-                            self.panel_scroll.saturating_sub(3)
+                            self.panel.scroll.saturating_sub(3)
                         };
                     }
                     Pane::Steps => self.move_step(if down { 3 } else { -3 }),

@@ -72,7 +72,7 @@ impl App {
                 self.set_cursor(row, true);
                 if which == Which::Steps {
                     if let Some(s) = self.current_step() {
-                        self.step_sel = s;
+                        self.steps.sel = s;
                     }
                 }
             }
@@ -96,10 +96,7 @@ impl App {
             return;
         };
         let first = f.evidence.first().map(|e| e.index);
-        self.finding = Some(i);
-        self.evidence_sel = 0;
-        self.panel_scroll = 0;
-        self.show_panel = true;
+        self.panel.open(i);
         if let Some(pos) = first {
             let row = self.rows.row_near(pos, &self.index);
             self.cursor = row.min(self.rows.len().saturating_sub(1));
@@ -117,7 +114,7 @@ impl App {
             });
             return;
         }
-        let next = match (self.finding, forward) {
+        let next = match (self.panel.finding, forward) {
             (None, true) => 0,
             (None, false) => n - 1,
             (Some(i), true) => (i + 1) % n,
@@ -129,9 +126,10 @@ impl App {
 
     pub(super) fn jump_to_evidence(&mut self) {
         let pos = self
+            .panel
             .finding
             .and_then(|f| self.analysis.findings.get(f))
-            .and_then(|f| f.evidence.get(self.evidence_sel))
+            .and_then(|f| f.evidence.get(self.panel.evidence_sel))
             .map(|e| e.index);
         let Some(pos) = pos else {
             return;

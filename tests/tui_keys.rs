@@ -18,7 +18,7 @@ fn has(a: &tslens::tui::App, pred: impl Fn(&FilterKind) -> bool) -> bool {
 #[test]
 fn first_screen_shows_the_top_finding_on_its_evidence() {
     let app = app();
-    assert_eq!(app.load, LoadState::Ready);
+    assert_eq!(app.load.state, LoadState::Ready);
     assert_eq!(app.panel.finding, Some(0));
     assert_eq!(app.analysis.findings[0].id, "test-access-denied");
     let ev = app.analysis.findings[0].evidence[0].index;
@@ -422,14 +422,14 @@ fn the_whole_log_shows_before_its_analysis_then_the_finding() {
     assert_eq!(a.rows.len(), full);
     assert!(!a.index.errors.is_empty());
     assert!(a.analysis.findings.is_empty() && a.analysis.chains.is_empty());
-    assert_eq!(a.load, LoadState::Analysing);
+    assert_eq!(a.load.state, LoadState::Analysing);
     keys(&mut a, "G");
     assert_eq!(a.cursor, full - 1);
 
     for m in msgs {
         a.update(Msg::Load(m));
     }
-    assert_eq!(a.load, LoadState::Ready);
+    assert_eq!(a.load.state, LoadState::Ready);
     assert!(!a.analysis.chains.is_empty());
     assert!(a.rows.len() < full, "the chains fold");
     // The user moved meanwhile: the view stays at the end rather than jumping.

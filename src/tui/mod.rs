@@ -1,8 +1,8 @@
 //! The explorer: `tslens FILE...` on a terminal.
 //!
 //! Split the Elm way: [`app`] holds the state and a pure `update` (messages in, effects
-//! out), one file per sub-state (prompt, filters, side panel and timeline, background
-//! jobs, live following, navigation, mouse); [`keymap`] turns keys into actions, [`layout`] decides where panes go,
+//! out), one file per sub-state (loading, prompt, filters, side panel and timeline,
+//! background jobs, live following, navigation, mouse); [`keymap`] turns keys into actions, [`layout`] decides where panes go,
 //! [`view`](mod@view) draws a frame from the state, [`theme`] styles it, and [`runtime`]
 //! owns the terminal, the threads and the loop. Only the runtime does I/O, so everything
 //! else is tested without a terminal.

@@ -144,7 +144,7 @@ pub fn build(app: &App, width: usize) -> PanelText {
     {
         Some((i, f)) => finding_lines(app, &mut b, i, f, &mut evidence_lines),
         None => {
-            let hint = match (&app.load, findings.len()) {
+            let hint = match (&app.load.state, findings.len()) {
                 (LoadState::Ready, 0) => "No known problem found in this log.".to_string(),
                 (LoadState::Ready, 1) => "1 finding: press i to open it.".to_string(),
                 (LoadState::Ready, n) => format!("{n} findings: press i to open the first."),
@@ -282,7 +282,7 @@ fn record_lines(app: &App, b: &mut Builder<'_>, pos: usize) {
     b.heading("Record");
     let src = &app.log.source(r).text.path;
     let mut place = format!("{}:{}", short_name(src), meta.line);
-    if !app.lines_known {
+    if !app.load.lines_known {
         place = short_name(src);
     }
     let mut facts = vec![place];

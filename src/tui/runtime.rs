@@ -363,7 +363,7 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     };
     if let Some(saved) = session_path.as_deref().and_then(session::load) {
         if needs_worker {
-            app.session_pending = Some(saved);
+            app.load.session_pending = Some(saved);
         } else {
             app.restore(&saved);
         }
@@ -407,7 +407,11 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     drop(guard);
     if let Some(path) = &session_path {
         // A session the loader never got to put back is kept as it was.
-        let keep = app.session_pending.take().unwrap_or_else(|| app.session());
+        let keep = app
+            .load
+            .session_pending
+            .take()
+            .unwrap_or_else(|| app.session());
         if let Err(e) = session::save(path, &keep) {
             eprintln!(
                 "tslens: cannot save the session to {}: {}",

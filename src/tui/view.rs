@@ -100,7 +100,7 @@ fn columns(app: &App, width: u16) -> Columns {
         .max()
         .unwrap_or(1);
     let digits = (max_line.max(1).ilog10() + 1).max(4) as u16;
-    let line = if app.lines_known && width >= 60 {
+    let line = if app.load.lines_known && width >= 60 {
         digits + 1
     } else {
         0
@@ -168,7 +168,7 @@ fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
     let body = area.height.saturating_sub(1) as usize;
     let len = app.rows.len();
     if len == 0 {
-        let msg = match &app.load {
+        let msg = match &app.load.state {
             LoadState::Indexing { .. } | LoadState::Analysing => "Loading…",
             _ if app.rows.is_explicit() && app.filter.progress(app.log.len()).is_some() => {
                 "Filtering…"
@@ -813,7 +813,7 @@ fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
 }
 
 fn progress_text(app: &App) -> Option<String> {
-    match &app.load {
+    match &app.load.state {
         LoadState::Indexing { done, total } if *total > 0 => {
             Some(format!("indexing {}%", done * 100 / total))
         }
@@ -901,7 +901,7 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
         None => "0/0".to_string(),
         Some(pct) => {
             let mut s = format!("{}/{} {pct}%", app.cursor + 1, len);
-            if let (Some(r), true) = (app.current_ref(), app.lines_known) {
+            if let (Some(r), true) = (app.current_ref(), app.load.lines_known) {
                 s.push_str(&format!(" line {}", log.meta(r).line));
             }
             s

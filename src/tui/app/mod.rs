@@ -15,6 +15,7 @@ use crate::tui::theme::Theme;
 mod filtering;
 mod jobs;
 mod live;
+mod loading;
 mod mouse;
 mod navigate;
 mod panes;
@@ -24,6 +25,7 @@ pub use prompt::{Prompt, PromptKind, PromptState};
 
 pub use filtering::FilterState;
 pub use live::Live;
+pub use loading::{LoadState, Loading};
 use navigate::Which;
 pub use panes::{PanelState, StepsState};
 
@@ -43,24 +45,6 @@ pub enum Pane {
     Steps,
     /// The filter pane.
     Filters,
-}
-
-/// How far loading has gone.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LoadState {
-    /// The worker is reading and indexing.
-    Indexing {
-        /// Bytes done.
-        done: u64,
-        /// Bytes in all (0 when unknown).
-        total: u64,
-    },
-    /// The worker is analysing.
-    Analysing,
-    /// Everything is loaded.
-    Ready,
-    /// The worker failed: the preview is all there is.
-    Failed(String),
 }
 
 /// What the runtime must do for the update.
@@ -150,22 +134,16 @@ pub struct App {
     pub utc: bool,
     /// The mouse is captured (wheel and clicks); off, the terminal selects text itself.
     pub mouse: bool,
-    /// A saved session to put back once the whole log is in.
-    pub session_pending: Option<super::session::Session>,
     /// Bookmarked records.
     pub bookmarks: BTreeSet<RecordRef>,
     /// Following the end of the log.
     pub follow: bool,
-    /// Loading progress.
-    pub load: LoadState,
+    /// Loading: how far it has gone, and what waits for the whole log.
+    pub load: Loading,
     /// The user has moved; loading no longer moves the cursor.
     pub moved: bool,
     /// A one-off message for the status line.
     pub notice: Option<String>,
-    /// Sources already said to have changed on disk (see [`App::check_changed`]).
-    changed_told: Vec<usize>,
-    /// False while the rows come from a file's tail, whose line numbers are not known.
-    pub lines_known: bool,
     /// A log that grows: followers, their markers, what is new, analyses due.
     pub live: Live,
     /// Set when the screen must be drawn again.
@@ -173,22 +151,10 @@ pub struct App {
 }
 
 impl App {
-    /// Keeps the selected finding and step inside a newly installed analysis.
-    fn clamp_selections(&mut self) {
-        if self
-            .panel
-            .finding
-            .is_some_and(|f| f >= self.analysis.findings.len())
-        {
-            self.panel.finding = None;
-        }
-        self.steps.clamp(self.analysis.steps.steps.len());
-    }
-
     /// An explorer over a complete log.
     pub fn new(loaded: Loaded, theme: Theme, opts: &Options) -> App {
         let mut app = App::empty(theme, opts);
-        app.load = LoadState::Ready;
+        app.load.state = LoadState::Ready;
         app.install(loaded);
         app.after_load();
         app
@@ -197,7 +163,7 @@ impl App {
     /// An explorer over a preview, while the worker loads the rest.
     pub fn from_preview(preview: Preview, theme: Theme, opts: &Options) -> App {
         let mut app = App::empty(theme, opts);
-        app.lines_known = !preview.tail;
+        app.load.lines_known = !preview.tail;
         app.live.preview_origin = preview.origin;
         let analysis = Analysis::default();
         let index = Index::build(&preview.log, &analysis);
@@ -212,7 +178,7 @@ impl App {
         if app.follow {
             app.cursor = app.rows.len().saturating_sub(1);
         }
-        app.load = LoadState::Indexing { done: 0, total: 0 };
+        app.load.state = LoadState::Indexing { done: 0, total: 0 };
         app
     }
 
@@ -236,123 +202,14 @@ impl App {
             filter: FilterState::default(),
             utc: false,
             mouse: true,
-            session_pending: None,
             bookmarks: BTreeSet::new(),
             follow: opts.follow,
-            load: LoadState::Ready,
+            load: Loading::default(),
             moved: false,
             notice: None,
-            changed_told: Vec::new(),
-            lines_known: true,
             live: Live::default(),
             dirty: true,
         }
-    }
-
-    /// Swaps in new data: the full log after the preview, or a grown log from the follower.
-    /// The cursor stays on the same record; chains keep their fold state, new ones fold.
-    pub fn replace(&mut self, loaded: Loaded) {
-        let anchor = self.current_ref();
-        let marks: Vec<RecordRef> = self.bookmarks.iter().copied().collect();
-        let mapped_anchor = anchor.map(|r| self.map_ref(r, &loaded.log));
-        self.bookmarks = marks
-            .into_iter()
-            .map(|r| self.map_ref(r, &loaded.log))
-            .collect();
-        self.live.preview_origin.clear();
-        self.lines_known = true;
-        self.install(loaded);
-        if let Some(r) = mapped_anchor {
-            let pos = self.index.position(&self.log, r);
-            self.cursor = self.rows.row_near(pos, &self.index);
-        }
-        if self.follow {
-            self.cursor = self.rows.len().saturating_sub(1);
-        }
-        self.restart_jobs();
-        self.scroll_to_cursor(true);
-    }
-
-    /// Maps a record of the current (preview) log to the same record of `full`.
-    fn map_ref(&self, r: RecordRef, full: &Log) -> RecordRef {
-        if self.live.preview_origin.is_empty() {
-            return r;
-        }
-        let Some(&(input, base)) = self.live.preview_origin.get(r.source as usize) else {
-            return r;
-        };
-        let start = self
-            .log
-            .sources
-            .get(r.source as usize)
-            .and_then(|s| s.records.get(r.index as usize))
-            .map_or(0, |m| m.start);
-        let index = full
-            .sources
-            .get(input)
-            .map_or(0, |s| s.record_at(start + base));
-        RecordRef {
-            source: input as u32,
-            index: index as u32,
-        }
-    }
-
-    fn install(&mut self, loaded: Loaded) {
-        if let Some(first) = loaded.skipped.first() {
-            let more = loaded.skipped.len() - 1;
-            let more = if more > 0 {
-                format!(" (and {more} more)")
-            } else {
-                String::new()
-            };
-            self.notice = Some(crate::sanitize::sanitize(&format!("{first}{more}")).into_owned());
-        }
-        let chains = loaded.analysis.chains.len();
-        self.folded.resize(chains, true);
-        self.folded.truncate(chains);
-        self.log = loaded.log;
-        self.analysis = loaded.analysis;
-        self.index = loaded.index;
-        self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
-        self.clamp_selections();
-        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
-        self.live.analysed_len = self.log.len();
-        self.live.incremental = loaded.live;
-        self.live
-            .seen_findings
-            .extend(self.analysis.findings.iter().map(|f| f.id.clone()));
-        self.dirty = true;
-    }
-
-    /// After the full log arrives: unless the user has moved, show the top finding with the
-    /// cursor on its evidence; when following, go to the end.
-    /// Says, once per source, that a file changed on disk while it was shown (it shrank
-    /// under its memory map: what lay past its new end shows as NUL bytes). The runtime
-    /// calls this after each turn; the check is one atomic load per source.
-    pub fn check_changed(&mut self) {
-        for (i, src) in self.log.sources.iter().enumerate() {
-            if !src.text.changed() || self.changed_told.contains(&i) {
-                continue;
-            }
-            self.changed_told.push(i);
-            self.notice = Some(format!(
-                "{} changed on disk while open (truncated?): what follows its new end shows as ␀. R reloads it",
-                src.text.path
-            ));
-            self.dirty = true;
-        }
-    }
-
-    fn after_load(&mut self) {
-        if self.follow {
-            self.cursor = self.rows.len().saturating_sub(1);
-            self.scroll_to_cursor(true);
-            return;
-        }
-        if self.moved || self.analysis.findings.is_empty() {
-            return;
-        }
-        self.open_finding(0);
     }
 
     // -----------------------------------------------------------------------------------
@@ -441,33 +298,6 @@ impl App {
             Msg::Quit => fx.push(Effect::Quit),
         }
         fx
-    }
-
-    fn on_load(&mut self, msg: LoadMsg) {
-        match msg {
-            LoadMsg::Progress { done, total } => {
-                self.load = LoadState::Indexing { done, total };
-            }
-            LoadMsg::Analysing => self.load = LoadState::Analysing,
-            LoadMsg::Indexed(loaded) => {
-                // The whole log, before its analysis: readable now; the top finding, the
-                // session and the analysis's tables come with Done.
-                self.changed_told.clear();
-                self.replace(*loaded);
-                self.load = LoadState::Analysing;
-            }
-            LoadMsg::Done(loaded) => {
-                self.load = LoadState::Ready;
-                self.changed_told.clear();
-                self.replace(*loaded);
-                self.after_load();
-                if let Some(s) = self.session_pending.take() {
-                    self.restore(&s);
-                }
-            }
-            LoadMsg::Failed(e) => self.load = LoadState::Failed(e),
-        }
-        self.dirty = true;
     }
 
     fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {

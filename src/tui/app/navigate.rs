@@ -108,7 +108,7 @@ impl App {
     pub(super) fn cycle_finding(&mut self, forward: bool) {
         let n = self.analysis.findings.len();
         if n == 0 {
-            self.notice = Some(match self.load {
+            self.notice = Some(match self.load.state {
                 LoadState::Ready => "no known problem found".into(),
                 _ => "no finding yet: the log is still loading".into(),
             });

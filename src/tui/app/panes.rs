@@ -100,6 +100,18 @@ impl StepsState {
 }
 
 impl App {
+    /// Keeps the selected finding and step inside a newly installed analysis.
+    pub(super) fn clamp_selections(&mut self) {
+        if self
+            .panel
+            .finding
+            .is_some_and(|f| f >= self.analysis.findings.len())
+        {
+            self.panel.finding = None;
+        }
+        self.steps.clamp(self.analysis.steps.steps.len());
+    }
+
     /// Evidence lines of the finding in the panel.
     pub(super) fn evidence_len(&self) -> usize {
         self.panel

@@ -1,5 +1,6 @@
-//! One frame of the explorer, drawn on ratatui's TestBackend at several positions of a big
-//! log (the target is 5 ms at any position of the 1 GB benchmark log).
+//! One frame of the explorer, with the overview strip and inline code names, drawn on
+//! ratatui's TestBackend at several positions of a big log (issue 17's target and the
+//! figures are in docs/explorer.md).
 //!
 //! The log is `TSLENS_BENCH_LOG` when set (e.g. the file from
 //! `gen_smsts.py --size 1G --out /tmp/smsts-1g.log`), else a synthetic 20 MB log built here.

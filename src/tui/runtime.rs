@@ -1,7 +1,7 @@
 //! The terminal side: setting it up and always restoring it, the input and signal threads,
 //! the loading worker, and the loop that feeds messages to the app and draws when needed.
 
-use std::io::{IsTerminal, Stdout, Write};
+use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use crossbeam_channel::{bounded, never, select_biased, unbounded, Receiver, Sender};
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{self, Event};
 use ratatui::crossterm::terminal::{
@@ -17,7 +17,8 @@ use ratatui::crossterm::terminal::{
     LeaveAlternateScreen,
 };
 use ratatui::crossterm::{execute, queue};
-use ratatui::Terminal;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::cli::ExploreArgs;
 use crate::engine::Engine;
@@ -34,6 +35,9 @@ use super::view::view;
 
 /// At most this many frames per second: more is invisible and costs a slow link.
 const FRAME_GAP: Duration = Duration::from_millis(33);
+/// Bytes of a frame gathered before they go to the terminal: a frame leaves in one write,
+/// not in one per colour change.
+const OUT_BUFFER: usize = 256 << 10;
 /// Work slices between checks for input.
 const WORK_SLICE: Duration = Duration::from_millis(8);
 /// While records arrive, the analysis is brought up to date at most this often: chains,
@@ -181,7 +185,7 @@ fn spawn_signals() -> Result<Receiver<i32>> {
 
 /// What the explorer writes its frames to: standard output, with the 16 colours in their
 /// old codes on a 16-colour terminal (see [`ansi16`](super::ansi16)).
-type Out = super::ansi16::Ansi16<Stdout>;
+type Out = BufWriter<super::ansi16::Ansi16<Stdout>>;
 
 /// Loads the theme as the terminal can show it.
 fn load_theme(name: Option<&str>) -> Result<Theme> {
@@ -386,10 +390,21 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     }
 
     let guard = Guard::enter()?;
-    let out = super::ansi16::Ansi16::new(std::io::stdout(), terminal_depth() == ColorDepth::Ansi16);
-    let mut terminal =
-        Terminal::new(CrosstermBackend::new(out)).context("cannot open the terminal")?;
-    let size = terminal.size().context("cannot read the terminal size")?;
+    let out = BufWriter::with_capacity(
+        OUT_BUFFER,
+        super::ansi16::Ansi16::new(std::io::stdout(), terminal_depth() == ColorDepth::Ansi16),
+    );
+    let backend = CrosstermBackend::new(out);
+    let size = backend.size().context("cannot read the terminal size")?;
+    // A fixed viewport, resized when the terminal says it changed: a full-screen one asks
+    // the terminal for its size before every frame (opening /dev/tty each time).
+    let mut terminal = Terminal::with_options(
+        backend,
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, size.width, size.height)),
+        },
+    )
+    .context("cannot open the terminal")?;
     app.update(Msg::Resize(size.width, size.height));
     let reloader = Reloader {
         inputs: reload,
@@ -544,6 +559,14 @@ fn full_redraw(terminal: &mut Terminal<CrosstermBackend<Out>>) {
     terminal.swap_buffers();
 }
 
+/// The terminal's new size, for the fixed viewport.
+fn resize(terminal: &mut Terminal<CrosstermBackend<Out>>, w: u16, h: u16) {
+    let area = Rect::new(0, 0, w, h);
+    if terminal.get_frame().area() != area {
+        let _ = terminal.resize(area);
+    }
+}
+
 fn draw(terminal: &mut Terminal<CrosstermBackend<Out>>, app: &App) -> Result<()> {
     // One synchronized update per frame: the terminal shows it whole or not at all.
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
@@ -628,6 +651,9 @@ fn event_loop(
         }
         for msg in msgs {
             let gone = matches!(msg, Msg::Quit);
+            if let Msg::Resize(w, h) = msg {
+                resize(terminal, w, h);
+            }
             // Followers start once the full log is in: they take over where it stops.
             let loaded = match &msg {
                 Msg::Load(LoadMsg::Done(l)) => Some(l.resume.clone()),
@@ -660,6 +686,11 @@ fn event_loop(
                     Effect::Suspend => {
                         if let Err(e) = suspend() {
                             app.notice = Some(format!("cannot suspend: {e}"));
+                        }
+                        // The terminal may have changed size while the process was stopped.
+                        if let Ok(size) = terminal.backend().size() {
+                            resize(terminal, size.width, size.height);
+                            app.update(Msg::Resize(size.width, size.height));
                         }
                         full_redraw(terminal);
                         app.dirty = true;

@@ -77,6 +77,17 @@ fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, style: Style) -
     if x >= right {
         return x;
     }
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        // Printable ASCII, most of a log: one cell a byte, as `set_stringn` would make
+        // them, without looking for grapheme clusters (most of a frame's cost otherwise).
+        let n = usize::from(right.min(buf.area.right()).saturating_sub(x)).min(text.len());
+        for i in 0..n {
+            if let Some(symbol) = text.get(i..=i) {
+                buf[(x + i as u16, y)].set_symbol(symbol).set_style(style);
+            }
+        }
+        return x + n as u16;
+    }
     let (nx, _) = buf.set_stringn(x, y, text, (right - x) as usize, style);
     nx
 }
@@ -1048,5 +1059,43 @@ fn draw_help(app: &App, buf: &mut Buffer, area: Rect, scroll: usize) {
             footer,
             theme.style(Role::Dim),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Modifier};
+
+    /// What `put` leaves in a buffer is what ratatui's own `set_stringn` leaves, ASCII or
+    /// not, clipped by the right edge given or by the buffer's.
+    #[test]
+    fn put_draws_as_ratatui_does() {
+        let style = Style::default()
+            .fg(Color::Indexed(110))
+            .add_modifier(Modifier::BOLD);
+        let texts = [
+            "Set a global environment variable _SMSTSNextInstructionPointer=5",
+            "naïve café",
+            "wide 漢字 here",
+            "e\u{301}",
+            "",
+            "~ !",
+        ];
+        for text in texts {
+            for (x, right) in [(0u16, 30u16), (3, 12), (25, 30), (28, 40), (5, 5)] {
+                let area = Rect::new(0, 0, 30, 1);
+                let mut ours = Buffer::empty(area);
+                let mut theirs = Buffer::empty(area);
+                let nx = put(&mut ours, x, 0, right, text, style);
+                let (tx, _) = if x >= right {
+                    (x, 0)
+                } else {
+                    theirs.set_stringn(x, 0, text, usize::from(right - x), style)
+                };
+                assert_eq!(ours, theirs, "{text:?} at {x}..{right}");
+                assert_eq!(nx, tx, "{text:?} at {x}..{right}");
+            }
+        }
     }
 }

@@ -341,6 +341,38 @@ fn deleted_then_recreated_is_picked_up() {
     assert_eq!(order, ["opened", "deleted", "recreated", "opened"]);
 }
 
+#[test]
+fn file_system_events_wake_the_follower_without_the_poll() {
+    // The poll would look again only in an hour: appends, a deletion and a new file under
+    // the same name are seen because the folder's events say something happened.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("smsts.log");
+    fs::write(&path, record(0)).expect("write");
+    let o = FollowOptions {
+        poll: Duration::from_secs(3600),
+        ..opts()
+    };
+    let (follower, rx) = Follower::spawn(FollowTarget::File(path.clone()), o);
+    let mut got = Got::default();
+    got.until(&rx, "the first record", |g| g.records.len() == 1);
+    // Past the fast poll that follows a change (two seconds of 100 ms looks).
+    std::thread::sleep(Duration::from_millis(2500));
+    for seq in 1..20 {
+        append(&path).write_all(&record(seq)).expect("append");
+    }
+    got.until(&rx, "appended records", |g| g.records.len() == 20);
+    std::thread::sleep(Duration::from_millis(2500));
+    fs::remove_file(&path).expect("delete");
+    got.until(&rx, "Deleted", |g| {
+        g.has(|e| matches!(e, FollowEvent::Deleted { .. }))
+    });
+    std::thread::sleep(Duration::from_millis(2500));
+    fs::write(&path, record(20)).expect("recreate");
+    got.until(&rx, "the new file's record", |g| g.records.len() == 21);
+    follower.stop();
+    assert_eq!(got.seqs(), (0..21).collect::<Vec<u64>>());
+}
+
 fn set_age(path: &Path, secs: u64) {
     let f = OpenOptions::new().write(true).open(path).expect("open");
     f.set_modified(SystemTime::now() - Duration::from_secs(secs))

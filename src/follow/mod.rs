@@ -26,6 +26,8 @@ mod decode;
 mod dirs;
 mod framer;
 mod ident;
+#[cfg(target_os = "linux")]
+mod inotify;
 mod reader;
 mod tail;
 mod watch;

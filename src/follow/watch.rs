@@ -6,15 +6,17 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use crossbeam_channel::{Receiver, Sender};
+#[cfg(not(target_os = "linux"))]
 use notify::event::{AccessKind, AccessMode};
-use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+#[cfg(not(target_os = "linux"))]
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::{Ctx, FollowEvent, Stopped};
 
 /// Watches folders (not recursively) and wakes the worker when something in them that
 /// matters changes.
 pub(crate) struct Watch {
-    watcher: Option<RecommendedWatcher>,
+    watcher: Option<Watcher>,
     dirs: Vec<PathBuf>,
     watched: HashSet<PathBuf>,
     /// Kept so that the wake channel never disconnects, even with no watcher.
@@ -45,16 +47,7 @@ impl Watch {
             return Ok(watch);
         }
         let names: HashSet<String> = names.iter().map(|n| lower(n)).collect();
-        let handler = move |res: notify::Result<Event>| {
-            let wake = match res {
-                Ok(ev) => matters(&ev, &names),
-                Err(_) => true,
-            };
-            if wake {
-                let _ = tx.try_send(());
-            }
-        };
-        match notify::recommended_watcher(handler) {
+        match Watcher::new(names, tx) {
             Ok(w) => watch.watcher = Some(w),
             Err(e) => {
                 ctx.send(FollowEvent::PollOnly {
@@ -80,11 +73,11 @@ impl Watch {
             let exists = dir.is_dir();
             let known = self.watched.contains(dir);
             if exists && !known {
-                if w.watch(dir, RecursiveMode::NonRecursive).is_ok() {
+                if w.watch(dir) {
                     self.watched.insert(dir.clone());
                 }
             } else if !exists && known {
-                let _ = w.unwatch(dir);
+                w.unwatch(dir);
                 self.watched.remove(dir);
             }
         }
@@ -95,7 +88,55 @@ fn lower(n: &std::ffi::OsStr) -> String {
     n.to_string_lossy().to_lowercase()
 }
 
+/// Linux: inotify read on a thread of the follower's own, paced (see [`super::inotify`]).
+#[cfg(target_os = "linux")]
+struct Watcher(super::inotify::Paced);
+
+#[cfg(target_os = "linux")]
+impl Watcher {
+    fn new(names: HashSet<String>, tx: Sender<()>) -> std::io::Result<Watcher> {
+        super::inotify::Paced::new(names, tx, super::tail::BURST_PAUSE).map(Watcher)
+    }
+
+    fn watch(&mut self, dir: &std::path::Path) -> bool {
+        self.0.watch(dir)
+    }
+
+    fn unwatch(&mut self, dir: &std::path::Path) {
+        self.0.unwatch(dir);
+    }
+}
+
+/// Elsewhere: the platform's watcher, through notify.
+#[cfg(not(target_os = "linux"))]
+struct Watcher(RecommendedWatcher);
+
+#[cfg(not(target_os = "linux"))]
+impl Watcher {
+    fn new(names: HashSet<String>, tx: Sender<()>) -> notify::Result<Watcher> {
+        let handler = move |res: notify::Result<Event>| {
+            let wake = match res {
+                Ok(ev) => matters(&ev, &names),
+                Err(_) => true,
+            };
+            if wake {
+                let _ = tx.try_send(());
+            }
+        };
+        notify::recommended_watcher(handler).map(Watcher)
+    }
+
+    fn watch(&mut self, dir: &std::path::Path) -> bool {
+        self.0.watch(dir, RecursiveMode::NonRecursive).is_ok()
+    }
+
+    fn unwatch(&mut self, dir: &std::path::Path) {
+        let _ = self.0.unwatch(dir);
+    }
+}
+
 /// Is this event about one of the files of interest? Our own opens and reads are not.
+#[cfg(not(target_os = "linux"))]
 fn matters(ev: &Event, names: &HashSet<String>) -> bool {
     if let EventKind::Access(kind) = ev.kind {
         if kind != AccessKind::Close(AccessMode::Write) {

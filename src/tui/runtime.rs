@@ -33,8 +33,18 @@ use super::load::{self, LoadMsg, Loaded, PREVIEW_BYTES};
 use super::session;
 use super::view::view;
 
-/// At most this many frames per second: more is invisible and costs a slow link.
+/// The longest wait between two frames while something changes: a frame at least every
+/// 33 ms, however costly frames are.
 const FRAME_GAP: Duration = Duration::from_millis(33);
+/// The shortest wait between two frames. A followed file's records come in batches paced
+/// by its follower (see `follow::tail::BURST_PAUSE`); frames this close let each batch be
+/// drawn as soon as it arrives.
+const MIN_FRAME_GAP: Duration = Duration::from_millis(2);
+/// The wait after a frame is at least this many times as long as frames take to draw and
+/// write (a smoothed figure), so that drawing takes at most a tenth of a core whatever
+/// feeds it (a pipe sends chunks as fast as they come), and a link slow to take a frame
+/// (SSH), whose writes block for longer, gets fewer of them.
+const FRAME_SHARE: u32 = 10;
 /// Bytes of a frame gathered before they go to the terminal: a frame leaves in one write,
 /// not in one per colour change.
 const OUT_BUFFER: usize = 256 << 10;
@@ -185,7 +195,30 @@ fn spawn_signals() -> Result<Receiver<i32>> {
 
 /// What the explorer writes its frames to: standard output, with the 16 colours in their
 /// old codes on a 16-colour terminal (see [`ansi16`](super::ansi16)).
-type Out = BufWriter<super::ansi16::Ansi16<Stdout>>;
+type Out = Frames<super::ansi16::Ansi16<Stdout>>;
+
+/// True while a frame is being written: flushes wait for its end.
+static HOLD: AtomicBool = AtomicBool::new(false);
+
+/// Bytes for the terminal, gathered until a flush; while a frame is written ([`HOLD`]), its
+/// flushes wait, so that the frame, its synchronized-update brackets included, leaves in
+/// one write.
+struct Frames<W: Write> {
+    buf: BufWriter<W>,
+}
+
+impl<W: Write> Write for Frames<W> {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.buf.write(b)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if HOLD.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        self.buf.flush()
+    }
+}
 
 /// Loads the theme as the terminal can show it.
 fn load_theme(name: Option<&str>) -> Result<Theme> {
@@ -390,10 +423,12 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     }
 
     let guard = Guard::enter()?;
-    let out = BufWriter::with_capacity(
-        OUT_BUFFER,
-        super::ansi16::Ansi16::new(std::io::stdout(), terminal_depth() == ColorDepth::Ansi16),
-    );
+    let out = Frames {
+        buf: BufWriter::with_capacity(
+            OUT_BUFFER,
+            super::ansi16::Ansi16::new(std::io::stdout(), terminal_depth() == ColorDepth::Ansi16),
+        ),
+    };
     let backend = CrosstermBackend::new(out);
     let size = backend.size().context("cannot read the terminal size")?;
     // A fixed viewport, resized when the terminal says it changed: a full-screen one asks
@@ -569,10 +604,55 @@ fn resize(terminal: &mut Terminal<CrosstermBackend<Out>>, w: u16, h: u16) {
 
 fn draw(terminal: &mut Terminal<CrosstermBackend<Out>>, app: &App) -> Result<()> {
     // One synchronized update per frame: the terminal shows it whole or not at all.
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(|f| view(app, f))?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    HOLD.store(true, Ordering::Relaxed);
+    let written = (|| -> std::io::Result<()> {
+        queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        terminal.draw(|f| view(app, f))?;
+        queue!(terminal.backend_mut(), EndSynchronizedUpdate)
+    })();
+    HOLD.store(false, Ordering::Relaxed);
+    written?;
+    Backend::flush(terminal.backend_mut())?;
     Ok(())
+}
+
+/// When the next frame may be drawn: a change after a quiet spell is drawn at once, and
+/// while changes keep coming (a followed log) frames wait for one another in proportion to
+/// what they cost (see [`FRAME_SHARE`]).
+struct Pace {
+    last: Instant,
+    /// What a frame takes to draw and write, smoothed over the last few.
+    cost: Duration,
+}
+
+impl Pace {
+    fn new() -> Pace {
+        Pace {
+            last: Instant::now(),
+            cost: Duration::ZERO,
+        }
+    }
+
+    /// The wait between two frames, from what frames cost.
+    fn gap(&self) -> Duration {
+        (self.cost * FRAME_SHARE).clamp(MIN_FRAME_GAP, FRAME_GAP)
+    }
+
+    /// How long until a frame may be drawn.
+    fn due_in(&self) -> Duration {
+        self.gap().saturating_sub(self.last.elapsed())
+    }
+
+    fn draw(&mut self, terminal: &mut Terminal<CrosstermBackend<Out>>, app: &App) -> Result<()> {
+        let t = Instant::now();
+        draw(terminal, app)?;
+        let took = t.elapsed();
+        // A quarter of the new figure: one frame slowed by the machine's other work moves
+        // the gap a little, a link that keeps blocking moves it all the way.
+        self.cost = (self.cost * 3 + took) / 4;
+        self.last = Instant::now();
+        Ok(())
+    }
 }
 
 fn event_loop(
@@ -586,10 +666,10 @@ fn event_loop(
     let input_rx = spawn_input();
     let signal_rx = spawn_signals()?;
     let mut load_rx = load_rx;
-    draw(terminal, app)?;
+    let mut pace = Pace::new();
+    pace.draw(terminal, app)?;
     app.dirty = false;
     let _ = go.send(());
-    let mut last_draw = Instant::now();
     // The signal that ended the loop, for the exit status.
     let mut signalled: Option<i32> = None;
     let no_events = never();
@@ -597,7 +677,7 @@ fn event_loop(
         let mut timeout = if app.busy() {
             Duration::ZERO
         } else if app.dirty {
-            FRAME_GAP.saturating_sub(last_draw.elapsed())
+            pace.due_in()
         } else {
             Duration::from_secs(3600)
         };
@@ -607,7 +687,7 @@ fn event_loop(
         // While a frame is pending, records wait in the channel until it is due: they
         // would not be seen sooner, and waking for each (a thousand a second) costs more
         // than reading them all at once.
-        let frame_pending = app.dirty && !app.busy() && last_draw.elapsed() < FRAME_GAP;
+        let frame_pending = app.dirty && !app.busy() && !pace.due_in().is_zero();
         let events = if frame_pending {
             &no_events
         } else {
@@ -709,10 +789,9 @@ fn event_loop(
         }
         app.check_changed();
         live.analyse_if_due(app);
-        if app.dirty && last_draw.elapsed() >= FRAME_GAP {
-            draw(terminal, app)?;
+        if app.dirty && pace.due_in().is_zero() {
+            pace.draw(terminal, app)?;
             app.dirty = false;
-            last_draw = Instant::now();
             // Drawing is what reads the text: a file truncated meanwhile shows up here.
             app.check_changed();
         }

@@ -32,7 +32,16 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
     let lay = layout(app, area);
     let theme = &app.theme;
     let buf = frame.buffer_mut();
-    buf.set_style(area, theme.style(Role::Normal));
+    // The whole screen, cell after cell: `Buffer::set_style` finds each cell by its
+    // position, which costs a frame more than it should on every one of its cells.
+    let normal = theme.style(Role::Normal);
+    if buf.area == area {
+        for cell in &mut buf.content {
+            cell.set_style(normal);
+        }
+    } else {
+        buf.set_style(area, normal);
+    }
     if lay.too_small {
         draw_too_small(buf, area, theme);
         return;

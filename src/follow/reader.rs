@@ -7,7 +7,7 @@ use std::time::Duration;
 use crossbeam_channel::{select, Receiver, TryRecvError};
 
 use super::framer::Framer;
-use super::tail::Grace;
+use super::tail::{Grace, BURST_PAUSE};
 use super::{Ctx, FollowEvent, FollowOptions, Stopped};
 
 /// Size of one read from the stream.
@@ -98,6 +98,12 @@ pub(crate) fn follow_reader(
                 ctx.records(&name, b)?;
                 let b = grace.check(&mut framer, opts.grace);
                 ctx.records(&name, b)?;
+                // A writer that sends a record at a time is read in batches, as a file is
+                // (see BURST_PAUSE): meanwhile what it sends waits in the pipe.
+                select! {
+                    recv(ctl) -> _ => return Err(Stopped),
+                    default(BURST_PAUSE) => {}
+                }
             }
             Some(failure) => {
                 let b = framer.finish();

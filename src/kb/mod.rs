@@ -289,8 +289,21 @@ impl RuleSet {
         let mut errors = Vec::new();
         let mut ids: HashSet<String> = self.rules.iter().map(|r| r.id.clone()).collect();
         let mut batches: VecDeque<Vec<Rule>> = VecDeque::new();
-        for (path, text) in sources {
-            let rules = match text.and_then(|t| schema::parse_rules(&path, &t)) {
+        // Files parse side by side: parsing the built-in files is a good part of a small
+        // log's report. Order (and so which of two clashing ids wins) stays the files'.
+        let parsed = {
+            let _t = crate::timing::Stage::start("parse rule files");
+            crate::par::map_chunks(&sources, 1, |part| {
+                part.iter()
+                    .map(|(path, text)| match text {
+                        Ok(t) => schema::parse_rules(path, t),
+                        Err(e) => Err(e.clone()),
+                    })
+                    .collect()
+            })
+        };
+        for parsed in parsed {
+            let rules = match parsed {
                 Ok(rules) => rules,
                 Err(e) => {
                     errors.push(e);
@@ -311,7 +324,11 @@ impl RuleSet {
         // only the file that breaks the limits is dropped.
         let mut all = self.rules.clone();
         all.extend(batches.iter().flatten().cloned());
-        if let Ok(compiled) = Compiled::new(&all) {
+        let compiled = {
+            let _t = crate::timing::Stage::start("compile rule patterns");
+            Compiled::new(&all)
+        };
+        if let Ok(compiled) = compiled {
             self.rules = all;
             self.compiled = compiled;
             return errors;

@@ -1,6 +1,8 @@
 //! Compiling a rule list into fast matchers, and evaluating candidate records.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use regex::bytes::{Regex as BytesRegex, RegexBuilder as BytesRegexBuilder};
 use regex_automata::meta;
@@ -41,7 +43,7 @@ pub(crate) struct Compiled {
     pub codes: HashSet<u32>,
     /// Every message pattern, compiled together; reports which of them match.
     /// In parts compiled side by side, each with the index of its first pattern.
-    set: Vec<(usize, meta::Regex)>,
+    set: Sets,
     by_pattern: Vec<Vec<SigRef>>,
     by_code: HashMap<u32, Vec<SigRef>>,
     /// For each rule: the set index of each signal's and each unless's message pattern.
@@ -55,6 +57,18 @@ pub(crate) struct Compiled {
 impl Compiled {
     /// Builds the matchers; fails only when the combined patterns exceed the size limits.
     pub fn new(rules: &[Rule]) -> Result<Compiled, String> {
+        Compiled::build(rules, false)
+    }
+
+    /// Builds the matchers, the pattern set on a thread of its own while the caller goes
+    /// on (opening the log, planning the literal scan); its first use waits for it. Only
+    /// for rules known to compile together, as the built-in ones are (a test holds it):
+    /// a set that failed here would match nothing.
+    pub fn new_in_background(rules: &[Rule]) -> Compiled {
+        Compiled::build(rules, true).unwrap_or_else(|_| Compiled::never())
+    }
+
+    fn build(rules: &[Rule], background: bool) -> Result<Compiled, String> {
         let mut patterns: Vec<String> = Vec::new();
         let mut index_of: HashMap<String, usize> = HashMap::new();
         let mut by_pattern: Vec<Vec<SigRef>> = Vec::new();
@@ -104,7 +118,10 @@ impl Compiled {
 
         // With hundreds of patterns the set's lazy DFA outgrows the default cache, and
         // every message then runs through the much slower NFA.
-        let set = pattern_sets(&patterns)?;
+        let set = match background {
+            true => Sets::compiling(patterns.clone()),
+            false => Sets::ready(pattern_sets(&patterns)?),
+        };
         Ok(Compiled {
             scan: std::sync::OnceLock::new(),
             patterns,
@@ -124,7 +141,7 @@ impl Compiled {
             patterns: Vec::new(),
             prefilter: std::sync::OnceLock::new(),
             codes: HashSet::new(),
-            set: Vec::new(),
+            set: Sets::ready(Vec::new()),
             by_pattern: Vec::new(),
             by_code: HashMap::new(),
             pattern_of: Vec::new(),
@@ -151,7 +168,7 @@ impl Compiled {
 
     /// Whether any message pattern matches `message`.
     pub fn any_pattern(&self, message: &str) -> bool {
-        self.set.iter().any(|(_, s)| s.is_match(message))
+        self.set.get().iter().any(|(_, s)| s.is_match(message))
     }
 
     /// Matches candidates (sorted by index) against every rule; see [`super::RuleSet::evaluate`].
@@ -176,7 +193,7 @@ impl Compiled {
                         return out;
                     }
                     let input = Input::new(rec.message);
-                    for (first, set) in &self.set {
+                    for (first, set) in self.set.get() {
                         let mut which = PatternSet::new(set.pattern_len());
                         set.which_overlapping_matches(&input, &mut which);
                         out.extend(which.iter().map(|p| first + p.as_usize()));
@@ -260,7 +277,53 @@ impl Compiled {
 /// literals.
 /// [`pattern_set`] over `patterns` in as many parts as there are processors (at most a
 /// few), compiled at once: compiling is most of a small log's report.
-fn pattern_sets(patterns: &[String]) -> Result<Vec<(usize, meta::Regex)>, String> {
+type Parts = Vec<(usize, meta::Regex)>;
+
+/// The compiled pattern set, or the thread still compiling it.
+#[derive(Clone)]
+struct Sets(Arc<(OnceLock<Parts>, Mutex<Option<Compiling>>)>);
+
+type Compiling = JoinHandle<Result<Parts, String>>;
+
+impl Sets {
+    fn ready(parts: Parts) -> Sets {
+        Sets(Arc::new((OnceLock::from(parts), Mutex::new(None))))
+    }
+
+    fn compiling(patterns: Vec<String>) -> Sets {
+        let mine = patterns.clone();
+        let handle = std::thread::Builder::new()
+            .name("tslens-rule-patterns".into())
+            .spawn(move || pattern_sets(&mine));
+        match handle {
+            Ok(h) => Sets(Arc::new((OnceLock::new(), Mutex::new(Some(h))))),
+            // No thread to be had: compile here and now.
+            Err(_) => Sets::ready(pattern_sets(&patterns).unwrap_or_default()),
+        }
+    }
+
+    /// The parts, waiting for the compiling thread the first time.
+    fn get(&self) -> &Parts {
+        self.0 .0.get_or_init(|| {
+            let handle = self.0 .1.lock().ok().and_then(|mut h| h.take());
+            handle
+                .and_then(|h| h.join().ok())
+                .and_then(Result::ok)
+                .unwrap_or_default()
+        })
+    }
+}
+
+impl std::fmt::Debug for Sets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 .0.get() {
+            Some(parts) => write!(f, "Sets({} parts)", parts.len()),
+            None => f.write_str("Sets(compiling)"),
+        }
+    }
+}
+
+fn pattern_sets(patterns: &[String]) -> Result<Parts, String> {
     if patterns.is_empty() {
         return Ok(Vec::new());
     }

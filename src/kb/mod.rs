@@ -165,7 +165,7 @@ impl RuleSet {
         if std::env::var_os("TSLENS_NO_BUILTIN_KB").is_some() {
             return (set, Vec::new());
         }
-        let errors = set.add_sources(
+        let errors = set.add_sources_deferred(
             BUILTIN
                 .iter()
                 .map(|(name, text)| (PathBuf::from(name), Ok((*text).to_string())))
@@ -281,10 +281,27 @@ impl RuleSet {
         self.compiled.evaluate(&self.rules, candidates)
     }
 
+    /// [`RuleSet::add_sources`] for the built-in files into an empty set, their patterns
+    /// compiled in the background (see [`Compiled::new_in_background`]).
+    fn add_sources_deferred(
+        &mut self,
+        sources: Vec<(PathBuf, Result<String, RuleError>)>,
+    ) -> Vec<RuleError> {
+        self.add_sources_with(sources, true)
+    }
+
     /// Parses sources in order and adds the good ones; returns the problems.
     fn add_sources(
         &mut self,
         sources: Vec<(PathBuf, Result<String, RuleError>)>,
+    ) -> Vec<RuleError> {
+        self.add_sources_with(sources, false)
+    }
+
+    fn add_sources_with(
+        &mut self,
+        sources: Vec<(PathBuf, Result<String, RuleError>)>,
+        background: bool,
     ) -> Vec<RuleError> {
         let mut errors = Vec::new();
         let mut ids: HashSet<String> = self.rules.iter().map(|r| r.id.clone()).collect();
@@ -324,9 +341,12 @@ impl RuleSet {
         // only the file that breaks the limits is dropped.
         let mut all = self.rules.clone();
         all.extend(batches.iter().flatten().cloned());
-        let compiled = {
-            let _t = crate::timing::Stage::start("compile rule patterns");
-            Compiled::new(&all)
+        let compiled = match background {
+            true => Ok(Compiled::new_in_background(&all)),
+            false => {
+                let _t = crate::timing::Stage::start("compile rule patterns");
+                Compiled::new(&all)
+            }
         };
         if let Ok(compiled) = compiled {
             self.rules = all;

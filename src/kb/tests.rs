@@ -59,6 +59,11 @@ fn builtin_rules_load_without_error() {
         shown.join("\n")
     );
     assert!(set.rules().len() >= 60, "only {} rules", set.rules().len());
+    // The built-in patterns compile in the background, where a failure could not be
+    // reported: they must compile together.
+    if let Err(reason) = RuleSet::from_rules(set.rules().to_vec()) {
+        panic!("built-in patterns do not compile together: {reason}");
+    }
 }
 
 #[test]

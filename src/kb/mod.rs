@@ -165,11 +165,13 @@ impl RuleSet {
         if std::env::var_os("TSLENS_NO_BUILTIN_KB").is_some() {
             return (set, Vec::new());
         }
-        let errors = set.add_sources_deferred(
+        // Their patterns compile in the background (see `Compiled::new_in_background`).
+        let errors = set.add_sources_with(
             BUILTIN
                 .iter()
                 .map(|(name, text)| (PathBuf::from(name), Ok((*text).to_string())))
                 .collect(),
+            true,
         );
         (set, errors)
     }
@@ -281,15 +283,6 @@ impl RuleSet {
         self.compiled.evaluate(&self.rules, candidates)
     }
 
-    /// [`RuleSet::add_sources`] for the built-in files into an empty set, their patterns
-    /// compiled in the background (see [`Compiled::new_in_background`]).
-    fn add_sources_deferred(
-        &mut self,
-        sources: Vec<(PathBuf, Result<String, RuleError>)>,
-    ) -> Vec<RuleError> {
-        self.add_sources_with(sources, true)
-    }
-
     /// Parses sources in order and adds the good ones; returns the problems.
     fn add_sources(
         &mut self,
@@ -298,6 +291,8 @@ impl RuleSet {
         self.add_sources_with(sources, false)
     }
 
+    /// [`RuleSet::add_sources`], the patterns compiled in the background when `background`
+    /// (only for rules known to compile together: see [`Compiled::new_in_background`]).
     fn add_sources_with(
         &mut self,
         sources: Vec<(PathBuf, Result<String, RuleError>)>,

@@ -405,14 +405,8 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
             app.restore(&saved);
         }
     }
-    if let Some(first) = plan.skipped.first() {
-        let more = plan.skipped.len() - 1;
-        let more = if more > 0 {
-            format!(" (and {more} more)")
-        } else {
-            String::new()
-        };
-        app.notice = Some(crate::sanitize::sanitize(&format!("{first}{more}")).into_owned());
+    if let Some(notice) = super::app::skipped_notice(&plan.skipped) {
+        app.notice = Some(notice);
     }
     // What `R` reads again: the files opened without following.
     let reload = (!plan.any()).then(|| plan.load.clone());

@@ -100,14 +100,8 @@ impl App {
     }
 
     pub(super) fn install(&mut self, loaded: Loaded) {
-        if let Some(first) = loaded.skipped.first() {
-            let more = loaded.skipped.len() - 1;
-            let more = if more > 0 {
-                format!(" (and {more} more)")
-            } else {
-                String::new()
-            };
-            self.notice = Some(crate::sanitize::sanitize(&format!("{first}{more}")).into_owned());
+        if let Some(notice) = skipped_notice(&loaded.skipped) {
+            self.notice = Some(notice);
         }
         let chains = loaded.analysis.chains.len();
         self.folded.resize(chains, true);
@@ -182,5 +176,42 @@ impl App {
             LoadMsg::Failed(e) => self.load.state = LoadState::Failed(e),
         }
         self.dirty = true;
+    }
+}
+
+/// The status line for inputs that could not be read: the first one named, the rest
+/// counted; sanitised, since it quotes file names.
+pub(crate) fn skipped_notice(skipped: &[String]) -> Option<String> {
+    let first = skipped.first()?;
+    let more = match skipped.len() - 1 {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    };
+    Some(crate::sanitize::sanitize(&format!("{first}{more}")).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skipped_notice;
+
+    #[test]
+    fn skipped_inputs_name_the_first_count_the_rest_and_stay_inert() {
+        assert_eq!(skipped_notice(&[]), None);
+        let one = vec!["a.log: permission denied".to_string()];
+        assert_eq!(
+            skipped_notice(&one).as_deref(),
+            Some("a.log: permission denied")
+        );
+        let three = vec![
+            "bad\u{1b}]0;x\u{7}.log: permission denied".to_string(),
+            "b.log: gone".to_string(),
+            "c.log: gone".to_string(),
+        ];
+        let notice = skipped_notice(&three).unwrap_or_default();
+        assert!(notice.ends_with(" (and 2 more)"), "{notice}");
+        assert!(
+            !notice.contains('\u{1b}') && !notice.contains('\u{7}'),
+            "{notice}"
+        );
     }
 }

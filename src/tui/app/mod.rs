@@ -16,6 +16,7 @@ mod filtering;
 mod jobs;
 mod live;
 mod loading;
+pub(crate) use loading::skipped_notice;
 mod mouse;
 mod navigate;
 mod panes;

@@ -13,9 +13,9 @@ use tslens::source::Input;
 
 /// Floors under which the score fails the test (fractions of the cases); the README
 /// gives the figures measured.
-const FIRST_RIGHT_ALL: f64 = 0.85;
-const FIRST_RIGHT_HELD_OUT: f64 = 0.60;
-const ANY_RIGHT_HELD_OUT: f64 = 0.70;
+const FIRST_RIGHT_ALL: f64 = 0.90;
+const FIRST_RIGHT_HELD_OUT: f64 = 0.75;
+const ANY_RIGHT_HELD_OUT: f64 = 0.75;
 
 #[derive(serde::Deserialize)]
 struct Case {
@@ -25,6 +25,10 @@ struct Case {
     #[serde(default)]
     expect: Vec<String>,
     rule_written_from: bool,
+    /// The day a batch of cases was added, so a new batch's held-out score can be read
+    /// on its own (the figure measured before any rule was changed for it).
+    #[serde(default)]
+    added: Option<String>,
 }
 
 fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -84,6 +88,7 @@ fn real_world_cases_are_diagnosed() {
     let ids: std::collections::HashSet<&str> =
         rules.rules().iter().map(|r| r.id.as_str()).collect();
     let (mut all, mut held) = (Score::default(), Score::default());
+    let mut batches: std::collections::BTreeMap<String, Score> = Default::default();
     let mut sources = std::collections::HashSet::new();
     let mut misses = Vec::new();
     for meta in &files {
@@ -113,9 +118,14 @@ fn real_world_cases_are_diagnosed() {
             .map(|f| f.id.as_str())
             .filter(|id| *id != diagnosis::ID)
             .collect();
+        let batch = match &case.added {
+            Some(day) if !case.rule_written_from => Some(batches.entry(day.clone()).or_default()),
+            _ => None,
+        };
         for score in [
             Some(&mut all),
             (!case.rule_written_from).then_some(&mut held),
+            batch,
         ]
         .into_iter()
         .flatten()
@@ -164,6 +174,9 @@ fn real_world_cases_are_diagnosed() {
     println!("{} cases from {} sources", files.len(), sources.len());
     println!("{}", all.line("all cases"));
     println!("{}", held.line("cases no rule was written from"));
+    for (day, score) in &batches {
+        println!("{}", score.line(&format!("  of them, added {day}")));
+    }
     for m in &misses {
         println!("{m}");
     }

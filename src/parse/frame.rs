@@ -17,10 +17,38 @@ const MAX_OPEN_LINES: u32 = 5000;
 static TYPE_ATTR: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"type=\""));
 static SMS_MARK: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"$$<"));
+/// Words that make a free-text line an error: CMTrace's own ("error", "fail"), then the
+/// same words in the languages localized Windows tools (DISM, Windows Setup, winget) print
+/// them in, so a German or Russian DISM output's error line is an error too. Case is folded
+/// for ASCII only, so words outside ASCII are listed as they appear at a line's start and
+/// inside it.
+const ERROR_WORDS: [&str; 20] = [
+    "error",
+    "fail",
+    "fehler",
+    "fehlgeschlagen",
+    "erreur",
+    "échec",
+    "Échec",
+    "erro",
+    "falhou",
+    "fout",
+    "mislukt",
+    "Ошибка",
+    "ошибка",
+    "Не удалось",
+    "не удалось",
+    "błąd",
+    "错误",
+    "失败",
+    "エラー",
+    "오류",
+];
+
 static WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build(["error", "fail", "warn"])
+        .build(ERROR_WORDS.iter().copied().chain(["warn"]))
         .ok()
 });
 
@@ -43,7 +71,7 @@ pub(crate) fn word_severity(text: &[u8]) -> Severity {
     };
     let mut sev = Severity::Info;
     for m in ac.find_iter(text) {
-        if m.pattern().as_usize() < 2 {
+        if m.pattern().as_usize() < ERROR_WORDS.len() {
             return Severity::Error;
         }
         sev = Severity::Warning;
@@ -936,6 +964,25 @@ mod tests {
     use super::*;
 
     use proptest::prelude::*;
+
+    #[test]
+    fn localized_error_lines_are_errors() {
+        // DISM's output on a Russian and a German Windows, verbatim from public reports.
+        assert_eq!(
+            word_severity("Ошибка: 0x800f081f".as_bytes()),
+            Severity::Error
+        );
+        assert_eq!(
+            word_severity("Не удалось найти исходные файлы.".as_bytes()),
+            Severity::Error
+        );
+        assert_eq!(word_severity(b"Fehler: 0x800f081f"), Severity::Error);
+        assert_eq!(word_severity(b"Warning: low disk"), Severity::Warning);
+        assert_eq!(
+            word_severity("Включение функций".as_bytes()),
+            Severity::Info
+        );
+    }
 
     /// Log-like text: records, stray openers and closes, SMS Trace and plain lines, a BOM.
     fn loggy() -> impl Strategy<Value = Vec<u8>> {

@@ -470,6 +470,15 @@ fn cue(b: &[u8], words: &[Span; 3], num_start: usize) -> (Option<Cue>, bool) {
     } else if is_any(w, &["status"]) && is_any(before(0), &["error"]) {
         // MSI's closing line: `Installation success or error status: 1603.`
         Some(Cue::Code { paren })
+    } else if is_any(w, &["returned", "returns"])
+        && ends_with_any(
+            before(0),
+            &["returnvalue", "exitcode", "returncode", "retcode"],
+        )
+    {
+        // A method's result reported by the tool that called it: WMI's
+        // `JoinDomainOrWorkGroup(...).ReturnValue returned 1332`.
+        Some(Cue::Exit)
     } else if is_any(
         w,
         &[
@@ -488,7 +497,7 @@ fn cue(b: &[u8], words: &[Span; 3], num_start: usize) -> (Option<Cue>, bool) {
         } else {
             Some(Cue::Result)
         }
-    } else if ends_with_any(w, &["exitcode", "retcode", "returncode"]) {
+    } else if ends_with_any(w, &["exitcode", "retcode", "returncode", "returnvalue"]) {
         // Compound names: `_SMSTSLastActionRetCode=1603`, `dwExitCode = 0`.
         Some(Cue::Exit)
     } else if ends_with_any(w, &["errorcode", "errcode"]) {
@@ -773,6 +782,14 @@ mod tests {
             (0x80004005, ExitCode)
         );
         assert_eq!(one("dwExitCode = 3010"), (3010, ExitCode));
+        // WMI methods' results, as a configuration tool reports them.
+        assert_eq!(
+            one("JoinDomainOrWorkGroup('d','p','u',$null,1).ReturnValue returned 1332 instead of one of [0]"),
+            (1332, ExitCode)
+        );
+        assert_eq!(one("ReturnValue = 2"), (2, ExitCode));
+        // A bare count after 'returned' stays a number.
+        assert!(find_codes("The query returned 1332 rows").is_empty());
         assert_eq!(one("m_hResult: 0x80004005"), (0x80004005, HresultEq));
     }
 

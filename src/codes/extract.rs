@@ -584,9 +584,34 @@ fn classify(b: &[u8], start: usize, end: usize, words: &[Span; 3]) -> Option<(Co
             Some(Cue::Hresult | Cue::Code { .. } | Cue::Error { .. } | Cue::LastError) => {
                 Some((hit(value, CodeForm::Decimal), true))
             }
+            None if localized_exit_cue(&b[..num_start]) => {
+                Some((hit(value, CodeForm::ExitCode), true))
+            }
             _ => None,
         },
     }
+}
+
+/// "Exit code" as installers and winget print it on a localized Windows, right before
+/// the number (`código de saída: 1638`). Words are split at non-ASCII letters, so these
+/// phrases are matched on the text itself, lower case as the tools write them.
+fn localized_exit_cue(before: &[u8]) -> bool {
+    const PHRASES: [&str; 6] = [
+        "código de saída",
+        "código de salida",
+        "codigo de salida",
+        "code de sortie",
+        "codice di uscita",
+        "rückgabecode",
+    ];
+    let mut end = before.len();
+    while end > 0 && matches!(before[end - 1], b' ' | b':' | b'=' | b'\t') {
+        end -= 1;
+    }
+    let tail = &before[end.saturating_sub(24)..end];
+    PHRASES.iter().any(|p| {
+        tail.len() >= p.len() && tail[tail.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
+    })
 }
 
 /// `TSManager 2176 (0x880)`: a hex in parentheses right after the same number
@@ -788,6 +813,15 @@ mod tests {
             (1332, ExitCode)
         );
         assert_eq!(one("ReturnValue = 2"), (2, ExitCode));
+        // winget and msiexec on a Portuguese, Spanish or French Windows.
+        assert_eq!(
+            one("O instalador falhou com o código de saída: 1638"),
+            (1638, ExitCode)
+        );
+        assert_eq!(
+            one("Le programme a échoué avec le code de sortie 1603"),
+            (1603, ExitCode)
+        );
         // A bare count after 'returned' stays a number.
         assert!(find_codes("The query returned 1332 rows").is_empty());
         assert_eq!(one("m_hResult: 0x80004005"), (0x80004005, HresultEq));

@@ -14,8 +14,8 @@ use tslens::source::Input;
 /// Floors under which the score fails the test (fractions of the cases); the README
 /// gives the figures measured.
 const FIRST_RIGHT_ALL: f64 = 0.90;
-const FIRST_RIGHT_HELD_OUT: f64 = 0.75;
-const ANY_RIGHT_HELD_OUT: f64 = 0.75;
+const FIRST_RIGHT_HELD_OUT: f64 = 0.70;
+const ANY_RIGHT_HELD_OUT: f64 = 0.70;
 
 #[derive(serde::Deserialize)]
 struct Case {

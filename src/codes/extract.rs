@@ -587,6 +587,16 @@ fn classify(b: &[u8], start: usize, end: usize, words: &[Span; 3]) -> Option<(Co
             None if localized_exit_cue(&b[..num_start]) => {
                 Some((hit(value, CodeForm::ExitCode), true))
             }
+            // A negative ten-digit number in the failure range is an HRESULT or an
+            // NTSTATUS printed as a signed integer, whatever words lead to it
+            // (`error code returned during encryption: -2144845809`).
+            None if b[num_start] == b'-'
+                && end - num_start == 11
+                && ((0x8000_0007..=0x87FF_FFFF).contains(&value)
+                    || (0xC000_0000..=0xC0FF_FFFF).contains(&value)) =>
+            {
+                Some((hit(value, CodeForm::Decimal), true))
+            }
             _ => None,
         },
     }
@@ -822,6 +832,14 @@ mod tests {
             one("Le programme a échoué avec le code de sortie 1603"),
             (1603, ExitCode)
         );
+        // Signed HRESULTs and NTSTATUS values without a cue word.
+        assert_eq!(
+            one("prepareVolume(C:): error code returned during encryption: -2144845809").0,
+            0x8028_400F
+        );
+        assert_eq!(one("exited: -1073741819").0, 0xC000_0005);
+        assert!(find_codes("offset -2147483648 bytes").is_empty());
+        assert!(find_codes("delta -1200345678").is_empty());
         // A bare count after 'returned' stays a number.
         assert!(find_codes("The query returned 1332 rows").is_empty());
         assert_eq!(one("m_hResult: 0x80004005"), (0x80004005, HresultEq));

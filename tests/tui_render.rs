@@ -276,9 +276,12 @@ fn check_every_kind_of_filter(w: u16, h: u16) -> Terminal<TestBackend> {
     let t = draw(&mut a, w, h);
     let screen = text(t.backend().buffer());
     let pane = pane_lines(&a, &screen);
-    // Six filters in five rows: the pane keeps the selection, the last one, in sight.
+    // Six filters: at 80x24 in five rows, the pane keeps the selection, the last one, in
+    // sight and says one is out of it; at 200x50 it grows to show all six.
+    let first = if h >= 50 { 2 } else { 1 };
+    assert_eq!(pane[0].ends_with("↑1 more"), h < 50, "{screen}");
     assert_eq!(
-        &pane[1..],
+        &pane[first..],
         [
             " [x] only warnings and errors",
             " [x] only time 10:00:15 to 10:00:26",
@@ -300,6 +303,7 @@ fn check_every_kind_of_filter(w: u16, h: u16) -> Terminal<TestBackend> {
     let top = draw(&mut a, w, h);
     let pane = pane_lines(&a, &text(top.backend().buffer()));
     assert_eq!(pane[1], "▶[x] hide /Cleaning up/");
+    assert_eq!(pane[0].ends_with("↓1 more"), h < 50, "{pane:#?}");
     t
 }
 
@@ -312,6 +316,95 @@ fn every_kind_of_filter_200x50() {
 #[test]
 fn every_kind_of_filter_80x24() {
     let t = check_every_kind_of_filter(80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+/// Nine excludes and two highlights, the pane focused on the first: more entries than the
+/// pane has rows at 80x24.
+fn long_stack() -> App {
+    let mut a = app();
+    for i in 1..=9 {
+        keys(&mut a, &format!("-item {i}$<ret>"));
+    }
+    keys(&mut a, "+denied<ret>+HRESULT<ret>");
+    keys(&mut a, "fg");
+    a
+}
+
+/// The pane's entry the selection marker is on.
+fn selected_entry(pane: &[String]) -> String {
+    let sel: Vec<&String> = pane.iter().filter(|l| l.starts_with('▶')).collect();
+    assert_eq!(sel.len(), 1, "{pane:#?}");
+    sel[0].clone()
+}
+
+#[test]
+fn a_long_filter_stack_scrolls_in_its_pane_and_says_what_is_out_of_sight_80x24() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut a = long_stack();
+    let t = draw(&mut a, 80, 24);
+    let pane = pane_lines(&a, &text(t.backend().buffer()));
+    assert_eq!(pane.len(), 6, "{pane:#?}");
+    assert!(pane[0].ends_with("↓6 more"), "{pane:#?}");
+    assert_eq!(pane[1], "▶[x] hide /item 1$/");
+    // Every entry can be selected and is on screen when it is.
+    let names: Vec<String> = (1..=9)
+        .map(|i| format!("hide /item {i}$/"))
+        .chain(["mark /denied/".into(), "mark /HRESULT/".into()])
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            keys(&mut a, "j");
+        }
+        let t = draw(&mut a, 80, 24);
+        let pane = pane_lines(&a, &text(t.backend().buffer()));
+        assert!(
+            selected_entry(&pane).ends_with(name.as_str()),
+            "{i}: {pane:#?}"
+        );
+    }
+    let t = draw(&mut a, 80, 24);
+    let pane = pane_lines(&a, &text(t.backend().buffer()));
+    assert!(pane[0].ends_with("↑6 more"), "{pane:#?}");
+    // Moving up within the rows shown does not scroll them.
+    keys(&mut a, "kk");
+    let t = draw(&mut a, 80, 24);
+    let up = pane_lines(&a, &text(t.backend().buffer()));
+    let unmarked = |p: &[String]| -> Vec<String> {
+        p[1..].iter().map(|l| l.chars().skip(1).collect()).collect()
+    };
+    assert_eq!(unmarked(&up), unmarked(&pane));
+    assert!(selected_entry(&up).ends_with("hide /item 9$/"), "{up:#?}");
+    // Space switches the entry scrolled into sight, d removes it.
+    keys(&mut a, "<space>");
+    assert!(!a.filter.stack.list[8].on);
+    keys(&mut a, "d");
+    assert_eq!(a.filter.stack.list.len(), 8);
+    // A click selects the entry under it (the first row shown, under the title).
+    keys(&mut a, "k");
+    let r = a.layout().filters.unwrap();
+    a.update(Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: r.x + 5,
+        row: r.y + 1,
+        modifiers: KeyModifiers::NONE,
+    }));
+    let t = draw(&mut a, 80, 24);
+    let pane = pane_lines(&a, &text(t.backend().buffer()));
+    assert_eq!(selected_entry(&pane), pane[1], "{pane:#?}");
+    assert_eq!(a.focus, tslens::tui::app::Pane::Filters);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn a_long_filter_stack_grows_its_pane_where_there_is_room_200x50() {
+    let mut a = long_stack();
+    let t = draw(&mut a, 200, 50);
+    let pane = pane_lines(&a, &text(t.backend().buffer()));
+    // Eleven entries, every one in sight, nothing said to be out of it.
+    assert_eq!(pane.len(), 12, "{pane:#?}");
+    assert!(!pane[0].contains("more"), "{pane:#?}");
+    assert_eq!(pane[11], " [x] mark /HRESULT/");
     insta::assert_snapshot!(t.backend());
 }
 

@@ -61,7 +61,10 @@ pub fn layout(app: &App, area: Rect) -> Layout {
     let mut filters = None;
     let entries = app.filter.entries();
     if app.filter.show && entries > 0 && left.height >= 12 {
-        let h = (entries as u16 + 1).min(6);
+        // Five entries at least, more when the log keeps two thirds of its rows: beyond
+        // that the pane scrolls and says how many it does not show.
+        let cap = (left.height / 3).max(6);
+        let h = (entries as u16 + 1).min(cap);
         left.height -= h;
         filters = Some(Rect::new(left.x, left.y + left.height, left.width, h));
     }

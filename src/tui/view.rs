@@ -586,21 +586,29 @@ fn draw_filters(app: &App, buf: &mut Buffer, area: Rect) {
     } else {
         format!(" Filters ({}; f to edit) ", app.filter.entries())
     };
-    let block = pane_block(app, title, focused, Borders::TOP);
+    let n = app.filter.entries();
+    let h = area.height.saturating_sub(1) as usize;
+    let shown = app.filter.shown(h);
+    let mut block = pane_block(app, title, focused, Borders::TOP);
+    // More entries than rows: say how many are out of sight, and on which side.
+    let (above, below) = (shown.start, n - shown.end);
+    let more = match (above, below) {
+        (0, 0) => None,
+        (0, b) => Some(format!(" ↓{b} more ")),
+        (a, 0) => Some(format!(" ↑{a} more ")),
+        (a, b) => Some(format!(" ↑{a} ↓{b} more ")),
+    };
+    if let Some(more) = more {
+        block = block.title_top(Line::styled(more, theme.style(Role::Title)).right_aligned());
+    }
     let inner = block.inner(area);
     block.render(area, buf);
-    let h = inner.height as usize;
-    if h == 0 {
+    if inner.height == 0 {
         return;
     }
-    let n = app.filter.entries();
-    let top = app
-        .filter
-        .sel
-        .saturating_sub(h - 1)
-        .min(n.saturating_sub(h));
+    let top = shown.start;
     let right = inner.x + inner.width;
-    for i in top..(top + h).min(n) {
+    for i in shown {
         let y = inner.y + (i - top) as u16;
         let selected = focused && i == app.filter.sel;
         let (switch, sign, text, style) = match app.filter.stack.list.get(i) {

@@ -21,6 +21,8 @@ pub struct FilterState {
     pub show: bool,
     /// The selected entry of the pane.
     pub sel: usize,
+    /// The first entry the pane shows, when there are more than fit (see [`Self::shown`]).
+    pub top: usize,
     /// The filter being applied, slice by slice.
     pub(super) job: Option<FilterJob>,
 }
@@ -34,6 +36,21 @@ impl FilterState {
     /// How far the filter being applied has gone through `len` records, in percent.
     pub(crate) fn progress(&self, len: usize) -> Option<usize> {
         self.job.map(|j| j.next * 100 / len.max(1))
+    }
+
+    /// The entries a pane of `rows` rows shows: from `top`, moved only as far as keeps the
+    /// selection in sight (so moving within the rows does not scroll them).
+    pub(crate) fn shown(&self, rows: usize) -> std::ops::Range<usize> {
+        let n = self.entries();
+        let rows = rows.max(1);
+        let sel = self.sel.min(n.saturating_sub(1));
+        let mut top = self.top.min(n.saturating_sub(rows));
+        if sel < top {
+            top = sel;
+        } else if sel >= top + rows {
+            top = sel + 1 - rows;
+        }
+        top..(top + rows).min(n)
     }
 
     /// Moves the selection by `delta` entries, staying on the list.
@@ -220,6 +237,24 @@ impl App {
             Some(s) => self.add_filter(FilterKind::Source(s), false),
             None => self.refilter(),
         }
+    }
+
+    /// Keeps the pane's scroll where the frame will draw it, so that the next move scrolls
+    /// from there and a click lands on the entry it shows.
+    pub(super) fn keep_filter_in_sight(&mut self) {
+        if let Some(r) = self.layout().filters {
+            self.filter.top = self.filter.shown(r.height.saturating_sub(1) as usize).start;
+        }
+    }
+
+    /// The filter pane's entry at screen row `y`, if the pane shows one there.
+    pub(super) fn filter_entry_at(&self, y: u16) -> Option<usize> {
+        let r = self.layout().filters?;
+        // The pane's first row is its title.
+        let row = y.checked_sub(r.y + 1)? as usize;
+        let shown = self.filter.shown(r.height.saturating_sub(1) as usize);
+        let i = shown.start + row;
+        (i < shown.end).then_some(i)
     }
 
     /// `f`: shows the pane and focuses it; again (while focused) hides it.

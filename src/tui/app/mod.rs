@@ -298,6 +298,7 @@ impl App {
             Msg::Follow { stream, event } => self.on_follow(stream, event),
             Msg::Quit => fx.push(Effect::Quit),
         }
+        self.keep_filter_in_sight();
         fx
     }
 

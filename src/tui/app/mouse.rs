@@ -70,6 +70,11 @@ impl App {
                 self.dirty = true;
             }
             MouseEventKind::Down(_) => {
+                if pane == Pane::Filters {
+                    if let Some(i) = self.filter_entry_at(m.row) {
+                        self.filter.sel = i;
+                    }
+                }
                 if pane == Pane::Log {
                     let body_top = lay.log.y + 1;
                     if m.row >= body_top {

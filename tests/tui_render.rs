@@ -408,6 +408,40 @@ fn a_long_filter_stack_grows_its_pane_where_there_is_room_200x50() {
     insta::assert_snapshot!(t.backend());
 }
 
+/// The status line of `t`.
+fn status_line(t: &Terminal<TestBackend>) -> String {
+    let screen = text(t.backend().buffer());
+    screen.lines().last().unwrap_or_default().trim().to_string()
+}
+
+#[test]
+fn a_notice_is_read_whole_on_an_80_column_status_line() {
+    let mut a = app();
+    // A wrong go-to entry: what was wrong and what would do, not cut by the file's name.
+    keys(&mut a, ":zz9<ret>");
+    let t = draw(&mut a, 80, 24);
+    assert_eq!(
+        status_line(&t),
+        "line 21 │ not a line or a time: zz9 (try line, 10:42:03 or 2026-03-10 10:42)"
+    );
+    // n into a folded chain says it opened it.
+    keys(&mut a, "g/HRESULT=<ret>n");
+    let t = draw(&mut a, 80, 24);
+    assert!(
+        status_line(&t).contains("│ the match is in a folded chain: opened it │"),
+        "{}",
+        status_line(&t)
+    );
+    // Without a notice, the file's name leads as before.
+    keys(&mut a, "j");
+    let t = draw(&mut a, 80, 24);
+    assert!(
+        status_line(&t).starts_with("smsts.log │"),
+        "{}",
+        status_line(&t)
+    );
+}
+
 #[test]
 fn code_names_are_dimmed_and_highlights_coloured() {
     let mut a = triage_state();

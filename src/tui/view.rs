@@ -935,9 +935,30 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
             s
         }
     };
+    let line_text = match (app.current_ref(), app.load.lines_known) {
+        (Some(r), true) => format!("line {}", log.meta(r).line),
+        _ => format!("{}/{}", (app.cursor + 1).min(len), len),
+    };
     parts.push((pos_text, bar));
     if let Some(n) = &app.notice {
-        parts.push((sanitize(n).into_owned(), accent));
+        let n = sanitize(n).into_owned();
+        // A notice answers the key just pressed (an error, where a search went): on a
+        // narrow screen the file's name gives way to it, then the position does.
+        let sep = 3;
+        let width = |p: &[(String, Style)]| -> usize {
+            p.iter().map(|(t, _)| display_width(t) + sep).sum::<usize>() + display_width(&n)
+        };
+        let room = area.width.saturating_sub(1) as usize;
+        if width(&parts) > room {
+            parts.remove(0);
+        }
+        if width(&parts) > room {
+            parts = vec![(line_text, bar)];
+        }
+        if width(&parts) > room {
+            parts.clear();
+        }
+        parts.push((n, accent));
     }
     if let Some(p) = progress_text(app) {
         parts.push((p, accent));
@@ -989,6 +1010,10 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     let mut x = area.x + 1;
     for (i, (text, style)) in parts.iter().enumerate() {
         if i > 0 {
+            // No separator with nothing after it.
+            if right.saturating_sub(x) < 5 {
+                break;
+            }
             x = put(buf, x, area.y, right, " │ ", bar);
         }
         let room = right.saturating_sub(x) as usize;

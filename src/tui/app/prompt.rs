@@ -12,7 +12,7 @@ use crate::tui::timespec::{parse_when, parse_window};
 use super::App;
 
 /// What the go-to prompt understands.
-const GOTO_HELP: &str = "a line number, or a time: 10:42, 10:42:03, 2026-03-10 10:42";
+const GOTO_HELP: &str = "line, 10:42:03 or 2026-03-10 10:42";
 use crate::tui::search::{Pattern, Search, Seek};
 
 /// What a prompt is for.
@@ -296,7 +296,7 @@ impl App {
                 } else {
                     // The prompt closes: an entry it cannot use must not swallow the keys
                     // that follow.
-                    self.notice = Some(format!("not a line or a time: {t} ({GOTO_HELP})"));
+                    self.notice = Some(format!("not a line or a time: {t} (try {GOTO_HELP})"));
                 }
             }
             PromptKind::Window => {

@@ -122,7 +122,7 @@ fn go_to_a_time_and_refuse_what_is_not_one() {
     );
     // A line number still works.
     keys(&mut a, ":1<ret>");
-    assert_eq!(a.cursor, 0);
+    assert_eq!(a.view.cursor, 0);
     // Past the end: said, and the prompt is closed.
     keys(&mut a, ":23:00<ret>");
     assert!(a.prompt.line.is_none());
@@ -135,7 +135,7 @@ fn go_to_a_time_and_refuse_what_is_not_one() {
         .as_deref()
         .is_some_and(|n| n.starts_with("not a line or a time")));
     keys(&mut a, "G");
-    assert_eq!(a.cursor, a.rows.len() - 1);
+    assert_eq!(a.view.cursor, a.rows.len() - 1);
 }
 
 #[test]

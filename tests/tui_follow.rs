@@ -81,26 +81,26 @@ fn batches_append_rows_and_the_view_follows_or_holds() {
     let more = records(50, 55);
     append(&mut app, stream, &more, 51, first.len() as u64);
     assert_eq!(app.rows.len(), 55);
-    assert_eq!(app.cursor, 54);
+    assert_eq!(app.view.cursor, 54);
     assert_eq!(current_message(&app), "live record 54");
     assert!(screen(&app).contains("live record 54"));
     assert_eq!(app.live.new_below, 0);
 
     // Scrolling up stops following; what arrives then is counted, the view holds still.
     keys(&mut app, "kk");
-    assert!(!app.follow);
-    let (cursor, top) = (app.cursor, app.top);
+    assert!(!app.view.follow);
+    let (cursor, top) = (app.view.cursor, app.view.top);
     let offset = (first.len() + more.len()) as u64;
     append(&mut app, stream, &records(55, 58), 56, offset);
     assert_eq!(app.rows.len(), 58);
-    assert_eq!((app.cursor, app.top), (cursor, top));
+    assert_eq!((app.view.cursor, app.view.top), (cursor, top));
     assert_eq!(app.live.new_below, 3);
     assert!(screen(&app).contains("3 new below"));
 
     // F follows again: straight to the end, nothing left to count.
     keys(&mut app, "F");
-    assert!(app.follow);
-    assert_eq!(app.cursor, 57);
+    assert!(app.view.follow);
+    assert_eq!(app.view.cursor, 57);
     assert_eq!(app.live.new_below, 0);
 
     // A truncation is an annotation on the first record read after it, not a row of its
@@ -166,7 +166,7 @@ fn a_fresh_analysis_finds_chains_and_announces_a_finding() {
     assert!(notice.starts_with("new finding:"), "{notice}");
     // The folded chain takes fewer rows than its records; the end is still pinned.
     assert!(app.rows.len() < app.log.len());
-    assert_eq!(app.cursor, app.rows.len() - 1);
+    assert_eq!(app.view.cursor, app.rows.len() - 1);
     assert_eq!(current_message(&app), "live record 901");
 
     // The same finding again is not news.
@@ -260,18 +260,22 @@ fn a_pipe_is_followed_while_the_view_is_at_its_end() {
     app.update(Msg::Resize(120, 40));
     let stream = app.add_stream(None, "-");
     app.follow_pipe();
-    assert!(app.follow);
+    assert!(app.view.follow);
     let text = synthetic();
     let cut = text.len() / 2;
     let cut = text[..cut].rfind("<![LOG[").unwrap();
     append(&mut app, stream, &text[..cut], 1, 0);
-    assert_eq!(app.cursor, app.rows.len() - 1, "the view stays at the end");
+    assert_eq!(
+        app.view.cursor,
+        app.rows.len() - 1,
+        "the view stays at the end"
+    );
     let s = screen(&app);
     assert!(s.contains("FOLLOW") && !s.contains("new below"), "{s}");
 
     // Moving up stops following; what arrives then is counted, and the count updates.
     keys(&mut app, "k");
-    assert!(!app.follow);
+    assert!(!app.view.follow);
     append(&mut app, stream, &records(500, 540), 2000, 1 << 20);
     let first = app.live.new_below;
     assert!(first > 0);
@@ -280,7 +284,7 @@ fn a_pipe_is_followed_while_the_view_is_at_its_end() {
     assert_eq!(app.live.new_below, first + 10);
     assert!(screen(&app).contains(&format!("{} new below (F follows)", first + 10)));
     keys(&mut app, "F");
-    assert!(app.follow && app.live.new_below == 0);
+    assert!(app.view.follow && app.live.new_below == 0);
 
     // A pipe followed by default that ends shows its top finding, as a file does.
     let mut app2 = App::new(
@@ -297,7 +301,7 @@ fn a_pipe_is_followed_while_the_view_is_at_its_end() {
         s2,
         FollowEvent::EndOfStream { source: "-".into() },
     );
-    assert!(!app2.follow);
+    assert!(!app2.view.follow);
     app2.reanalyse(&rules());
     assert!(!app2.analysis.findings.is_empty());
     assert_eq!(app2.panel.finding, Some(0), "the top finding is open");

@@ -25,30 +25,30 @@ fn first_screen_shows_the_top_finding_on_its_evidence() {
     assert_eq!(app.current_pos(), Some(ev));
     assert!(current_message(&app).starts_with("Access is denied"));
     // On screen.
-    assert!(app.cursor >= app.top && app.cursor < app.top + app.page());
+    assert!(app.view.cursor >= app.view.top && app.view.cursor < app.view.top + app.page());
 }
 
 #[test]
 fn moving_like_less() {
     let mut a = app();
     keys(&mut a, "g");
-    assert_eq!(a.cursor, 0);
+    assert_eq!(a.view.cursor, 0);
     keys(&mut a, "jjj");
-    assert_eq!(a.cursor, 3);
+    assert_eq!(a.view.cursor, 3);
     keys(&mut a, "k<down><up><up>");
-    assert_eq!(a.cursor, 1);
+    assert_eq!(a.view.cursor, 1);
     keys(&mut a, "G");
-    assert_eq!(a.cursor, a.rows.len() - 1);
+    assert_eq!(a.view.cursor, a.rows.len() - 1);
     keys(&mut a, "<c-u>");
-    assert_eq!(a.cursor, a.rows.len() - 1 - a.page() / 2);
+    assert_eq!(a.view.cursor, a.rows.len() - 1 - a.page() / 2);
     keys(&mut a, "g<pgdn>");
-    assert_eq!(a.cursor, a.page());
+    assert_eq!(a.view.cursor, a.page());
     keys(&mut a, "<c-d>g");
-    assert_eq!(a.cursor, 0);
-    assert_eq!(a.top, 0);
+    assert_eq!(a.view.cursor, 0);
+    assert_eq!(a.view.top, 0);
     // Never beyond the ends.
     keys(&mut a, "kkk");
-    assert_eq!(a.cursor, 0);
+    assert_eq!(a.view.cursor, 0);
 }
 
 #[test]
@@ -113,11 +113,11 @@ fn search_is_smart_case_and_esc_restores() {
     keys(&mut a, "/Cleaning");
     assert_eq!(a.prompt.search.as_ref().unwrap().matches.len(), 40);
     keys(&mut a, "<esc>");
-    assert_eq!(a.cursor, 0);
+    assert_eq!(a.view.cursor, 0);
     assert!(a.prompt.search.is_none());
     keys(&mut a, "/CLEANING<ret>");
     assert_eq!(a.prompt.search.as_ref().unwrap().matches.len(), 0);
-    assert_eq!(a.cursor, 0);
+    assert_eq!(a.view.cursor, 0);
 }
 
 #[test]
@@ -325,10 +325,10 @@ fn help_esc_and_quit() {
 fn follow_goes_to_the_end_and_moving_up_stops_it() {
     let mut a = app();
     keys(&mut a, "F");
-    assert!(a.follow);
-    assert_eq!(a.cursor, a.rows.len() - 1);
+    assert!(a.view.follow);
+    assert_eq!(a.view.cursor, a.rows.len() - 1);
     keys(&mut a, "k");
-    assert!(!a.follow);
+    assert!(!a.view.follow);
 }
 
 #[test]
@@ -424,7 +424,7 @@ fn the_whole_log_shows_before_its_analysis_then_the_finding() {
     assert!(a.analysis.findings.is_empty() && a.analysis.chains.is_empty());
     assert_eq!(a.load.state, LoadState::Analysing);
     keys(&mut a, "G");
-    assert_eq!(a.cursor, full - 1);
+    assert_eq!(a.view.cursor, full - 1);
 
     for m in msgs {
         a.update(Msg::Load(m));
@@ -433,5 +433,5 @@ fn the_whole_log_shows_before_its_analysis_then_the_finding() {
     assert!(!a.analysis.chains.is_empty());
     assert!(a.rows.len() < full, "the chains fold");
     // The user moved meanwhile: the view stays at the end rather than jumping.
-    assert_eq!(a.cursor, a.rows.len() - 1);
+    assert_eq!(a.view.cursor, a.rows.len() - 1);
 }

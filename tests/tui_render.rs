@@ -145,7 +145,7 @@ fn mono_theme_still_shows_the_selection() {
     a.theme = Theme::load("mono").unwrap();
     let t = draw(&mut a, 120, 40);
     let buf = t.backend().buffer();
-    let y = (1 + a.cursor - a.top) as u16;
+    let y = (1 + a.view.cursor - a.view.top) as u16;
     let cell = &buf[(30, y)];
     assert!(cell.fg == ratatui::style::Color::Reset || cell.fg == ratatui::style::Color::default());
     assert!(
@@ -190,7 +190,7 @@ fn founding_case_first_screen() {
     assert!(screen.contains("Network Access Account"), "{screen}");
     assert!(screen.contains("0x80040101"), "{screen}");
     let ev = a.analysis.findings[0].evidence[0].index;
-    assert_eq!(a.rows.row_of(ev, &a.index), Some(a.cursor));
+    assert_eq!(a.rows.row_of(ev, &a.index), Some(a.view.cursor));
 }
 
 #[test]
@@ -198,7 +198,10 @@ fn resize_keeps_the_cursor_on_screen() {
     let mut a = app();
     for (w, h) in [(120, 40), (60, 10), (200, 60), (41, 9)] {
         let _ = draw(&mut a, w, h);
-        assert!(a.cursor >= a.top && a.cursor < a.top + a.page(), "{w}x{h}");
+        assert!(
+            a.view.cursor >= a.view.top && a.view.cursor < a.view.top + a.page(),
+            "{w}x{h}"
+        );
     }
 }
 

@@ -166,8 +166,11 @@ fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
     // The thread column is narrow: a short label keeps it apart from "message".
     header(&mut x, cols.thread, "thr");
     let mut label = String::from("message");
-    if app.hscroll > 0 {
-        label.push_str(&format!("  (scrolled {} columns; 0 resets)", app.hscroll));
+    if app.view.hscroll > 0 {
+        label.push_str(&format!(
+            "  (scrolled {} columns; 0 resets)",
+            app.view.hscroll
+        ));
     }
     put(buf, x, area.y, right, &label, head);
     if app.focus == Pane::Log {
@@ -206,7 +209,7 @@ fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
         );
         return;
     }
-    let top = app.top.min(len.saturating_sub(body.max(1)));
+    let top = app.view.top.min(len.saturating_sub(body.max(1)));
     for i in 0..body {
         let row = top + i;
         if row >= len {
@@ -267,7 +270,7 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
     let fields = log.fields(r);
     let right = area.x + area.width;
     let y = area.y;
-    let selected = row == app.cursor;
+    let selected = row == app.view.cursor;
     let member = app.index.member(pos);
 
     let sev = meta.severity();
@@ -378,9 +381,9 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
     let width = (right - x) as usize;
     let (text, names) = match kind {
         Row::Chain { chain, .. } => (chain_summary(app, chain), Vec::new()),
-        Row::Record(_) => with_code_names(one_line(fields.message, app.hscroll + width)),
+        Row::Record(_) => with_code_names(one_line(fields.message, app.view.hscroll + width)),
     };
-    let visible = slice_columns(&text, app.hscroll, width);
+    let visible = slice_columns(&text, app.view.hscroll, width);
     let base = sel(msg_style);
     let end = put(buf, x, y, right, &visible, base);
     // Styles over parts of the message, in text offsets, drawn where they fall on screen.
@@ -390,8 +393,8 @@ fn draw_row(app: &App, buf: &mut Buffer, area: Rect, cols: &Columns, row: usize)
         };
         let from = display_width(head);
         let to = from + display_width(part);
-        let from = from.max(app.hscroll) - app.hscroll;
-        let to = to.saturating_sub(app.hscroll);
+        let from = from.max(app.view.hscroll) - app.view.hscroll;
+        let to = to.saturating_sub(app.view.hscroll);
         if to <= from {
             return;
         }
@@ -551,10 +554,10 @@ fn draw_overview(app: &App, buf: &mut Buffer, area: Rect) {
         return;
     }
     let page = area.height as usize;
-    let first = app.rows.pos(app.top).unwrap_or(0);
+    let first = app.rows.pos(app.view.top).unwrap_or(0);
     let last = app
         .rows
-        .pos((app.top + page).min(app.rows.len()).saturating_sub(1))
+        .pos((app.view.top + page).min(app.rows.len()).saturating_sub(1))
         .unwrap_or(first);
     let view_from = first * h / len;
     let view_to = last * h / len;
@@ -925,10 +928,10 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     };
     parts.push((sanitize(&src).into_owned(), accent));
     let len = app.rows.len();
-    let pos_text = match ((app.cursor + 1) * 100).checked_div(len) {
+    let pos_text = match ((app.view.cursor + 1) * 100).checked_div(len) {
         None => "0/0".to_string(),
         Some(pct) => {
-            let mut s = format!("{}/{} {pct}%", app.cursor + 1, len);
+            let mut s = format!("{}/{} {pct}%", app.view.cursor + 1, len);
             if let (Some(r), true) = (app.current_ref(), app.load.lines_known) {
                 s.push_str(&format!(" line {}", log.meta(r).line));
             }
@@ -937,7 +940,7 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     };
     let line_text = match (app.current_ref(), app.load.lines_known) {
         (Some(r), true) => format!("line {}", log.meta(r).line),
-        _ => format!("{}/{}", (app.cursor + 1).min(len), len),
+        _ => format!("{}/{}", (app.view.cursor + 1).min(len), len),
     };
     parts.push((pos_text, bar));
     if let Some(n) = &app.notice {
@@ -963,7 +966,7 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     if let Some(p) = progress_text(app) {
         parts.push((p, accent));
     }
-    if app.follow {
+    if app.view.follow {
         parts.push(("FOLLOW".into(), accent));
     } else if app.live.new_below > 0 {
         parts.push((

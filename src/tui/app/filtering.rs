@@ -330,7 +330,7 @@ impl App {
         if pos >= self.log.len() {
             return Err("the log ends before that time".into());
         }
-        self.moved = true;
+        self.view.moved = true;
         self.goto_pos(pos);
         Ok(())
     }

@@ -26,7 +26,7 @@ impl App {
             self.work(Duration::from_millis(15));
         } else {
             self.filter.job = None;
-            self.cursor = self.rows.row_near(anchor, &self.index);
+            self.view.cursor = self.rows.row_near(anchor, &self.index);
             self.scroll_to_cursor(false);
         }
         self.dirty = true;
@@ -57,7 +57,7 @@ impl App {
             self.notice = Some("no search (/ starts one)".into());
             return;
         };
-        self.moved = true;
+        self.view.moved = true;
         let len = self.log.len();
         if s.counted(len) {
             let Some(here) = self.current_pos() else {
@@ -91,7 +91,7 @@ impl App {
                 let Some(row) = self.rows.row_of(p, &self.index) else {
                     continue; // hidden by a filter
                 };
-                if !self.rows.is_hidden(p) && row == self.cursor {
+                if !self.rows.is_hidden(p) && row == self.view.cursor {
                     continue;
                 }
                 target = Some((p, self.rows.is_hidden(p), wrapped));
@@ -129,7 +129,7 @@ impl App {
             next: start,
             left: len,
             forward,
-            skip_row: Some(self.cursor),
+            skip_row: Some(self.view.cursor),
         });
         self.work(Duration::from_millis(8));
     }
@@ -164,12 +164,12 @@ impl App {
                 let anchor = job.anchor;
                 if end >= len {
                     self.filter.job = None;
-                    self.cursor = if self.follow {
+                    self.view.cursor = if self.view.follow {
                         self.rows.len().saturating_sub(1)
                     } else {
                         self.rows.row_near(anchor, &self.index)
                     };
-                    self.scroll_to_cursor(!self.follow);
+                    self.scroll_to_cursor(!self.view.follow);
                 }
                 self.dirty = true;
                 continue;

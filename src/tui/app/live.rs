@@ -92,8 +92,8 @@ impl App {
     /// first record), it stays there as records arrive; moving up stops it, `F` starts it
     /// again.
     pub fn follow_pipe(&mut self) {
-        if !self.follow && self.cursor + 1 >= self.rows.len() {
-            self.follow = true;
+        if !self.view.follow && self.view.cursor + 1 >= self.rows.len() {
+            self.view.follow = true;
             self.live.pipe_follow = true;
             self.live.new_below = 0;
         }
@@ -174,9 +174,9 @@ impl App {
             }
             FollowEvent::EndOfStream { source: name } => {
                 self.live.stream_note = Some(format!("{name}: end of stream"));
-                let by_default = self.follow && self.live.pipe_follow;
-                if !self.moved && (!self.follow || by_default) {
-                    self.follow = false;
+                let by_default = self.view.follow && self.live.pipe_follow;
+                if !self.view.moved && (!self.view.follow || by_default) {
+                    self.view.follow = false;
                     self.live.open_when_analysed = true;
                     self.open_top_finding_if_due();
                 }
@@ -212,7 +212,7 @@ impl App {
                 if let Some(job) = self.filter.job.as_mut() {
                     job.next = job.next.min(at);
                 }
-                self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+                self.view.cursor = self.view.cursor.min(self.rows.len().saturating_sub(1));
                 self.grown(at);
             }
             None => self.grown(from),
@@ -254,12 +254,11 @@ impl App {
                 }
             }
         }
-        if self.follow {
-            self.cursor = self.rows.len().saturating_sub(1);
+        if self.view.end_if_following(self.rows.len()) {
             self.scroll_to_cursor(false);
         } else {
             // Only rows that land out of sight are news: those on screen are seen.
-            let seen_to = self.top.saturating_add(self.page()).max(rows_before);
+            let seen_to = self.view.top.saturating_add(self.page()).max(rows_before);
             self.live.new_below += self.rows.len().saturating_sub(seen_to);
         }
         self.dirty = true;
@@ -287,7 +286,7 @@ impl App {
     /// place; announces a finding not seen before.
     fn install_analysis(&mut self, analysis: Analysis) {
         let anchor = self.current_pos();
-        let offset = self.cursor.saturating_sub(self.top);
+        let offset = self.view.cursor.saturating_sub(self.view.top);
         let fresh: Vec<String> = analysis
             .findings
             .iter()
@@ -310,14 +309,13 @@ impl App {
         if self.filter.stack.active() {
             self.rebuild_rows(anchor.unwrap_or(0));
         } else if let Some(pos) = anchor {
-            self.cursor = self.rows.row_near(pos, &self.index);
+            self.view.cursor = self.rows.row_near(pos, &self.index);
         }
-        if self.follow {
-            self.cursor = self.rows.len().saturating_sub(1);
+        if self.view.end_if_following(self.rows.len()) {
             self.scroll_to_cursor(false);
         } else {
             // Folds that close above the cursor must not make the view jump.
-            self.top = self.cursor.saturating_sub(offset);
+            self.view.top = self.view.cursor.saturating_sub(offset);
             self.scroll_to_cursor(false);
         }
         self.dirty = true;
@@ -330,7 +328,7 @@ impl App {
             return;
         }
         self.live.open_when_analysed = false;
-        if !self.moved && !self.follow && !self.analysis.findings.is_empty() {
+        if !self.view.moved && !self.view.follow && !self.analysis.findings.is_empty() {
             self.open_finding(0);
         }
     }

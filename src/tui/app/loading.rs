@@ -66,11 +66,9 @@ impl App {
         self.install(loaded);
         if let Some(r) = mapped_anchor {
             let pos = self.index.position(&self.log, r);
-            self.cursor = self.rows.row_near(pos, &self.index);
+            self.view.cursor = self.rows.row_near(pos, &self.index);
         }
-        if self.follow {
-            self.cursor = self.rows.len().saturating_sub(1);
-        }
+        self.view.end_if_following(self.rows.len());
         self.restart_jobs();
         self.scroll_to_cursor(true);
     }
@@ -111,7 +109,7 @@ impl App {
         self.index = loaded.index;
         self.rows = RowMap::new(self.log.len(), &self.index, &self.folded);
         self.clamp_selections();
-        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        self.view.cursor = self.view.cursor.min(self.rows.len().saturating_sub(1));
         self.live.analysed_len = self.log.len();
         self.live.incremental = loaded.live;
         self.live
@@ -140,12 +138,11 @@ impl App {
     /// After the full log arrives: unless the user has moved, show the top finding with the
     /// cursor on its evidence; when following, go to the end.
     pub(super) fn after_load(&mut self) {
-        if self.follow {
-            self.cursor = self.rows.len().saturating_sub(1);
+        if self.view.end_if_following(self.rows.len()) {
             self.scroll_to_cursor(true);
             return;
         }
-        if self.moved || self.analysis.findings.is_empty() {
+        if self.view.moved || self.analysis.findings.is_empty() {
             return;
         }
         self.open_finding(0);

@@ -20,6 +20,7 @@ pub(crate) use loading::skipped_notice;
 mod mouse;
 mod navigate;
 mod panes;
+mod position;
 mod prompt;
 
 pub use prompt::{Prompt, PromptKind, PromptState};
@@ -29,6 +30,7 @@ pub use live::Live;
 pub use loading::{LoadState, Loading};
 use navigate::Which;
 pub use panes::{PanelState, StepsState};
+pub use position::ViewPos;
 
 use super::keymap::{action_for, Action};
 use super::layout::{layout, Layout};
@@ -113,12 +115,8 @@ pub struct App {
     pub theme: Theme,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
-    /// Selected row.
-    pub cursor: usize,
-    /// First row on screen.
-    pub top: usize,
-    /// Columns the message column is scrolled by.
-    pub hscroll: usize,
+    /// Where the log view stands: selection, scroll, following.
+    pub view: ViewPos,
     /// Focused pane.
     pub focus: Pane,
     /// The side panel: shown or not, its finding, selection and scroll.
@@ -137,12 +135,8 @@ pub struct App {
     pub mouse: bool,
     /// Bookmarked records.
     pub bookmarks: BTreeSet<RecordRef>,
-    /// Following the end of the log.
-    pub follow: bool,
     /// Loading: how far it has gone, and what waits for the whole log.
     pub load: Loading,
-    /// The user has moved; loading no longer moves the cursor.
-    pub moved: bool,
     /// A one-off message for the status line.
     pub notice: Option<String>,
     /// A log that grows: followers, their markers, what is new, analyses due.
@@ -176,8 +170,8 @@ impl App {
             skipped: Vec::new(),
             live: None,
         });
-        if app.follow {
-            app.cursor = app.rows.len().saturating_sub(1);
+        if app.view.follow {
+            app.view.cursor = app.rows.len().saturating_sub(1);
         }
         app.load.state = LoadState::Indexing { done: 0, total: 0 };
         app
@@ -192,9 +186,10 @@ impl App {
             folded: Vec::new(),
             theme,
             size: (80, 24),
-            cursor: 0,
-            top: 0,
-            hscroll: 0,
+            view: ViewPos {
+                follow: opts.follow,
+                ..ViewPos::default()
+            },
             focus: Pane::Log,
             panel: PanelState::default(),
             steps: StepsState::default(),
@@ -204,9 +199,7 @@ impl App {
             utc: false,
             mouse: true,
             bookmarks: BTreeSet::new(),
-            follow: opts.follow,
             load: Loading::default(),
-            moved: false,
             notice: None,
             live: Live::default(),
             dirty: true,
@@ -228,12 +221,12 @@ impl App {
 
     /// What the cursor row shows.
     pub fn current_row(&self) -> Option<Row> {
-        self.rows.row(self.cursor)
+        self.rows.row(self.view.cursor)
     }
 
     /// Position of the cursor row.
     pub fn current_pos(&self) -> Option<usize> {
-        self.rows.pos(self.cursor)
+        self.rows.pos(self.view.cursor)
     }
 
     /// The record under the cursor.
@@ -276,7 +269,7 @@ impl App {
                 if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat {
                     self.notice = None;
                     self.on_key(key, &mut fx);
-                    if self.follow || self.cursor + 1 >= self.rows.len() {
+                    if self.view.follow || self.view.cursor + 1 >= self.rows.len() {
                         // The user has seen the end: nothing is new below any more.
                         self.live.new_below = 0;
                     }
@@ -287,9 +280,9 @@ impl App {
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 // Until the user moves, keep what loading chose (a finding's evidence) centred.
-                let center = !self.moved;
+                let center = !self.view.moved;
                 if center {
-                    self.top = usize::MAX;
+                    self.view.top = usize::MAX;
                 }
                 self.scroll_to_cursor(center);
                 self.dirty = true;
@@ -351,9 +344,9 @@ impl App {
                 Pane::Steps => self.steps.sel = self.analysis.steps.steps.len().saturating_sub(1),
                 Pane::Filters => self.filter.select_last(),
             },
-            Left => self.hscroll = self.hscroll.saturating_sub(self.hstep()),
-            Right => self.hscroll = self.hscroll.saturating_add(self.hstep()),
-            LineStart => self.hscroll = 0,
+            Left => self.view.scroll_sideways(false, self.hstep()),
+            Right => self.view.scroll_sideways(true, self.hstep()),
+            LineStart => self.view.hscroll = 0,
             Search => self.open_prompt(PromptKind::Search, String::new()),
             SearchNext => self.search_step(true),
             SearchPrev => self.search_step(false),
@@ -368,13 +361,13 @@ impl App {
             ToggleFold => self.toggle_fold(),
             ToggleAllFolds => self.toggle_all_folds(),
             ToggleFollow => {
-                self.follow = !self.follow;
+                self.view.follow = !self.view.follow;
                 self.live.pipe_follow = false;
-                if self.follow {
+                if self.view.follow {
                     self.live.new_below = 0;
                     self.set_cursor(self.rows.len().saturating_sub(1), false);
                 }
-                self.notice = Some(if self.follow {
+                self.notice = Some(if self.view.follow {
                     "following the end of the log (F to stop)".into()
                 } else {
                     "stopped following".into()
@@ -524,28 +517,9 @@ impl App {
         (self.size.0 as usize / 4).max(4)
     }
 
-    fn user_moved(&mut self, down: bool) {
-        self.moved = true;
-        // As in less: moving up stops following; reaching the end does not restart it.
-        if self.follow && !down {
-            self.follow = false;
-        }
-    }
-
     fn move_in_focus(&mut self, delta: isize) {
         match self.focus {
-            Pane::Log => {
-                let target = self.cursor.saturating_add_signed(delta);
-                let last = self.rows.len().saturating_sub(1);
-                self.cursor = target.min(last);
-                self.user_moved(delta > 0);
-                if delta.unsigned_abs() > 1 {
-                    // A page move scrolls the view by a page, as less does.
-                    let page = self.page();
-                    let max_top = self.rows.len().saturating_sub(page);
-                    self.top = self.top.saturating_add_signed(delta).min(max_top);
-                }
-            }
+            Pane::Log => self.view.move_by(delta, self.page(), self.rows.len()),
             Pane::Panel => self.panel.move_by(delta, self.evidence_len()),
             Pane::Steps => self.move_step(delta),
             Pane::Filters => self.filter.select_by(delta),
@@ -554,29 +528,14 @@ impl App {
 
     /// Puts the cursor on `row`, scrolling it into view (centred when it was far).
     pub fn set_cursor(&mut self, row: usize, center: bool) {
-        self.cursor = row.min(self.rows.len().saturating_sub(1));
-        self.moved = true;
-        if self.follow && self.cursor + 1 < self.rows.len() {
-            self.follow = false;
-        }
+        self.view.select(row, self.rows.len());
         self.scroll_to_cursor(center);
     }
 
     /// Moves the view so that the cursor row is on screen.
     pub fn scroll_to_cursor(&mut self, center: bool) {
-        let page = self.page();
-        let len = self.rows.len();
-        self.cursor = self.cursor.min(len.saturating_sub(1));
-        if self.cursor < self.top || self.cursor >= self.top.saturating_add(page) {
-            self.top = if center {
-                self.cursor.saturating_sub(page / 3)
-            } else if self.cursor < self.top {
-                self.cursor
-            } else {
-                self.cursor + 1 - page
-            };
-        }
-        self.top = self.top.min(len.saturating_sub(page));
+        self.view
+            .scroll_to_cursor(self.page(), self.rows.len(), center);
     }
 
     fn goto_pos(&mut self, pos: usize) {

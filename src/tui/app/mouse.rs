@@ -21,7 +21,7 @@ impl App {
                 // The strip is the whole log top to bottom: a click goes to that place.
                 let len = self.log.len();
                 let pos = (m.row - r.y) as usize * len / (r.height.max(1) as usize);
-                self.moved = true;
+                self.view.moved = true;
                 self.goto_pos(pos.min(len.saturating_sub(1)));
                 self.focus = Pane::Log;
                 self.dirty = true;
@@ -41,22 +41,7 @@ impl App {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 let down = m.kind == MouseEventKind::ScrollDown;
                 match pane {
-                    Pane::Log => {
-                        // The wheel scrolls the view; the cursor follows only if it would
-                        // leave the screen.
-                        let page = self.page();
-                        let max_top = self.rows.len().saturating_sub(page);
-                        self.top = if down {
-                            (self.top + 3).min(max_top)
-                        } else {
-                            self.top.saturating_sub(3)
-                        };
-                        self.cursor = self
-                            .cursor
-                            .clamp(self.top, (self.top + page).saturating_sub(1))
-                            .min(self.rows.len().saturating_sub(1));
-                        self.user_moved(down);
-                    }
+                    Pane::Log => self.view.wheel(down, self.page(), self.rows.len()),
                     Pane::Panel => {
                         self.panel.scroll = if down {
                             self.panel.scroll + 3
@@ -78,10 +63,10 @@ impl App {
                 if pane == Pane::Log {
                     let body_top = lay.log.y + 1;
                     if m.row >= body_top {
-                        let row = self.top + (m.row - body_top) as usize;
+                        let row = self.view.top + (m.row - body_top) as usize;
                         if row < self.rows.len() {
-                            self.cursor = row;
-                            self.user_moved(true);
+                            self.view.cursor = row;
+                            self.view.user_moved(true);
                         }
                     }
                 }

@@ -67,7 +67,13 @@ impl App {
                 &positions
             }
         };
-        match next_visible(list, &self.rows, &self.index, Some(self.cursor), forward) {
+        match next_visible(
+            list,
+            &self.rows,
+            &self.index,
+            Some(self.view.cursor),
+            forward,
+        ) {
             Some(row) => {
                 self.set_cursor(row, true);
                 if which == Which::Steps {
@@ -99,7 +105,7 @@ impl App {
         self.panel.open(i);
         if let Some(pos) = first {
             let row = self.rows.row_near(pos, &self.index);
-            self.cursor = row.min(self.rows.len().saturating_sub(1));
+            self.view.cursor = row.min(self.rows.len().saturating_sub(1));
             self.scroll_to_cursor(true);
         }
         self.dirty = true;
@@ -121,7 +127,7 @@ impl App {
             (Some(i), false) => (i + n - 1) % n,
         };
         self.open_finding(next);
-        self.moved = true;
+        self.view.moved = true;
     }
 
     pub(super) fn jump_to_evidence(&mut self) {

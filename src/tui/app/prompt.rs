@@ -96,7 +96,7 @@ impl App {
             cursor: input.len(),
             input,
             error: None,
-            origin: (self.cursor, self.top),
+            origin: (self.view.cursor, self.view.top),
             saved,
         });
     }
@@ -114,8 +114,8 @@ impl App {
                     if p.kind == PromptKind::Search {
                         self.prompt.search = p.saved;
                         self.prompt.seek = None;
-                        self.cursor = p.origin.0;
-                        self.top = p.origin.1;
+                        self.view.cursor = p.origin.0;
+                        self.view.top = p.origin.1;
                     }
                 }
                 return;
@@ -198,8 +198,8 @@ impl App {
                 let origin = p.origin;
                 if p.input.is_empty() {
                     self.prompt.drop_search();
-                    self.cursor = origin.0;
-                    self.top = origin.1;
+                    self.view.cursor = origin.0;
+                    self.view.top = origin.1;
                     return;
                 }
                 match Pattern::new(&p.input) {
@@ -207,8 +207,8 @@ impl App {
                         self.prompt.search = Some(Search::new(pat));
                         // As vim's incsearch: each edit searches again from where it began,
                         // and a pattern that matches nothing leaves the cursor there.
-                        self.cursor = origin.0;
-                        self.top = origin.1;
+                        self.view.cursor = origin.0;
+                        self.view.top = origin.1;
                         // Incremental: look for the first match from where the prompt opened.
                         let start = self.rows.pos(origin.0).unwrap_or(0);
                         self.prompt.seek = Some(Seek {
@@ -257,7 +257,7 @@ impl App {
                     }
                     return;
                 }
-                self.moved = true;
+                self.view.moved = true;
                 if self.prompt.search.is_none() {
                     if let Ok(pat) = Pattern::new(&p.input) {
                         self.prompt.search = Some(Search::new(pat));

@@ -60,6 +60,26 @@ fn help_overlay_lists_every_key() {
 }
 
 #[test]
+fn help_overlay_at_80x24_wraps_and_says_there_is_more() {
+    let mut a = app();
+    keys(&mut a, "?");
+    let t = draw(&mut a, 80, 24);
+    let screen = text(t.backend().buffer());
+    // The first key's text wraps under its column rather than being cut, and the bottom
+    // border says the list goes on.
+    assert!(screen.contains("next row (or item in the"), "{screen}");
+    assert!(screen.contains("focused pane)"), "{screen}");
+    assert!(screen.contains("↓ more (j)"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+    // At the end of the list, nothing more is said to be below.
+    keys(&mut a, &"j".repeat(200));
+    let t = draw(&mut a, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("suspend to the shell"), "{screen}");
+    assert!(!screen.contains("↓ more"), "{screen}");
+}
+
+#[test]
 fn search_highlights_and_counts() {
     let mut a = app();
     keys(&mut a, "g/item 1");

@@ -443,11 +443,13 @@ impl Log {
 /// time takes the time of the record before it in its own source, so continuation and
 /// plain lines stay next to their neighbours.
 fn merge_by_time(sources: &[Source]) -> Vec<RecordRef> {
-    let mut keyed: Vec<(i64, RecordRef)> = Vec::new();
+    let mut keyed: Vec<(i64, RecordRef)> =
+        Vec::with_capacity(sources.iter().map(|s| s.records.len()).sum());
+    let mut day = None;
     for (si, src) in sources.iter().enumerate() {
         let mut last = i64::MIN;
-        for i in 0..src.records.len() {
-            if let Some(t) = src.fields(i).timestamp().and_then(|ts| ts.utc()) {
+        for (i, meta) in src.records.iter().enumerate() {
+            if let Some(t) = parse::utc_of(meta, src.raw(i), &mut day) {
                 last = t.max(last);
             }
             keyed.push((

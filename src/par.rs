@@ -11,12 +11,17 @@ pub fn map_chunks<'a, T: Sync, R: Send>(
     run_ranges(&split(items.len(), threads), |a, b| f(&items[a..b]))
 }
 
-/// The threads worth running work on: the machine's cores, from 1 to 16.
+/// The threads worth running work on: the machine's cores, from 1 to 16. Asked of the
+/// system once per process: the answer reads cgroup files, which costs more than framing
+/// a small log, and a scan asks for every machine.
 pub fn cores() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16)
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 16)
+    })
 }
 
 /// `0..n` cut into at most `parts` ranges of nearly equal length.

@@ -173,16 +173,9 @@ impl Compiled {
 
     /// Matches candidates (sorted by index) against every rule; see [`super::RuleSet::evaluate`].
     pub fn evaluate(&self, rules: &[Rule], candidates: &[MatchRecord<'_>]) -> Vec<Finding> {
-        // hits[rule].0[signal] / .1[unless] = positions in `candidates`, ascending.
-        let mut hits: Vec<PerSignal<Vec<usize>>> = rules
-            .iter()
-            .map(|r| {
-                (
-                    vec![Vec::new(); r.signals.len()],
-                    vec![Vec::new(); r.unless.len()],
-                )
-            })
-            .collect();
+        // hits[rule].0[signal] / .1[unless] = positions in `candidates`, ascending. Made
+        // for a rule when a record first reaches it: a small log reaches a few of hundreds.
+        let mut hits: Vec<Option<PerSignal<Vec<usize>>>> = vec![None; rules.len()];
 
         // Which patterns each record matches: the costly part, and independent per record.
         let matches: Vec<Vec<usize>> = crate::par::map_chunks(candidates, 4096, |part| {
@@ -226,10 +219,16 @@ impl Compiled {
                 {
                     return;
                 }
+                let rule_hits = hits[sref.rule].get_or_insert_with(|| {
+                    (
+                        vec![Vec::new(); rule.signals.len()],
+                        vec![Vec::new(); rule.unless.len()],
+                    )
+                });
                 let list = if sref.unless {
-                    &mut hits[sref.rule].1[sref.sig]
+                    &mut rule_hits.1[sref.sig]
                 } else {
-                    &mut hits[sref.rule].0[sref.sig]
+                    &mut rule_hits.0[sref.sig]
                 };
                 if list.last() != Some(&pos) {
                     list.push(pos);
@@ -252,6 +251,8 @@ impl Compiled {
         let mut findings: Vec<Finding> = rules
             .iter()
             .zip(&hits)
+            // A rule no record reached has no hit to make a finding of.
+            .filter_map(|(rule, h)| h.as_ref().map(|h| (rule, h)))
             .filter_map(|(rule, (sig_hits, unless_hits))| {
                 if unless_hits.iter().any(|h| !h.is_empty()) {
                     return None;

@@ -7,7 +7,9 @@ use std::borrow::Cow;
 
 use memchr::memmem;
 
-use super::time::{parse_date, parse_time, Timestamp};
+use chrono::{NaiveDate, NaiveTime};
+
+use super::time::{parse_date, parse_time, Timestamp, BIAS_RANGE};
 use super::{Format, RecordMeta, Severity};
 
 /// A record's parsed fields, borrowed from the log text.
@@ -248,22 +250,9 @@ const CANONICAL: [&[u8]; 7] = [
 /// no search for keys (analysis reads hundreds of thousands). False, with `f` untouched,
 /// for any other tail: [`any_attributes`] reads it, and would read this one the same.
 fn canonical_attributes<'a>(rest: &'a [u8], f: &mut Fields<'a>) -> bool {
-    let mut values: [&[u8]; 7] = [&[]; 7];
-    let mut r = rest;
-    for (key, value) in CANONICAL.iter().zip(values.iter_mut()) {
-        let Some(after) = r.strip_prefix(*key) else {
-            return false;
-        };
-        let Some(endq) = memchr::memchr(b'"', after) else {
-            return false;
-        };
-        *value = &after[..endq];
-        r = &after[endq + 1..];
-    }
-    if r != b">" {
+    let Some([time, date, component, context, kind, thread, file]) = canonical_values(rest) else {
         return false;
-    }
-    let [time, date, component, context, kind, thread, file] = values;
+    };
     f.time = Some(time);
     f.date = Some(date);
     f.component = Some(component);
@@ -272,6 +261,97 @@ fn canonical_attributes<'a>(rest: &'a [u8], f: &mut Fields<'a>) -> bool {
     f.thread = parse_u32(thread);
     f.file = Some(file);
     true
+}
+
+/// The values of an attribute tail written in the usual order and nothing else, in
+/// [`CANONICAL`]'s order; `None` for any other tail.
+fn canonical_values(rest: &[u8]) -> Option<[&[u8]; 7]> {
+    let mut values: [&[u8]; 7] = [&[]; 7];
+    let mut r = rest;
+    for (key, value) in CANONICAL.iter().zip(values.iter_mut()) {
+        let after = r.strip_prefix(*key)?;
+        let endq = memchr::memchr(b'"', after)?;
+        *value = &after[..endq];
+        r = &after[endq + 1..];
+    }
+    (r == b">").then_some(values)
+}
+
+/// A record's UTC time in milliseconds since the Unix epoch: what
+/// `fields_of(meta, span).timestamp()` and [`Timestamp::utc`] give, read without the rest
+/// of the fields. Merging several logs by time reads it for every record of every log,
+/// where the fields cost several times the time. `day` keeps the last date read and its
+/// midnight's milliseconds, for the next record (a log writes the same date on thousands
+/// of records in a row).
+pub(crate) fn utc_of(
+    meta: &RecordMeta,
+    span: &[u8],
+    day: &mut Option<(NaiveDate, i64)>,
+) -> Option<i64> {
+    let body = span.strip_prefix(super::BOM).unwrap_or(span);
+    let canonical = (meta.format() == Format::CmTrace)
+        .then(|| meta.cmtrace_parts(body))
+        .flatten()
+        .and_then(|(_, tail)| canonical_values(trim_end_ws(tail)));
+    let Some([time, date, ..]) = canonical else {
+        return fields_of(meta, span).timestamp().and_then(|t| t.utc());
+    };
+    let Some((clock, bias)) = millis_of_day(time) else {
+        return Fields {
+            time: Some(time),
+            date: Some(date),
+            ..Fields::default()
+        }
+        .timestamp()
+        .and_then(|t| t.utc());
+    };
+    let d = parse_date(date)?;
+    let midnight = match *day {
+        Some((known, ms)) if known == d => ms,
+        _ => {
+            let ms = d.and_time(NaiveTime::MIN).and_utc().timestamp_millis();
+            *day = Some((d, ms));
+            ms
+        }
+    };
+    let local = midnight + clock;
+    match bias {
+        None => Some(local),
+        Some(b) if BIAS_RANGE.contains(&b) => Some(local + i64::from(b) * 60_000),
+        Some(_) => None,
+    }
+}
+
+/// `HH:MM:SS.mmm`, with or without a bias (`+480`, `-60`), the form ConfigMgr writes: the
+/// milliseconds since midnight and the bias, as [`parse_time`] reads them. `None` for any
+/// other form (more or fewer fraction digits, a time out of range), which `parse_time`
+/// reads instead.
+fn millis_of_day(s: &[u8]) -> Option<(i64, Option<i32>)> {
+    let (clock, rest) = s.split_at_checked(12)?;
+    let digit = |i: usize| {
+        let d = clock[i].wrapping_sub(b'0');
+        (d < 10).then_some(i64::from(d))
+    };
+    if clock[2] != b':' || clock[5] != b':' || clock[8] != b'.' {
+        return None;
+    }
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let (h, m, sec) = (two(0)?, two(3)?, two(6)?);
+    let ms = digit(9)? * 100 + digit(10)? * 10 + digit(11)?;
+    if h >= 24 || m >= 60 || sec >= 60 {
+        return None;
+    }
+    let bias = match rest {
+        [] => None,
+        [sign @ (b'+' | b'-'), num @ ..]
+            if (1..=9).contains(&num.len()) && num.iter().all(u8::is_ascii_digit) =>
+        {
+            let v = num.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0'));
+            Some(if *sign == b'-' { -v } else { v })
+        }
+        _ => return None,
+    };
+    Some((((h * 60 + m) * 60 + sec) * 1000 + ms, bias))
 }
 
 /// Reads `key="value"` pairs in any order; unknown keys are ignored.
@@ -474,6 +554,72 @@ mod tests {
             tails > 1000 && canonical * 10 > tails * 9,
             "{canonical} of {tails}"
         );
+    }
+
+    /// The time read alone for merging equals the time read with every field, on every
+    /// record of the sample logs and the corpus.
+    #[test]
+    fn time_read_alone_equals_time_of_the_fields() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("sample-logs")];
+        dirs.extend(crate::corpus_dir());
+        let (mut records_seen, mut timed) = (0, 0);
+        for dir in dirs {
+            for entry in std::fs::read_dir(&dir).expect("log folder") {
+                let path = entry.expect("entry").path();
+                let Ok(text) = std::fs::read(&path) else {
+                    continue;
+                };
+                let records = crate::parse::index_parallel(&text, 1);
+                let mut day = None;
+                for (i, r) in records.iter().enumerate() {
+                    let end = records.get(i + 1).map_or(text.len(), |n| n.start as usize);
+                    let span = &text[r.start as usize..end];
+                    let whole = fields_of(r, span).timestamp().and_then(|t| t.utc());
+                    assert_eq!(
+                        utc_of(r, span, &mut day),
+                        whole,
+                        "{}: record {i}",
+                        path.display()
+                    );
+                    records_seen += 1;
+                    timed += usize::from(whole.is_some());
+                }
+            }
+        }
+        assert!(
+            records_seen > 1000 && timed > 1000,
+            "{timed} of {records_seen}"
+        );
+    }
+
+    proptest::proptest! {
+        /// Times of every shape near ConfigMgr's (fraction and bias of any length, fields
+        /// out of range, stray signs), on dates that change from record to record.
+        #[test]
+        fn time_read_alone_equals_time_of_the_fields_for_any_time(
+            times in proptest::collection::vec(
+                proptest::prop_oneof![
+                    // ConfigMgr's own form, hours, minutes and seconds just in and out of range.
+                    "[0-2][0-9]:[0-6][0-9]:[0-6][0-9]\\.[0-9]{3}([+-][0-9]{1,4})?",
+                    "[0-9]{1,3}:[0-6][0-9]:[0-6][0-9](\\.[0-9]{0,10})?(:[0-9]{3})?([+-][0-9]{0,11})?[+-]?",
+                ],
+                1..8,
+            ),
+            dates in proptest::collection::vec("(0?[0-9]|1[0-3])-[0-3]?[0-9]-(19|20)[0-9]{2}", 1..3),
+        ) {
+            let mut day = None;
+            for (k, time) in times.iter().enumerate() {
+                let date = &dates[k % dates.len()];
+                let rec = format!(
+                    "<![LOG[m]LOG]!><time=\"{time}\" date=\"{date}\" component=\"C\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n"
+                );
+                let framed = crate::parse::index_parallel(rec.as_bytes(), 1);
+                let meta = framed[0];
+                let whole = fields_of(&meta, rec.as_bytes()).timestamp().and_then(|t| t.utc());
+                proptest::prop_assert_eq!(utc_of(&meta, rec.as_bytes(), &mut day), whole, "{}", rec);
+            }
+        }
     }
 
     #[test]

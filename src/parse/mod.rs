@@ -9,6 +9,7 @@ mod frame;
 mod kinds;
 mod time;
 
+pub(crate) use fields::utc_of;
 pub use fields::{fields, fields_of, Fields};
 pub use frame::{
     frame, index_parallel, index_pieces, index_visit, index_visit_then, Block, Found, Framed, Hits,

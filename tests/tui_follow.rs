@@ -283,6 +283,19 @@ fn a_pipe_is_followed_while_the_view_is_at_its_end() {
     append(&mut app, stream, &records(540, 550), 2100, 2 << 20);
     assert_eq!(app.live.new_below, first + 10);
     assert!(screen(&app).contains(&format!("{} new below (F follows)", first + 10)));
+    // Back at the end (G), what arrives is followed again, as lnav does.
+    keys(&mut app, "G");
+    append(&mut app, stream, &records(550, 560), 2200, 3 << 20);
+    assert!(app.view.follow, "G at the end of a pipe follows it again");
+    assert_eq!(app.view.cursor, app.rows.len() - 1);
+    let s = screen(&app);
+    assert!(s.contains("FOLLOW") && !s.contains("new below"), "{s}");
+    // F stops it for good: at the end, what arrives is counted, not followed.
+    keys(&mut app, "F");
+    assert!(!app.view.follow);
+    append(&mut app, stream, &records(560, 570), 2300, 4 << 20);
+    assert!(!app.view.follow);
+    assert_eq!(app.live.new_below, 10);
     keys(&mut app, "F");
     assert!(app.view.follow && app.live.new_below == 0);
 

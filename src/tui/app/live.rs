@@ -48,6 +48,10 @@ pub struct Live {
     /// Following because a pipe is read and the view was at its end, not because the user
     /// asked: when the pipe ends, the view goes to the top finding as for a loaded file.
     pub(super) pipe_follow: bool,
+    /// A pipe is read and `F` has not stopped following it: the view follows again
+    /// whenever records arrive while it is on the last row (as lnav does), not only at the
+    /// start.
+    pub(super) pipe_refollow: bool,
 }
 
 impl App {
@@ -89,9 +93,10 @@ impl App {
     }
 
     /// A pipe is followed like a file: when the view is at the end (as it is before the
-    /// first record), it stays there as records arrive; moving up stops it, `F` starts it
-    /// again.
+    /// first record, or after `G`), it stays there as records arrive; moving up stops it,
+    /// `F` stops or starts it.
     pub fn follow_pipe(&mut self) {
+        self.live.pipe_refollow = true;
         if !self.view.follow && self.view.cursor + 1 >= self.rows.len() {
             self.view.follow = true;
             self.live.pipe_follow = true;
@@ -245,6 +250,9 @@ impl App {
         }
         self.index.extend(&self.log, from);
         let rows_before = self.rows.len();
+        if self.live.pipe_refollow && self.view.cursor + 1 >= rows_before {
+            self.follow_pipe();
+        }
         self.rows.grow(len);
         if self.rows.is_explicit() && self.filter.job.is_none() {
             // A filter running already goes on to the new end by itself.

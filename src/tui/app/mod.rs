@@ -363,6 +363,8 @@ impl App {
             ToggleFollow => {
                 self.view.follow = !self.view.follow;
                 self.live.pipe_follow = false;
+                // Stopped by the user: reaching the end no longer starts it again.
+                self.live.pipe_refollow &= self.view.follow;
                 if self.view.follow {
                     self.live.new_below = 0;
                     self.set_cursor(self.rows.len().saturating_sub(1), false);

@@ -167,6 +167,39 @@ fn time_windows_by_clock_and_before_the_selected_record() {
 }
 
 #[test]
+fn the_minutes_before_the_failure_wherever_the_cursor_is() {
+    let mut a = app();
+    keys(&mut a, "g/Failed to run the action<ret>@-3s<ret>");
+    let from_the_failure = messages(&a);
+    assert!(from_the_failure.len() > 1, "{from_the_failure:?}");
+    // At the top of the log, far from the failure: the same window.
+    keys(&mut a, "x<esc>g@-3s failure<ret>");
+    assert_eq!(messages(&a), from_the_failure);
+    assert!(
+        matches!(&a.filter.stack.list[0].kind, FilterKind::Window { label, .. } if label.contains("(-3s failure)"))
+    );
+    // A clock window has no failure to count from; a log without a failure says so.
+    keys(&mut a, "x@10:00 to 10:01 failure<ret>");
+    assert!(a
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("'failure' goes with")));
+    let mut ok = app_with(
+        log_from(
+            "ok.log",
+            &rec(0, "TSManager", 1, 1, "Task sequence engine started"),
+        ),
+        120,
+        40,
+    );
+    keys(&mut ok, "@-5m failure<ret>");
+    assert_eq!(
+        ok.notice.as_deref(),
+        Some("time window -5m failure: no failure in this log to count from")
+    );
+}
+
+#[test]
 fn utc_toggle_moves_times_by_the_bias() {
     let text = "<![LOG[east]LOG]!><time=\"10:00:00.000-120\" date=\"03-10-2026\" component=\"A\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n\
                 <![LOG[west]LOG]!><time=\"09:30:00.000+060\" date=\"03-10-2026\" component=\"B\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";

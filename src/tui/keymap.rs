@@ -265,7 +265,7 @@ bindings! {
     2, [Ch('O')], HideComponent, "hide this component";
     2, [Ch('T')], FilterThread, "only this record's thread (again: drop it)";
     2, [Ch('u')], CycleSource, "one source at a time, then all";
-    2, [Ch('@')], TimeWindow, "time window: 10:40 to 10:45, -5m before this record";
+    2, [Ch('@')], TimeWindow, "time window: 10:40 to 10:45, -5m before this record, -5m failure";
     2, [Ch('+')], AddHighlight, "highlight a regex in its own colour";
     2, [Ch('f')], FilterPane, "filter pane: list, switch, flip, remove filters";
     2, [Ch('!')], FilterFlip, "(filter pane) include <-> exclude";

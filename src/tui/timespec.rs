@@ -127,9 +127,25 @@ fn length(s: &str) -> Option<i64> {
     (total > 0).then_some(total)
 }
 
+/// Splits the word `failure` off the end of a window: `-5m failure` is the five minutes
+/// before the record that says the run failed, wherever the cursor is.
+pub fn split_failure(s: &str) -> (&str, bool) {
+    let t = s.trim_end();
+    let n = t.len();
+    for word in ["failure", "fail"] {
+        if n > word.len() {
+            let (head, tail) = t.split_at(n - word.len());
+            if tail.eq_ignore_ascii_case(word) && head.ends_with(char::is_whitespace) {
+                return (head.trim_end(), true);
+            }
+        }
+    }
+    (s, false)
+}
+
 /// Parses a window. The error says what is understood.
 pub fn parse_window(s: &str) -> Result<Window, String> {
-    const HELP: &str = "e.g. 10:40 to 10:45, -5m (before this record), +5m, ~5m";
+    const HELP: &str = "e.g. 10:40 to 10:45, -5m, +5m, ~5m, -5m failure";
     let s = s.trim();
     let rel = |rest: &str| length(rest).ok_or_else(|| HELP.to_string());
     if let Some(rest) = s.strip_prefix('-') {
@@ -199,6 +215,16 @@ pub fn record_datetime(log: &Log, pos: usize, utc: bool) -> Option<NaiveDateTime
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn failure_is_a_last_word_only() {
+        assert_eq!(split_failure("-5m failure"), ("-5m", true));
+        assert_eq!(split_failure("~2m  FAIL "), ("~2m", true));
+        assert_eq!(split_failure("-5m"), ("-5m", false));
+        assert_eq!(split_failure("failure"), ("failure", false));
+        assert_eq!(split_failure("-5mfailure"), ("-5mfailure", false));
+    }
+
     use super::*;
 
     #[test]

@@ -335,9 +335,25 @@ impl App {
         Ok(())
     }
 
-    /// Adds a time-window filter.
-    pub(super) fn add_window(&mut self, text: &str, w: Window) -> Result<(), String> {
-        let pos = self.current_pos().unwrap_or(0);
+    /// Adds a time-window filter; a relative one counts from the selected record or, with
+    /// `at_failure`, from the record that says the run failed.
+    pub(super) fn add_window(
+        &mut self,
+        text: &str,
+        w: Window,
+        at_failure: bool,
+    ) -> Result<(), String> {
+        if at_failure && matches!(w, Window::Between(..)) {
+            return Err("'failure' goes with -5m, +5m or ~5m".into());
+        }
+        let pos = if at_failure {
+            self.analysis
+                .steps
+                .failed_at
+                .ok_or("no failure in this log to count from")?
+        } else {
+            self.current_pos().unwrap_or(0)
+        };
         let here = timespec::record_datetime(&self.log, pos, self.utc).map(timespec::millis);
         let (from, to) = match w {
             Window::Between(a, b, extra) => {

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::log::RecordRef;
 
 use crate::tui::filters::FilterKind;
-use crate::tui::timespec::{parse_when, parse_window};
+use crate::tui::timespec::{parse_when, parse_window, split_failure};
 
 use super::App;
 
@@ -304,7 +304,8 @@ impl App {
                 if t.is_empty() {
                     return;
                 }
-                let done = parse_window(t).and_then(|w| self.add_window(t, w));
+                let (window, at_failure) = split_failure(t);
+                let done = parse_window(window).and_then(|w| self.add_window(t, w, at_failure));
                 if let Err(e) = done {
                     self.notice = Some(format!("time window {t}: {e}"));
                 }

@@ -435,3 +435,24 @@ fn the_whole_log_shows_before_its_analysis_then_the_finding() {
     // The user moved meanwhile: the view stays at the end rather than jumping.
     assert_eq!(a.view.cursor, a.rows.len() - 1);
 }
+
+#[test]
+fn a_focused_pane_that_leaves_the_screen_gives_the_keys_back_to_the_log() {
+    let mut a = app();
+    keys(&mut a, "g-item 1<ret>-item 2<ret>f");
+    assert_eq!(a.focus, Pane::Filters);
+    // Too short for the pane: j moves the log, not a selection no one can see.
+    a.update(Msg::Resize(50, 10));
+    assert!(a.layout().filters.is_none());
+    let before = a.view.cursor;
+    keys(&mut a, "j");
+    assert_eq!(a.focus, Pane::Log);
+    assert_eq!(a.view.cursor, before + 1);
+    assert_eq!(a.filter.sel, 0);
+    // The same for the side panel, hidden with p while focused.
+    a.update(Msg::Resize(120, 40));
+    keys(&mut a, "<tab>");
+    assert_eq!(a.focus, Pane::Panel);
+    a.update(Msg::Resize(60, 14));
+    assert_eq!(a.focus, Pane::Log);
+}

@@ -291,6 +291,7 @@ impl App {
             Msg::Follow { stream, event } => self.on_follow(stream, event),
             Msg::Quit => fx.push(Effect::Quit),
         }
+        self.keep_focus_on_screen();
         self.keep_filter_in_sight();
         fx
     }

@@ -146,6 +146,21 @@ impl App {
         self.notice = Some("no room for the step timeline: the window is too short".into());
     }
 
+    /// A focused pane that has left the screen (the window shrank, the panel was hidden)
+    /// gives the focus back to the log, so that keys move what can be seen.
+    pub(super) fn keep_focus_on_screen(&mut self) {
+        let lay = self.layout();
+        let shown = match self.focus {
+            Pane::Log => true,
+            Pane::Panel => lay.panel.is_some(),
+            Pane::Steps => lay.steps.is_some(),
+            Pane::Filters => lay.filters.is_some(),
+        };
+        if !shown {
+            self.focus = Pane::Log;
+        }
+    }
+
     pub(super) fn cycle_focus(&mut self, forward: bool) {
         let lay = self.layout();
         let mut panes = vec![Pane::Log];

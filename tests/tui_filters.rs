@@ -354,4 +354,11 @@ fn n_reaches_every_match_the_count_includes_opening_folds() {
     assert_eq!(a.match_ordinal(), Some(1));
     keys(&mut a, "N");
     assert_eq!(a.match_ordinal(), Some(3));
+    // F3, CMTrace's find next, is n.
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    a.update(tslens::tui::Msg::Key(KeyEvent::new(
+        KeyCode::F(3),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(a.match_ordinal(), Some(1));
 }

@@ -257,7 +257,7 @@ bindings! {
     1, [Ch('m')], ToggleBookmark, "set or clear a bookmark";
     1, [Ch('b')] / [Ch('B')] PrevBookmark, NextBookmark, "next / previous bookmark";
     2, [Ch('/')], Search, "search (regex, look-around too; smart case)";
-    2, [Ch('n')] / [Ch('N')] SearchPrev, SearchNext, "next / previous match";
+    2, [Ch('n'), Code(KeyCode::F(3))] / [Ch('N')] SearchPrev, SearchNext, "next / previous match (F3 as in CMTrace)";
     2, [Ch('&')], FilterText, "add a filter: only records matching a regex";
     2, [Ch('-')], ExcludeText, "add a filter: hide records matching a regex";
     2, [Ch('v')], CycleSeverity, "severity: all, warnings+errors, errors";

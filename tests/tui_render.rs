@@ -250,6 +250,15 @@ fn filter_pane_overview_and_code_names_200x50() {
     assert!(screen.contains("Error -2147467259 E_FAIL"), "{screen}");
     assert!(screen.contains("hide /Cleaning up/"), "{screen}");
     assert!(screen.contains("mark /denied/"), "{screen}");
+    // The step timeline names its codes too: in its title, and beside each step's.
+    assert!(
+        screen.contains("at step \"Install App\" · 0x80004005 E_FAIL ─"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("failed    0x80004005 E_FAIL ◀ failing"),
+        "{screen}"
+    );
     insta::assert_snapshot!(t.backend());
 }
 

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Borders, Widget};
 
 use crate::analysis::StepOutcome;
-use crate::present::{duration, failure_place, hex};
+use crate::present::{code_name, duration, failure_place, hex};
 use crate::sanitize::{display_width, sanitize};
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::Role;
@@ -25,6 +25,10 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
     }
     if let Some(c) = t.exit_code {
         title.push_str(&format!(" · {}", hex(c)));
+        if let Some(n) = code_name(c).filter(|_| c != 0) {
+            title.push(' ');
+            title.push_str(n);
+        }
     }
     title.push(' ');
     let block = pane_block(app, title, focused, Borders::TOP);
@@ -46,6 +50,20 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
     let last_run = t.steps.last().map_or(0, |s| s.run);
     let any_reboot = app.index.any_reboot;
     let right = inner.x + inner.width;
+    // Codes carry their names, as in the log view, where the step names keep room enough:
+    // a column as wide as the longest name on screen, up to 28.
+    let names_w = if inner.width >= 120 {
+        t.steps
+            .iter()
+            .skip(top)
+            .take(h)
+            .filter_map(|s| s.exit_code.filter(|&c| c != 0).and_then(code_name))
+            .map(|n| display_width(n).min(28) + 1)
+            .max()
+            .unwrap_or(0)
+    } else {
+        0
+    };
     for (i, step) in t.steps.iter().enumerate().skip(top).take(h) {
         let y = inner.y + (i - top) as u16;
         let (sym, role) = match step.outcome {
@@ -81,7 +99,19 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
             .filter(|&c| c != 0)
             .map(hex)
             .unwrap_or_default();
-        let mut tail = format!(" {dur:>7} {:<9} {code:<10}", step.outcome.name());
+        let head = format!(" {dur:>7} {:<9} {code:<10}", step.outcome.name());
+        let code_name = step
+            .exit_code
+            .filter(|&c| c != 0)
+            .and_then(code_name)
+            .unwrap_or_default();
+        let named = if names_w > 0 {
+            let n = crate::sanitize::fit_width(code_name, names_w - 1);
+            format!(" {n:<w$}", w = names_w - 1)
+        } else {
+            String::new()
+        };
+        let mut tail = String::new();
         if any_reboot {
             tail.push_str(if step.reboot { " reboot" } else { "       " });
         }
@@ -90,10 +120,13 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
         } else if t.failing_step.is_some() {
             tail.push_str("          ");
         }
-        let room = (right.saturating_sub(x) as usize).saturating_sub(display_width(&tail));
+        let room = (right.saturating_sub(x) as usize)
+            .saturating_sub(display_width(&head) + display_width(&named) + display_width(&tail));
         let name = sanitize(&step.name);
         let name = crate::sanitize::fit_width(&name, room);
         x = put(buf, x, y, right, &name, style);
+        x = put(buf, x, y, right, &head, style);
+        x = put(buf, x, y, right, &named, dim);
         put(buf, x, y, right, &tail, style);
     }
 }

@@ -5,7 +5,6 @@
 //! at once ([`super::analyze`]); `tests/incremental_props.rs` holds it to that.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use super::{
     finish_with, match_rules, rule_record, scan_for_rules, scanner, triggers, Analysis,
@@ -49,12 +48,6 @@ impl std::fmt::Debug for Incremental {
             .field("kept", &self.kept.len())
             .finish_non_exhaustive()
     }
-}
-
-/// The trigger searcher, built once per process: it is built from constants.
-fn shared_triggers() -> Option<&'static Triggers> {
-    static T: OnceLock<Option<Triggers>> = OnceLock::new();
-    T.get_or_init(Triggers::new).as_ref()
 }
 
 impl Incremental {
@@ -110,7 +103,7 @@ impl Incremental {
             if a >= b {
                 continue;
             }
-            if let Some(t) = shared_triggers() {
+            if let Some(t) = Triggers::shared() {
                 for (index, trigger) in triggers::of_range(src, t, a..b) {
                     let record = RecordRef {
                         source: si as u32,

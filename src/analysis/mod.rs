@@ -117,11 +117,11 @@ pub struct RuleRecord<'a> {
 /// ([`triggers::of_source`]): what framing with [`Triggers::visit`] would have given.
 pub fn find_triggers(log: &Log) -> Vec<Found<Trigger>> {
     let _t = crate::timing::Stage::start("scan and read triggers");
-    match Triggers::new() {
+    match Triggers::shared() {
         Some(t) => log
             .sources
             .iter()
-            .map(|src| triggers::of_source(src, &t))
+            .map(|src| triggers::of_source(src, t))
             .collect(),
         None => Vec::new(),
     }
@@ -338,7 +338,7 @@ pub fn open(inputs: &[Input]) -> Result<(Log, Applied), SourceError> {
 /// Frames texts for analysis: the trigger records are read while framing and, with one
 /// text, fed to the builders while the index is joined. [`analyze_applied`] finishes it.
 pub fn open_texts(texts: Vec<SourceText>) -> (Log, Applied) {
-    let Some(t) = Triggers::new() else {
+    let Some(t) = Triggers::shared() else {
         // The searcher is built from constants, so this is not expected: no chains or
         // steps, but the rules still run.
         let sources = texts.into_iter().map(crate::log::Source::index).collect();

@@ -79,6 +79,13 @@ impl Triggers {
         Triggers::with(true)
     }
 
+    /// [`Triggers::new`], built once per process (it is built from constants): building
+    /// it costs more than reading a small log's triggers, and a scan opens thousands.
+    pub fn shared() -> Option<&'static Triggers> {
+        static T: std::sync::OnceLock<Option<Triggers>> = std::sync::OnceLock::new();
+        T.get_or_init(Triggers::new).as_ref()
+    }
+
     /// [`Triggers::new`], with the packed searcher where it can be built when `packed`
     /// says so, else with the automaton (the tests hold the two to the same results).
     fn with(packed: bool) -> Option<Triggers> {

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use memchr::memmem;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 
 use super::time::{parse_date, parse_time, Timestamp, BIAS_RANGE};
 use super::{Format, RecordMeta, Severity};
@@ -277,17 +277,22 @@ fn canonical_values(rest: &[u8]) -> Option<[&[u8]; 7]> {
     (r == b">").then_some([time, date, component, context, kind, thread, file])
 }
 
+/// The last date [`utc_of`] read, as written, and its midnight in milliseconds since the
+/// Unix epoch.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Day {
+    text: [u8; 10],
+    len: usize,
+    midnight: i64,
+}
+
 /// A record's UTC time in milliseconds since the Unix epoch: what
 /// `fields_of(meta, span).timestamp()` and [`Timestamp::utc`] give, read without the rest
 /// of the fields. Merging several logs by time reads it for every record of every log,
 /// where the fields cost several times the time. `day` keeps the last date read and its
 /// midnight's milliseconds, for the next record (a log writes the same date on thousands
 /// of records in a row).
-pub(crate) fn utc_of(
-    meta: &RecordMeta,
-    span: &[u8],
-    day: &mut Option<(NaiveDate, i64)>,
-) -> Option<i64> {
+pub(crate) fn utc_of(meta: &RecordMeta, span: &[u8], day: &mut Option<Day>) -> Option<i64> {
     let body = span.strip_prefix(super::BOM).unwrap_or(span);
     let canonical = (meta.format() == Format::CmTrace)
         .then(|| meta.cmtrace_parts(body))
@@ -305,12 +310,20 @@ pub(crate) fn utc_of(
         .timestamp()
         .and_then(|t| t.utc());
     };
-    let d = parse_date(date)?;
-    let midnight = match *day {
-        Some((known, ms)) if known == d => ms,
+    let midnight = match day {
+        Some(known) if known.text.get(..known.len) == Some(date) => known.midnight,
         _ => {
+            let d = parse_date(date)?;
             let ms = d.and_time(NaiveTime::MIN).and_utc().timestamp_millis();
-            *day = Some((d, ms));
+            if date.len() <= 10 {
+                let mut text = [0u8; 10];
+                text[..date.len()].copy_from_slice(date);
+                *day = Some(Day {
+                    text,
+                    len: date.len(),
+                    midnight: ms,
+                });
+            }
             ms
         }
     };

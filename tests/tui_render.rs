@@ -107,6 +107,15 @@ fn filtered_view_says_what_is_hidden() {
     keys(&mut a, "vv");
     let t = draw(&mut a, 120, 40);
     insta::assert_snapshot!(t.backend());
+    // At 80 columns, with more filters than the status line can list, how many records
+    // they hide still shows: the list is what gets cut.
+    keys(&mut a, "-Cleaning up<ret>-Reading policy<ret>-item<ret>");
+    let t = draw(&mut a, 80, 24);
+    let status = status_line(&t);
+    assert!(
+        status.contains(&format!("│ {} hidden by +errors", a.rows.filtered_count())),
+        "{status}"
+    );
 }
 
 #[test]

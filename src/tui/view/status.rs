@@ -164,11 +164,14 @@ pub(super) fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Pos
         ));
     }
     if app.filter.stack.active() {
-        let mut f = app.filter.stack.describe(log);
+        // How many are hidden first: on a narrow screen the filters' list is what gets cut,
+        // and the pane (f) lists them whole.
+        let mut f = format!("{} hidden", app.rows.filtered_count());
         if let Some(p) = app.filter.progress(app.log.len()) {
-            f.push_str(&format!(" filtering {p}%"));
+            f.push_str(&format!(" (filtering {p}%)"));
         }
-        f.push_str(&format!(" · {} hidden", app.rows.filtered_count()));
+        f.push_str(" by ");
+        f.push_str(&app.filter.stack.describe(log));
         parts.push((sanitize(&f).into_owned(), accent));
     }
     let counts = format!(

@@ -77,6 +77,16 @@ fn help_overlay_at_80x24_wraps_and_says_there_is_more() {
     let screen = text(t.backend().buffer());
     assert!(screen.contains("suspend to the shell"), "{screen}");
     assert!(!screen.contains("↓ more"), "{screen}");
+    // It stops at the end: one k back and there is more below again.
+    keys(&mut a, "k");
+    let t = draw(&mut a, 80, 24);
+    assert!(text(t.backend().buffer()).contains("↓ more (j)"));
+    // Space pages, as in less, and leaves the help open.
+    keys(&mut a, "g<space>");
+    let t = draw(&mut a, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(a.help.is_some_and(|s| s > 1), "{screen}");
+    assert!(!screen.contains("│ Move"), "{screen}");
 }
 
 #[test]

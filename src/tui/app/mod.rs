@@ -302,15 +302,21 @@ impl App {
             return;
         }
         if let Some(scroll) = self.help {
+            // Scrolled as less scrolls its help: Space pages, and it stops at the end (a
+            // scroll past it would take as many presses to come back).
+            let (page, last) = super::view::help_extent(&self.theme, self.size.0, self.size.1);
             let a = action_for(key);
             self.help = match a {
+                _ if key.code == KeyCode::Char(' ') => Some(scroll + page),
                 Some(Action::Down) => Some(scroll + 1),
                 Some(Action::Up) => Some(scroll.saturating_sub(1)),
-                Some(Action::PageDown | Action::HalfDown) => Some(scroll + 10),
-                Some(Action::PageUp | Action::HalfUp) => Some(scroll.saturating_sub(10)),
+                Some(Action::PageDown | Action::HalfDown) => Some(scroll + page),
+                Some(Action::PageUp | Action::HalfUp) => Some(scroll.saturating_sub(page)),
                 Some(Action::Top) => Some(0),
+                Some(Action::Bottom) => Some(last),
                 _ => None,
-            };
+            }
+            .map(|s| s.min(last));
             if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
                 fx.push(Effect::Quit);
             }

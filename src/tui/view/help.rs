@@ -51,8 +51,8 @@ fn help_lines(theme: &Theme, groups: std::ops::Range<usize>, width: usize) -> Ve
     lines
 }
 
-pub(super) fn draw_help(app: &App, buf: &mut Buffer, area: Rect, scroll: usize) {
-    let theme = &app.theme;
+/// The help's columns of lines for a screen `area`, and the overlay's place on it.
+fn help_layout(theme: &Theme, area: Rect) -> (Vec<Vec<Line<'static>>>, Rect) {
     // Wide screens get two columns, so that every key shows at once.
     let two = area.width >= 120;
     let w = area.width.saturating_sub(4).min(if two { 160 } else { 76 });
@@ -74,6 +74,22 @@ pub(super) fn draw_help(app: &App, buf: &mut Buffer, area: Rect, scroll: usize) 
         w,
         h,
     );
+    (columns, rect)
+}
+
+/// Rows of keys the help shows at once on a `width` x `height` screen, and how far it
+/// scrolls: the runtime's keys page by the first and stop at the second.
+pub(crate) fn help_extent(theme: &Theme, width: u16, height: u16) -> (usize, usize) {
+    let (columns, rect) = help_layout(theme, Rect::new(0, 0, width, height));
+    // Borders, the blank row and the footer.
+    let body = rect.height.saturating_sub(4) as usize;
+    let longest = columns.iter().map(Vec::len).max().unwrap_or(0);
+    (body.max(1), longest.saturating_sub(body))
+}
+
+pub(super) fn draw_help(app: &App, buf: &mut Buffer, area: Rect, scroll: usize) {
+    let theme = &app.theme;
+    let (columns, rect) = help_layout(theme, area);
     Clear.render(rect, buf);
     let block = Block::default()
         .borders(Borders::ALL)

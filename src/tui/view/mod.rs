@@ -25,6 +25,7 @@ mod steps;
 use super::layout::layout;
 use filter_pane::draw_filters;
 use help::draw_help;
+pub(crate) use help::help_extent;
 use log::draw_log;
 use overview::draw_overview;
 use side_panel::draw_panel;

@@ -200,6 +200,27 @@ fn the_minutes_before_the_failure_wherever_the_cursor_is() {
 }
 
 #[test]
+fn lnav_commands_after_colon_do_what_the_keys_do() {
+    let mut a = app();
+    keys(&mut a, ":filter-out Cleaning up<ret>");
+    let f = &a.filter.stack.list[0];
+    assert!(f.exclude && matches!(&f.kind, FilterKind::Text(p) if p.text == "Cleaning up"));
+    assert!(messages(&a).iter().all(|m| !m.contains("Cleaning up")));
+    keys(&mut a, ":filter-in policy<ret>");
+    let f = &a.filter.stack.list[1];
+    assert!(!f.exclude && matches!(&f.kind, FilterKind::Text(p) if p.text == "policy"));
+    keys(&mut a, ":highlight denied<ret>");
+    assert_eq!(a.filter.highlights.len(), 1);
+    keys(&mut a, "x:goto 3<ret>");
+    assert_eq!(a.log.meta(a.current_ref().unwrap()).line, 3);
+    // A bad regex opens the filter's own prompt with the error, to be fixed there.
+    keys(&mut a, ":filter-out (abc<ret>");
+    let p = a.prompt.line.as_ref().unwrap();
+    assert_eq!((p.kind, p.input.as_str()), (PromptKind::Exclude, "(abc"));
+    assert!(p.error.is_some());
+}
+
+#[test]
 fn utc_toggle_moves_times_by_the_bias() {
     let text = "<![LOG[east]LOG]!><time=\"10:00:00.000-120\" date=\"03-10-2026\" component=\"A\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n\
                 <![LOG[west]LOG]!><time=\"09:30:00.000+060\" date=\"03-10-2026\" component=\"B\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";

@@ -248,7 +248,7 @@ bindings! {
     0, [Ch('h'), Code(KeyCode::Left)], Left, "scroll the message left";
     0, [Ch('l'), Code(KeyCode::Right)], Right, "scroll the message right";
     0, [Ch('0')], LineStart, "back to the start of the message";
-    0, [Ch(':')], GotoLine, "go to a line, or a time (10:42, 2026-03-10 10:42)";
+    0, [Ch(':')], GotoLine, "go to a line, or a time (10:42, 2026-03-10 10:42); lnav's filter-in, filter-out, highlight";
     1, [Ch('e')] / [Ch('E')] PrevError, NextError, "next / previous error";
     1, [Ch('w')] / [Ch('W')] PrevWarning, NextWarning, "next / previous warning";
     1, [Ch('c')] / [Ch('C')] PrevChain, NextChain, "next / previous HRESULT chain";

@@ -12,6 +12,22 @@ use crate::tui::timespec::{parse_when, parse_window, split_failure};
 use super::App;
 
 /// What the go-to prompt understands.
+/// lnav's commands that `:` also takes, and the prompt each stands for.
+const LNAV_COMMANDS: [(&str, PromptKind); 4] = [
+    ("filter-in ", PromptKind::Filter),
+    ("filter-out ", PromptKind::Exclude),
+    ("highlight ", PromptKind::Highlight),
+    ("goto ", PromptKind::Goto),
+];
+
+/// An lnav command typed after `:` (`filter-out Set a global`): its prompt and argument.
+fn lnav_command(t: &str) -> Option<(PromptKind, &str)> {
+    LNAV_COMMANDS.iter().find_map(|&(c, kind)| {
+        let rest = t.strip_prefix(c)?.trim();
+        (!rest.is_empty()).then_some((kind, rest))
+    })
+}
+
 const GOTO_HELP: &str = "line, 10:42:03 or 2026-03-10 10:42";
 use crate::tui::search::{Pattern, Search, Seek};
 
@@ -234,7 +250,15 @@ impl App {
             }
             PromptKind::Goto => {
                 let t = p.input.trim();
-                if !t.is_empty() && t.parse::<u64>().is_err() && parse_when(t).is_none() {
+                if let Some((kind, rest)) = lnav_command(t) {
+                    p.error = Pattern::new(rest)
+                        .err()
+                        .filter(|_| kind != PromptKind::Goto);
+                } else if !t.is_empty()
+                    && t.parse::<u64>().is_err()
+                    && parse_when(t).is_none()
+                    && !LNAV_COMMANDS.iter().any(|(c, _)| c.starts_with(t))
+                {
                     p.error = Some(GOTO_HELP.into());
                 }
             }
@@ -285,6 +309,17 @@ impl App {
             PromptKind::Goto => {
                 let t = p.input.trim();
                 if t.is_empty() {
+                    return;
+                }
+                if let Some((kind, rest)) = lnav_command(t) {
+                    // lnav's words for the same things: answered as the key would be.
+                    let mut q = p.clone();
+                    q.kind = kind;
+                    q.input = rest.to_string();
+                    q.cursor = q.input.len();
+                    q.error = None;
+                    self.prompt.line = Some(q);
+                    self.submit_prompt();
                     return;
                 }
                 if let Ok(line) = t.parse::<u64>() {

@@ -48,7 +48,7 @@ pub(super) fn draw_status(app: &App, buf: &mut Buffer, area: Rect) -> Option<Pos
                 );
             }
         } else if p.kind == crate::tui::app::PromptKind::Goto {
-            info = "line number, Enter to go".into();
+            info = "a line, a time, or filter-out RE".into();
         } else {
             info = "regex; Enter applies, empty clears".into();
         }

@@ -456,3 +456,31 @@ fn a_focused_pane_that_leaves_the_screen_gives_the_keys_back_to_the_log() {
     a.update(Msg::Resize(60, 14));
     assert_eq!(a.focus, Pane::Log);
 }
+
+#[test]
+fn over_the_help_the_wheel_scrolls_it_and_a_click_closes_it() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app();
+    a.update(Msg::Resize(80, 24));
+    let cursor = a.view.cursor;
+    keys(&mut a, "?");
+    let mouse = |kind| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row: 10,
+            modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+        })
+    };
+    a.update(mouse(MouseEventKind::ScrollDown));
+    assert_eq!(a.help, Some(3));
+    assert_eq!(a.view.cursor, cursor, "the log beneath stays");
+    a.update(mouse(MouseEventKind::ScrollUp));
+    assert_eq!(a.help, Some(0));
+    a.update(mouse(MouseEventKind::Down(MouseButton::Left)));
+    assert_eq!(a.help, None);
+    assert_eq!(
+        a.view.cursor, cursor,
+        "the click closed the help, nothing else"
+    );
+}

@@ -7,6 +7,19 @@ use super::{App, Pane};
 
 impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) {
+        if let Some(scroll) = self.help {
+            // Over the help, the wheel scrolls it and a click closes it, as Esc does: the
+            // panes beneath are out of sight.
+            let (_, last) = crate::tui::view::help_extent(&self.theme, self.size.0, self.size.1);
+            match m.kind {
+                MouseEventKind::ScrollDown => self.help = Some((scroll + 3).min(last)),
+                MouseEventKind::ScrollUp => self.help = Some(scroll.saturating_sub(3)),
+                MouseEventKind::Down(_) => self.help = None,
+                _ => return,
+            }
+            self.dirty = true;
+            return;
+        }
         let lay = self.layout();
         let inside = |r: Option<Rect>| {
             r.is_some_and(|r| {

@@ -484,3 +484,26 @@ fn over_the_help_the_wheel_scrolls_it_and_a_click_closes_it() {
         "the click closed the help, nothing else"
     );
 }
+
+#[test]
+fn a_click_on_a_step_selects_it_and_enter_goes_there() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app();
+    let r = a.layout().steps.expect("the timeline is shown");
+    let click = |row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: r.x + 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // The first row under the title is the first step.
+    a.update(click(r.y + 1));
+    assert_eq!(a.focus, Pane::Steps);
+    assert_eq!(a.steps.sel, 0);
+    keys(&mut a, "<ret>");
+    assert_eq!(a.current_pos(), Some(a.analysis.steps.steps[0].span.0));
+    a.update(click(r.y + 2));
+    assert_eq!(a.steps.sel, 1);
+}

@@ -68,6 +68,12 @@ impl App {
                 self.dirty = true;
             }
             MouseEventKind::Down(_) => {
+                if pane == Pane::Steps {
+                    // Read before the focus moves: the rows are drawn around the old anchor.
+                    if let Some(i) = self.step_at_row(m.row) {
+                        self.steps.sel = i;
+                    }
+                }
                 if pane == Pane::Filters {
                     if let Some(i) = self.filter_entry_at(m.row) {
                         self.filter.sel = i;

@@ -100,6 +100,35 @@ impl StepsState {
 }
 
 impl App {
+    /// The step the timeline is centred on: the selection when it has the focus, else the
+    /// step the log's cursor is in.
+    pub(crate) fn steps_anchor(&self) -> Option<usize> {
+        if self.focus == Pane::Steps {
+            Some(self.steps.sel)
+        } else {
+            self.current_step()
+        }
+    }
+
+    /// The first step a timeline of `rows` rows shows: its anchor in the middle.
+    pub(crate) fn steps_first_shown(&self, rows: usize) -> usize {
+        let len = self.analysis.steps.steps.len();
+        self.steps_anchor()
+            .unwrap_or(0)
+            .saturating_sub(rows / 2)
+            .min(len.saturating_sub(rows))
+    }
+
+    /// The step at screen row `y` of the timeline, if it shows one there.
+    pub(super) fn step_at_row(&self, y: u16) -> Option<usize> {
+        let r = self.layout().steps?;
+        // The pane's first row is its title.
+        let row = y.checked_sub(r.y + 1)? as usize;
+        let rows = r.height.saturating_sub(1) as usize;
+        let i = self.steps_first_shown(rows) + row;
+        (row < rows && i < self.analysis.steps.steps.len()).then_some(i)
+    }
+
     /// Keeps the selected finding and step inside a newly installed analysis.
     pub(super) fn clamp_selections(&mut self) {
         if self

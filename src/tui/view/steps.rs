@@ -38,15 +38,8 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
     if h == 0 || t.steps.is_empty() {
         return;
     }
-    let sel = if focused {
-        Some(app.steps.sel)
-    } else {
-        app.current_step()
-    };
-    let anchor = sel.unwrap_or(0);
-    let top = anchor
-        .saturating_sub(h / 2)
-        .min(t.steps.len().saturating_sub(h));
+    let sel = app.steps_anchor();
+    let top = app.steps_first_shown(h);
     let last_run = t.steps.last().map_or(0, |s| s.run);
     let any_reboot = app.index.any_reboot;
     let right = inner.x + inner.width;

@@ -512,3 +512,54 @@ fn a_sixteen_colour_terminal_gets_the_old_colour_codes() {
     let wide = colours("xterm-256color");
     assert!(wide.contains("38;5;"), "{wide:?}");
 }
+
+/// While a followed log grows, the explorer has the terminal scroll the log's rows (and the
+/// side panel beside them) and writes only what then differs: the screen must still be the
+/// one a full redraw (Ctrl-L) paints, rows, panel and status line alike.
+#[test]
+fn a_followed_log_scrolled_by_the_terminal_shows_what_a_redraw_shows() {
+    let Some(t) = Tmux::start("a_followed_log_scrolled_by_the_terminal_shows_what_a_redraw_shows")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("smsts.log");
+    std::fs::write(&live, live_records("alpha", 0..50)).unwrap();
+    t.run(&format!("{} --follow --poll 50 {}", bin(), live.display()));
+    t.wait_for("alpha 49");
+    // A few rows at a time, more than a screen's worth at once, then a few again: the
+    // screen is checked after rows were scrolled, not after one that rewrote them all.
+    for (from, to) in [
+        (50, 53),
+        (53, 60),
+        (60, 61),
+        (61, 120),
+        (120, 127),
+        (127, 140),
+    ] {
+        append_to(&live, &live_records("alpha", from..to));
+        t.wait_for(&format!("alpha {}", to - 1));
+    }
+    let scrolled = t.wait_for("alpha 139");
+    t.keys(&["C-l"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let redrawn = t.wait_for("alpha 139");
+    assert_eq!(scrolled, redrawn);
+    // The rows are the log's last ones, in order, each once.
+    let rows: Vec<&str> = scrolled
+        .lines()
+        .filter_map(|l| l.split('│').next())
+        .filter(|r| r.contains("alpha "))
+        .collect();
+    let last = rows.len() as u32;
+    assert!(last > 20, "{scrolled}");
+    for (i, r) in rows.iter().enumerate() {
+        let want = format!("alpha {}", 140 - last + i as u32);
+        assert!(
+            r.trim_end().ends_with(&want),
+            "row {i}: {r:?} in\n{scrolled}"
+        );
+    }
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}

@@ -3,13 +3,14 @@
 
 use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use crossbeam_channel::{bounded, never, select_biased, unbounded, Receiver, Sender};
 use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{self, Event};
 use ratatui::crossterm::terminal::{
@@ -31,7 +32,7 @@ use crate::tui::theme::{detect_color_depth, ColorDepth, Theme};
 use super::app::{App, Effect, Msg, Options};
 use super::load::{self, LoadMsg, Loaded, PREVIEW_BYTES};
 use super::session;
-use super::view::view;
+use super::view::{draw_screen, log_rows};
 
 /// The longest wait between two frames while something changes: a frame at least every
 /// 33 ms, however costly frames are.
@@ -40,10 +41,10 @@ const FRAME_GAP: Duration = Duration::from_millis(33);
 /// by its follower (see `follow::tail::BURST_PAUSE`); frames this close let each batch be
 /// drawn as soon as it arrives.
 const MIN_FRAME_GAP: Duration = Duration::from_millis(2);
-/// The wait after a frame is at least this many times as long as frames take to draw and
+/// The wait after a frame is at least this many times the CPU time frames take to draw and
 /// write (a smoothed figure), so that drawing takes at most a tenth of a core whatever
-/// feeds it (a pipe sends chunks as fast as they come), and a link slow to take a frame
-/// (SSH), whose writes block for longer, gets fewer of them.
+/// feeds it. A link slow to take a frame (SSH) blocks the loop in its write meanwhile, and
+/// what arrives then goes into the next frame.
 const FRAME_SHARE: u32 = 10;
 /// Bytes of a frame gathered before they go to the terminal: a frame leaves in one write,
 /// not in one per colour change.
@@ -200,6 +201,9 @@ type Out = Frames<super::ansi16::Ansi16<Stdout>>;
 /// True while a frame is being written: flushes wait for its end.
 static HOLD: AtomicBool = AtomicBool::new(false);
 
+/// Bytes given to the terminal since the last frame (for `TSLENS_TIMINGS`).
+static WRITTEN: AtomicUsize = AtomicUsize::new(0);
+
 /// Bytes for the terminal, gathered until a flush; while a frame is written ([`HOLD`]), its
 /// flushes wait, so that the frame, its synchronized-update brackets included, leaves in
 /// one write.
@@ -209,7 +213,9 @@ struct Frames<W: Write> {
 
 impl<W: Write> Write for Frames<W> {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.buf.write(b)
+        let n = self.buf.write(b)?;
+        WRITTEN.fetch_add(n, Ordering::Relaxed);
+        Ok(n)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -435,12 +441,14 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     )
     .context("cannot open the terminal")?;
     app.update(Msg::Resize(size.width, size.height));
+    let mut screen = Screen::new(Rect::new(0, 0, size.width, size.height));
     let reloader = Reloader {
         inputs: reload,
         engine,
     };
     let result = event_loop(
         &mut terminal,
+        &mut screen,
         &mut app,
         load_rx,
         go_tx,
@@ -449,6 +457,7 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     );
     drop(terminal);
     drop(guard);
+    screen.times.report();
     if let Some(path) = &session_path {
         // A session the loader never got to put back is kept as it was.
         let keep = app
@@ -575,39 +584,234 @@ impl Live {
     }
 }
 
-/// Clears the screen and makes the next frame write every cell. Not `Terminal::clear`:
-/// that asks the terminal where its cursor is and waits for the answer, which the input
-/// thread takes first, so it fails after a timeout and redraws nothing.
-fn full_redraw(terminal: &mut Terminal<CrosstermBackend<Out>>) {
-    let _ = execute!(
-        terminal.backend_mut(),
-        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
-    );
-    // Between frames the back buffer holds what is on screen: swapping resets it, so the
-    // next frame differs from blank everywhere it has text.
-    terminal.swap_buffers();
+/// What the terminal shows, cell by cell, and the frame being built. The explorer compares
+/// and writes its frames itself rather than through `Terminal::draw`, so that when the
+/// log's rows have moved up since the last frame (a followed log growing) the terminal
+/// scrolls them, one escape sequence, and only what then differs is written: compared
+/// row against row, every row of the log that moved differs and was written again.
+struct Screen {
+    /// What is on screen, as the terminal was last told.
+    shown: Buffer,
+    /// The next frame, blank until drawn.
+    next: Buffer,
+    /// The log's rows at the last frame (see [`log_rows`]).
+    log: Option<(Rect, usize)>,
+    times: FrameTimes,
 }
 
-/// The terminal's new size, for the fixed viewport.
-fn resize(terminal: &mut Terminal<CrosstermBackend<Out>>, w: u16, h: u16) {
-    let area = Rect::new(0, 0, w, h);
-    if terminal.get_frame().area() != area {
-        let _ = terminal.resize(area);
+impl Screen {
+    fn new(area: Rect) -> Screen {
+        Screen {
+            shown: Buffer::empty(area),
+            next: Buffer::empty(area),
+            log: None,
+            times: FrameTimes::default(),
+        }
+    }
+
+    /// Clears the screen and makes the next frame write every cell. Not `Terminal::clear`:
+    /// that asks the terminal where its cursor is and waits for the answer, which the input
+    /// thread takes first, so it fails after a timeout and redraws nothing.
+    fn full_redraw(&mut self, terminal: &mut Terminal<CrosstermBackend<Out>>) {
+        let _ = execute!(
+            terminal.backend_mut(),
+            ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+        );
+        self.forget();
+    }
+
+    /// The screen is blank (or unknown): the next frame writes every cell that is not.
+    fn forget(&mut self) {
+        self.shown.reset();
+        self.log = None;
+    }
+
+    /// The terminal's new size.
+    fn resize(&mut self, terminal: &mut Terminal<CrosstermBackend<Out>>, w: u16, h: u16) {
+        let area = Rect::new(0, 0, w, h);
+        if self.shown.area != area {
+            // Clears the screen too.
+            let _ = terminal.resize(area);
+            self.shown.resize(area);
+            self.next.resize(area);
+            self.next.reset();
+            self.forget();
+        }
+    }
+
+    fn draw(&mut self, terminal: &mut Terminal<CrosstermBackend<Out>>, app: &App) -> Result<()> {
+        let t = Instant::now();
+        let area = self.shown.area;
+        if self.next.area != area {
+            self.next.resize(area);
+            self.next.reset();
+        }
+        let cursor = draw_screen(app, &mut self.next, area);
+        let rows = log_rows(app, area);
+        let built = t.elapsed();
+        // One synchronized update per frame: the terminal shows it whole or not at all.
+        HOLD.store(true, Ordering::Relaxed);
+        let written = (|| -> std::io::Result<()> {
+            let out = terminal.backend_mut();
+            queue!(out, BeginSynchronizedUpdate)?;
+            if let Some((region, by)) = scroll_of(self.log, rows) {
+                scroll_up(out, region, by)?;
+                shift_up(&mut self.shown, region, by);
+                self.times.scrolls += 1;
+            }
+            out.draw(self.shown.diff_iter(&self.next))?;
+            match cursor {
+                None => out.hide_cursor()?,
+                Some(pos) => {
+                    out.show_cursor()?;
+                    out.set_cursor_position(pos)?;
+                }
+            }
+            queue!(out, EndSynchronizedUpdate)
+        })();
+        HOLD.store(false, Ordering::Relaxed);
+        // The old frame is the next one's buffer: drawing it starts with every cell blank.
+        std::mem::swap(&mut self.shown, &mut self.next);
+        self.log = rows;
+        if written.is_err() {
+            // What reached the terminal is unknown.
+            self.forget();
+        }
+        written?;
+        Backend::flush(terminal.backend_mut())?;
+        let bytes = WRITTEN.swap(0, Ordering::Relaxed);
+        self.times.frame(built, t.elapsed(), bytes);
+        Ok(())
     }
 }
 
-fn draw(terminal: &mut Terminal<CrosstermBackend<Out>>, app: &App) -> Result<()> {
-    // One synchronized update per frame: the terminal shows it whole or not at all.
-    HOLD.store(true, Ordering::Relaxed);
-    let written = (|| -> std::io::Result<()> {
-        queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        terminal.draw(|f| view(app, f))?;
-        queue!(terminal.backend_mut(), EndSynchronizedUpdate)
-    })();
-    HOLD.store(false, Ordering::Relaxed);
-    written?;
-    Backend::flush(terminal.backend_mut())?;
-    Ok(())
+/// Terminal scroll regions: every terminal emulator a Unix explorer runs in has them (tmux,
+/// screen, xterm and its kin, Windows Terminal through SSH); a Windows console may be one
+/// without virtual-terminal sequences, so it keeps writing rows.
+const SCROLL_REGIONS: bool = cfg!(unix);
+
+/// How the log's rows moved between two frames, if by scrolling up: the rows to scroll
+/// (the screen's whole width: a region's margins are rows) and by how many.
+fn scroll_of(was: Option<(Rect, usize)>, now: Option<(Rect, usize)>) -> Option<(Rect, u16)> {
+    let ((was, top0), (now, top1)) = (was?, now?);
+    if !SCROLL_REGIONS || was != now || top1 <= top0 {
+        return None;
+    }
+    let by = u16::try_from(top1 - top0).ok()?;
+    (by < now.height).then_some((now, by))
+}
+
+/// Scrolls the rows of `region` up by `by` (the columns beside the log scroll with them; the
+/// frame's comparison then writes what differs there). The rows that come in at the bottom
+/// are blank in the colours the last frame left set: the default ones.
+fn scroll_up(out: &mut impl Write, region: Rect, by: u16) -> std::io::Result<()> {
+    let top = region.y + 1;
+    let bottom = region.y + region.height;
+    // Set the region, scroll it, give the whole screen back as the region.
+    write!(out, "\x1b[0m\x1b[{top};{bottom}r\x1b[{by}S\x1b[r")
+}
+
+/// What [`scroll_up`] does to the screen, done to the buffer that says what it shows.
+fn shift_up(buf: &mut Buffer, region: Rect, by: u16) {
+    let w = buf.area.width as usize;
+    let first = (region.y.saturating_sub(buf.area.y)) as usize * w;
+    let end = (first + region.height as usize * w).min(buf.content.len());
+    let rows = &mut buf.content[first..end];
+    let moved = (by as usize * w).min(rows.len());
+    let len = rows.len();
+    // One pass front to back (`rotate_left` on this many cells cost a frame more than the
+    // comparison); what ends at the bottom is blanked, as the terminal blanks it.
+    for i in 0..len - moved {
+        rows.swap(i, i + moved);
+    }
+    for cell in &mut rows[len - moved..] {
+        cell.reset();
+    }
+}
+
+/// Frame costs and waits for `TSLENS_TIMINGS`, printed when the explorer ends: where the
+/// time between a record's arrival and its row on screen goes.
+#[derive(Default)]
+struct FrameTimes {
+    /// Per frame: building it (the view), and building plus comparing and writing, in µs.
+    build: Vec<u32>,
+    total: Vec<u32>,
+    bytes: Vec<u32>,
+    /// Per frame that showed new records: from the first of them reaching the loop to the
+    /// frame written, in µs.
+    waits: Vec<u32>,
+    scrolls: usize,
+}
+
+impl FrameTimes {
+    fn frame(&mut self, built: Duration, total: Duration, bytes: usize) {
+        if !crate::timing::enabled() {
+            return;
+        }
+        let us = |d: Duration| u32::try_from(d.as_micros()).unwrap_or(u32::MAX);
+        self.build.push(us(built));
+        self.total.push(us(total));
+        self.bytes.push(u32::try_from(bytes).unwrap_or(u32::MAX));
+    }
+
+    fn waited(&mut self, since: Instant) {
+        if crate::timing::enabled() {
+            self.waits
+                .push(u32::try_from(since.elapsed().as_micros()).unwrap_or(u32::MAX));
+        }
+    }
+
+    fn report(&mut self) {
+        if self.total.is_empty() {
+            return;
+        }
+        let n = self.total.len();
+        crate::timing::note(format_args!(
+            "frames {n}, scrolled {}; µs p50/p95: build {}, build+compare+write {}, \
+             records waiting in the loop {}; bytes per frame p50/p95 {}",
+            self.scrolls,
+            pcts(&mut self.build),
+            pcts(&mut self.total),
+            pcts(&mut self.waits),
+            pcts(&mut self.bytes),
+        ));
+    }
+}
+
+fn pcts(v: &mut [u32]) -> String {
+    if v.is_empty() {
+        return "-".into();
+    }
+    v.sort_unstable();
+    let at = |q: usize| v[((v.len() - 1) * q) / 100];
+    format!("{}/{}", at(50), at(95))
+}
+
+/// The CPU time this thread has used. What a frame costs is counted in it, not in wall time:
+/// on a busy machine a frame preempted halfway took long on the clock without costing more,
+/// and spacing frames by it held records back (a terminal slow to take a frame blocks the
+/// loop in its write instead, and what arrives meanwhile goes into the next frame).
+#[cfg(unix)]
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec for the call to fill.
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// Without a thread clock, the time a frame took on the clock.
+#[cfg(not(unix))]
+fn thread_cpu() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
 }
 
 /// When the next frame may be drawn: a change after a quiet spell is drawn at once, and
@@ -637,10 +841,15 @@ impl Pace {
         self.gap().saturating_sub(self.last.elapsed())
     }
 
-    fn draw(&mut self, terminal: &mut Terminal<CrosstermBackend<Out>>, app: &App) -> Result<()> {
-        let t = Instant::now();
-        draw(terminal, app)?;
-        let took = t.elapsed();
+    fn draw(
+        &mut self,
+        terminal: &mut Terminal<CrosstermBackend<Out>>,
+        screen: &mut Screen,
+        app: &App,
+    ) -> Result<()> {
+        let t = thread_cpu();
+        screen.draw(terminal, app)?;
+        let took = thread_cpu().saturating_sub(t);
         // A quarter of the new figure: one frame slowed by the machine's other work moves
         // the gap a little, a link that keeps blocking moves it all the way.
         self.cost = (self.cost * 3 + took) / 4;
@@ -651,6 +860,7 @@ impl Pace {
 
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Out>>,
+    screen: &mut Screen,
     app: &mut App,
     load_rx: Receiver<LoadMsg>,
     go: Sender<()>,
@@ -661,7 +871,9 @@ fn event_loop(
     let signal_rx = spawn_signals()?;
     let mut load_rx = load_rx;
     let mut pace = Pace::new();
-    pace.draw(terminal, app)?;
+    pace.draw(terminal, screen, app)?;
+    // When the first follower event not yet drawn reached the loop (for TSLENS_TIMINGS).
+    let mut undrawn: Option<Instant> = None;
     app.dirty = false;
     let _ = go.send(());
     // The signal that ended the loop, for the exit status.
@@ -723,10 +935,13 @@ fn event_loop(
             signalled = Some(sig);
             msgs.push(Msg::Quit);
         }
+        if undrawn.is_none() && msgs.iter().any(|m| matches!(m, Msg::Follow { .. })) {
+            undrawn = Some(Instant::now());
+        }
         for msg in msgs {
             let gone = matches!(msg, Msg::Quit);
             if let Msg::Resize(w, h) = msg {
-                resize(terminal, w, h);
+                screen.resize(terminal, w, h);
             }
             // Followers start once the full log is in: they take over where it stops.
             let loaded = match &msg {
@@ -740,7 +955,7 @@ fn event_loop(
                     Effect::Copy(text) => copy(terminal, &text),
                     // ratatui draws only the cells that changed: clearing forgets what it
                     // believes is on screen, so the next frame writes every cell.
-                    Effect::Redraw => full_redraw(terminal),
+                    Effect::Redraw => screen.full_redraw(terminal),
                     Effect::Reload => match reloader.start() {
                         Some(rx) => load_rx = rx,
                         None => {
@@ -763,10 +978,10 @@ fn event_loop(
                         }
                         // The terminal may have changed size while the process was stopped.
                         if let Ok(size) = terminal.backend().size() {
-                            resize(terminal, size.width, size.height);
+                            screen.resize(terminal, size.width, size.height);
                             app.update(Msg::Resize(size.width, size.height));
                         }
-                        full_redraw(terminal);
+                        screen.full_redraw(terminal);
                         app.dirty = true;
                     }
                 }
@@ -784,7 +999,10 @@ fn event_loop(
         app.check_changed();
         live.analyse_if_due(app);
         if app.dirty && pace.due_in().is_zero() {
-            pace.draw(terminal, app)?;
+            pace.draw(terminal, screen, app)?;
+            if let Some(t) = undrawn.take() {
+                screen.times.waited(t);
+            }
             app.dirty = false;
             // Drawing is what reads the text: a file truncated meanwhile shows up here.
             app.check_changed();

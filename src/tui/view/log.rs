@@ -124,7 +124,7 @@ pub(super) fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
         );
         return;
     }
-    let top = app.view.top.min(len.saturating_sub(body.max(1)));
+    let top = super::first_shown(app, body);
     for i in 0..body {
         let row = top + i;
         if row >= len {

@@ -4,7 +4,7 @@
 //! the help; here, what they share.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
@@ -39,14 +39,23 @@ const ROW_BYTES_PER_COLUMN: usize = 8;
 /// Draws the whole screen.
 pub fn view(app: &App, frame: &mut Frame<'_>) {
     let area = frame.area();
+    if let Some(pos) = draw_screen(app, frame.buffer_mut(), area) {
+        frame.set_cursor_position(pos);
+    }
+}
+
+/// Draws the whole screen into `buf` over `area`; returns where the cursor is shown, if
+/// anywhere (a prompt being typed).
+pub(crate) fn draw_screen(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
     let lay = layout(app, area);
     let theme = &app.theme;
-    let buf = frame.buffer_mut();
     // The whole screen, cell after cell: `Buffer::set_style` finds each cell by its
-    // position, which costs a frame more than it should on every one of its cells.
+    // position, which costs a frame more than it should on every one of its cells. Each
+    // cell is blanked first: the explorer draws into its previous frame, not a reset buffer.
     let normal = theme.style(Role::Normal);
     if buf.area == area {
         for cell in &mut buf.content {
+            cell.reset();
             cell.set_style(normal);
         }
     } else {
@@ -54,7 +63,7 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
     }
     if lay.too_small {
         draw_too_small(buf, area, theme);
-        return;
+        return None;
     }
     draw_log(app, buf, lay.log);
     if let Some(r) = lay.overview {
@@ -69,12 +78,33 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
     if let Some(r) = lay.panel {
         draw_panel(app, buf, r);
     }
-    if let Some(pos) = draw_status(app, buf, lay.status) {
-        frame.set_cursor_position(pos);
-    }
+    let cursor = draw_status(app, buf, lay.status);
     if let Some(scroll) = app.help {
-        draw_help(app, frame.buffer_mut(), area, scroll);
+        draw_help(app, buf, area, scroll);
     }
+    cursor
+}
+
+/// The log's rows as the screen for `area` shows them: the rectangle they fill (the
+/// header left out) and the index of the first row shown there. `None` when no rows show.
+pub(crate) fn log_rows(app: &App, area: Rect) -> Option<(Rect, usize)> {
+    let lay = layout(app, area);
+    if lay.too_small || app.help.is_some() {
+        return None;
+    }
+    let body = lay.log_body_rows();
+    if body == 0 || app.rows.is_empty() {
+        return None;
+    }
+    Some((
+        Rect::new(lay.log.x, lay.log.y + 1, lay.log.width, body as u16),
+        first_shown(app, body),
+    ))
+}
+
+/// The first row the log view shows when `body` rows fit.
+pub(super) fn first_shown(app: &App, body: usize) -> usize {
+    app.view.top.min(app.rows.len().saturating_sub(body.max(1)))
 }
 
 fn draw_too_small(buf: &mut Buffer, area: Rect, theme: &Theme) {

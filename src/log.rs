@@ -38,19 +38,31 @@ impl Source {
 
     /// Frames a whole text in slices, calling `progress(bytes_done, bytes_total)` after
     /// each, so that a screen can show how far indexing has gone.
-    pub fn index_with_progress(text: SourceText, mut progress: impl FnMut(u64, u64)) -> Source {
-        const SLICE: usize = 64 << 20;
+    pub fn index_with_progress(text: SourceText, progress: impl FnMut(u64, u64)) -> Source {
+        Source::index_in_slices(text, 64 << 20, progress)
+    }
+
+    /// [`Source::index_with_progress`] with slices of about `slice` bytes. Each slice but the
+    /// last gives back its last record, which the text after the cut may go on (blank lines
+    /// belong to the record before them, a Windows Setup record takes continuation lines):
+    /// the next slice starts on it, so the records equal [`Source::index`]'s.
+    fn index_in_slices(
+        text: SourceText,
+        slice_len: usize,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Source {
         let threads = crate::par::cores();
         let bytes = text.bytes();
         let total = bytes.len();
         let mut records = Vec::new();
         let mut pos = 0usize;
         let mut line = 1u32;
+        let mut want = slice_len.max(1);
         while pos < total {
             let slice = &bytes[pos..];
-            let end = SLICE.min(slice.len());
+            let end = want.min(slice.len());
             // Cut where a line starts a CMTrace record (else at a line start), so the piece
-            // frames exactly as it would within the whole text.
+            // frames as it would within the whole text.
             let cut = if end == slice.len() {
                 end
             } else {
@@ -60,24 +72,36 @@ impl Source {
                     .filter(|&c| c > 0)
                     .unwrap_or(slice.len())
             };
-            let part = parse::index_parallel(&slice[..cut], threads);
+            let mut part = parse::index_parallel(&slice[..cut], threads);
+            let (advance, next_line) = if cut == slice.len() {
+                (cut, line)
+            } else {
+                match part.pop() {
+                    // The last record starts where the next slice does.
+                    Some(held) if !part.is_empty() => {
+                        (held.start as usize, line + held.line.saturating_sub(1))
+                    }
+                    // One record so far: frame a longer slice.
+                    _ => {
+                        want = want.saturating_mul(2);
+                        continue;
+                    }
+                }
+            };
             if records.len() + part.len() > parse::MAX_RECORDS {
                 // Past the limit: keep what makes the caller's check refuse, no more.
                 records.extend_from_slice(&part[..part.len().min(parse::MAX_RECORDS + 1)]);
                 break;
             }
-            if let Some(last) = part.last() {
-                let tail = &slice[last.start as usize..cut];
-                let next_line = last.line + memchr::memchr_iter(b'\n', tail).count() as u32;
-                records.extend(part.iter().map(|r| {
-                    let mut r = *r;
-                    r.start += pos as u64;
-                    r.line += line - 1;
-                    r
-                }));
-                line += next_line - 1;
-            }
-            pos += cut;
+            records.extend(part.iter().map(|r| {
+                let mut r = *r;
+                r.start += pos as u64;
+                r.line += line - 1;
+                r
+            }));
+            want = slice_len.max(1);
+            pos += advance;
+            line = next_line;
             progress(pos as u64, total as u64);
         }
         Source { text, records }
@@ -550,5 +574,48 @@ mod tests {
             }
         );
         assert_eq!(log.message(log.at(1)), "message 1");
+    }
+}
+
+#[cfg(test)]
+mod slice_tests {
+    use super::*;
+
+    fn records(text: &[u8], slice: Option<usize>) -> Vec<RecordMeta> {
+        let t = SourceText::from_vec("t".into(), text.to_vec());
+        match slice {
+            None => Source::index(t).records,
+            Some(n) => Source::index_in_slices(t, n, |_, _| {}).records,
+        }
+    }
+
+    /// The explorer frames a large log in slices to show its progress; a slice cut in a run
+    /// of blank lines made those lines a record of their own, and one cut in a Windows Setup
+    /// record's continuation lines split the record.
+    #[test]
+    fn framing_in_slices_equals_the_whole() {
+        let setup = "2019-03-01 10:15:07, Info                  SP     one\r\n  cont\r\n\r\n[1712.2044] [0x80070002] FIOReadFileIntoBuffer:(1454): x\r\n2019-03-01 10:15:08, Error                 SP     two\r\n  more\r\n  and more\r\n\r\n\r\n";
+        let mut texts: Vec<Vec<u8>> = vec![
+            b"first\n\n\n\n\n\n\n\nsecond\n\n\n\n\n\nthird\n".to_vec(),
+            b"\n".repeat(300),
+            setup.repeat(20).into_bytes(),
+        ];
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-logs");
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "log") {
+                texts.push(std::fs::read(entry.path()).unwrap());
+            }
+        }
+        for text in &texts {
+            let whole = records(text, None);
+            for slice in [7, 64, 1000, 4096] {
+                assert_eq!(
+                    records(text, Some(slice)),
+                    whole,
+                    "slices of {slice} bytes: {:?}",
+                    String::from_utf8_lossy(&text[..text.len().min(80)])
+                );
+            }
+        }
     }
 }

@@ -14,8 +14,8 @@ use super::{kinds, Format, RecordMeta, Severity, BOM, CLOSE, OPEN};
 /// one damaged record from swallowing the rest of a file.
 const MAX_OPEN_LINES: u32 = 5000;
 
-static TYPE_ATTR: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"type=\""));
+/// The attribute that holds a CMTrace record's severity.
+const TYPE_ATTR: &[u8] = b"type=\"";
 static SMS_MARK: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"$$<"));
 /// Words that make a free-text line an error: CMTrace's own ("error", "fail"), then the
 /// same words in the languages localized Windows tools (DISM, Windows Setup, winget) print
@@ -79,9 +79,14 @@ pub(crate) fn word_severity(text: &[u8]) -> Severity {
     sev
 }
 
-/// Severity from a CMTrace attribute tail (`]LOG]!><time=... type="3" ...>`).
+/// Severity from a CMTrace attribute tail (`]LOG]!><time=... type="3" ...>`): the value of
+/// its first `type="`, found by its `y` (no other attribute's name holds one): a byte search,
+/// cheaper than a substring search's set-up on tails this short.
 fn attr_severity(tail: &[u8]) -> Severity {
-    match TYPE_ATTR.find(tail).and_then(|i| tail.get(i + 6)) {
+    let at = memchr::memchr_iter(b'y', tail)
+        .filter_map(|y| y.checked_sub(1))
+        .find(|&i| tail[i..].starts_with(TYPE_ATTR));
+    match at.and_then(|i| tail.get(i + TYPE_ATTR.len())) {
         Some(b'3') => Severity::Error,
         Some(b'2') => Severity::Warning,
         _ => Severity::Info,
@@ -239,6 +244,36 @@ fn glued(l: &[u8], ci: usize) -> Option<usize> {
         .find(|&g| super::rfind_close(&l[..g]).is_some())
 }
 
+/// For a line at `pos` (not the text's first) that starts with `<![LOG[`, nearly every line
+/// of a CMTrace log: where it ends, and where its `]LOG]!>` starts in it (`None`: it holds
+/// none), found in one pass over its bytes for `!` and the line end, when the line holds no
+/// `!` but its opener's and its close's. Its close is then the last one ([`rfind_close`]
+/// finds it), and no record is glued to it ([`glued`] needs another `!`). `None` for any
+/// other line, which is read the general way. The general way reads such a line four
+/// times: for its end, its close, and a `!` either side of the close.
+///
+/// [`rfind_close`]: super::rfind_close
+fn scan_opener_line(text: &[u8], pos: usize, end: usize) -> Option<(usize, Option<usize>)> {
+    let rest = text.get(pos..end)?;
+    if pos == 0 || !rest.starts_with(OPEN) {
+        return None;
+    }
+    // The close's `!` sits 5 bytes into it.
+    const BANG: usize = 5;
+    let stop = OPEN.len() + memchr::memchr2(b'\n', b'!', &rest[OPEN.len()..])?;
+    if rest[stop] == b'\n' {
+        // No `!` after the opener: no close on this line.
+        return Some((pos + stop + 1, None));
+    }
+    let ci = stop.checked_sub(BANG).filter(|&ci| ci >= OPEN.len())?;
+    if !rest[ci..].starts_with(CLOSE) {
+        return None;
+    }
+    let after = ci + CLOSE.len();
+    let nl = after + memchr::memchr2(b'\n', b'!', &rest[after..])?;
+    (rest[nl] == b'\n').then_some((pos + nl + 1, Some(ci)))
+}
+
 /// A CMTrace record whose attributes run past the line of its `]LOG]!>`.
 #[derive(Clone, Copy)]
 struct Attrs {
@@ -308,10 +343,19 @@ fn frame_each(
             region = line_region(body).unwrap_or(region);
             glued_line = None;
         }
-        let line_end = match memchr::memchr(b'\n', &text[pos..end]) {
-            Some(i) => pos + i + 1,
-            None if at_eof => end,
-            None => break,
+        // A line that opens a CMTrace record, read in one pass when it can be (see
+        // `scan_opener_line`): its close, if any, as `rfind_close` would find it.
+        let mut known_close = None;
+        let line_end = match scan_opener_line(text, pos, end) {
+            Some((line_end, close)) => {
+                known_close = Some(close);
+                line_end
+            }
+            None => match memchr::memchr(b'\n', &text[pos..end]) {
+                Some(i) => pos + i + 1,
+                None if at_eof => end,
+                None => break,
+            },
         };
         let l = &text[pos..line_end];
         let body = if pos == 0 {
@@ -465,8 +509,13 @@ fn frame_each(
             }
         } else if starts_log {
             region = Format::CmTrace;
-            if let Some(ci) = super::rfind_close(body) {
-                if let Some(g) = glued(body, ci) {
+            if let Some(ci) = known_close.unwrap_or_else(|| super::rfind_close(body)) {
+                // A line read in one pass holds no record glued to this one.
+                let glued_at = match known_close {
+                    Some(_) => None,
+                    None => glued(body, ci),
+                };
+                if let Some(g) = glued_at {
                     let ci = super::rfind_close(&body[..g]).unwrap_or(ci);
                     push(RecordMeta::cmtrace(
                         pos as u64,
@@ -529,6 +578,12 @@ fn frame_each(
     (pos, line)
 }
 
+/// How far past its target [`cuts`] looks for a CMTrace opener before cutting at a line
+/// start. A CMTrace log has one every few hundred bytes; a log with none (Windows Setup,
+/// CBS, plain text) would otherwise be searched for tens of megabytes on one thread before
+/// framing starts. A cut inside a record costs only that record framed again (`mend`).
+const CUT_WINDOW: usize = 1 << 20;
+
 /// Where to cut `text` into `threads` pieces: at lines that start with `<![LOG[` (or,
 /// failing that, at line starts), so that every piece begins on a record boundary.
 fn cuts(text: &[u8], threads: usize) -> Vec<usize> {
@@ -536,7 +591,7 @@ fn cuts(text: &[u8], threads: usize) -> Vec<usize> {
     let opener = memmem::Finder::new(b"\n<![LOG[");
     for k in 1..threads {
         let target = (text.len() / threads * k).max(*cuts.last().unwrap_or(&0));
-        let window_end = (target + (64 << 20)).min(text.len());
+        let window_end = (target + CUT_WINDOW).min(text.len());
         let cut = opener
             .find(&text[target..window_end])
             .map(|i| target + i + 1)
@@ -1007,7 +1062,88 @@ mod tests {
         proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
     }
 
+    /// Every line `scan_opener_line` reads in one pass is read as the general way reads it:
+    /// the same end, the same close, no glued record.
+    fn check_one_pass_lines(text: &[u8]) -> Result<usize, TestCaseError> {
+        let mut quick = 0;
+        let mut pos = 0;
+        while pos < text.len() {
+            let line_end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i + 1);
+            if let Some((end, close)) = scan_opener_line(text, pos, text.len()) {
+                let l = &text[pos..line_end];
+                prop_assert_eq!(end, line_end);
+                prop_assert_eq!(close, crate::parse::rfind_close(l));
+                if let Some(ci) = close {
+                    prop_assert_eq!(glued(l, ci), None);
+                }
+                quick += 1;
+            }
+            pos = line_end;
+        }
+        Ok(quick)
+    }
+
+    #[test]
+    fn one_pass_lines_read_as_the_general_way_on_sample_logs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+        let mut quick = 0;
+        for entry in std::fs::read_dir(&dir).expect("sample-logs") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "log") {
+                let text = std::fs::read(&path).expect("sample");
+                quick += check_one_pass_lines(&text).expect("same reading");
+            }
+        }
+        assert!(quick > 1000, "{quick} lines read in one pass");
+        let glued = b"x\n<![LOG[a]LOG]!><time=\"1\" type=\"1\"><![LOG[b]LOG]!><type=\"3\">\n<![LOG[hi!]LOG]!><>\n";
+        assert_eq!(scan_opener_line(glued, 2, glued.len()), None);
+        assert_eq!(scan_opener_line(glued, 70, glued.len()), None);
+    }
+
+    /// The type attribute is read as a substring search for its first `type="` reads it.
+    #[test]
+    fn attr_severity_reads_the_first_type() {
+        for (tail, want) in [
+            (
+                &b"]LOG]!><time=\"1\" type=\"3\" thread=\"2\">"[..],
+                Severity::Error,
+            ),
+            (
+                b"]LOG]!><component=\"yy\" ytype=\"2\" type=\"3\">",
+                Severity::Warning,
+            ),
+            (b"]LOG]!><type=\"\">", Severity::Info),
+            (b"]LOG]!><type=\"", Severity::Info),
+            (b"y", Severity::Info),
+        ] {
+            assert_eq!(
+                attr_severity(tail),
+                want,
+                "{}",
+                String::from_utf8_lossy(tail)
+            );
+        }
+    }
+
     proptest! {
+        /// A line read in one pass is read as the general way reads it, on log-like text.
+        #[test]
+        fn one_pass_lines_read_as_the_general_way(text in loggy()) {
+            check_one_pass_lines(&text)?;
+        }
+
+        /// The type attribute is read as a substring search for its first `type="` reads it.
+        #[test]
+        fn attr_severity_is_the_first_types(tail in "[yt=\"23 ype]{0,40}") {
+            let t = tail.as_bytes();
+            let want = match memmem::find(t, TYPE_ATTR).and_then(|i| t.get(i + 6)) {
+                Some(b'3') => Severity::Error,
+                Some(b'2') => Severity::Warning,
+                _ => Severity::Info,
+            };
+            prop_assert_eq!(attr_severity(t), want);
+        }
+
         /// Framing block by block gives the records framing the whole gives, and each
         /// record reaches the visitor once, numbered, with its bytes.
         #[test]

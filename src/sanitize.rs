@@ -12,12 +12,22 @@
 //! | DEL U+007F | `␡` |
 //! | C1 controls U+0080..U+009F | `⟨9B⟩` (the code in hex) |
 //! | bidi marks, embeddings, overrides, isolates (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and the line/paragraph separators U+2028, U+2029 | `⟨U+202E⟩` |
+//! | what joins emoji into one glyph: the zero-width joiner U+200D, the emoji variation selectors U+FE0E, U+FE0F, the keycap U+20E3, skin-tone modifiers U+1F3FB..U+1F3FF, regional indicators U+1F1E6..U+1F1FF (flags), tags U+E0020..U+E007F | `⟨U+200D⟩`, `⟨U+1F1E9⟩` |
 //!
-//! Everything else is kept, including zero-width joiners, combining marks, variation selectors
-//! and U+FFFD. Widths follow `unicode-width`, measured per cluster (a base character with the
-//! zero-width characters, emoji modifiers and ZWJ-joined characters that follow it, or a pair of
-//! regional indicators), which is close to how ratatui measures grapheme clusters, so a cluster is
-//! never cut in half by [`slice_columns`] or [`truncate_with_ellipsis`].
+//! Terminals disagree on the width of joined emoji (tmux 3.3 draws a thumb with a skin tone
+//! four columns wide, a heart with U+FE0F one; ratatui counts two for each), and where the
+//! screen and the terminal disagree a glyph is left behind and the rest of the row shifts.
+//! The emoji themselves are kept, one by one: every terminal agrees on their width.
+//!
+//! A joiner between letters (Indic scripts) is shown the same way: tmux, too, leaves it
+//! behind elsewhere on the row.
+//!
+//! Everything else is kept, including combining marks and U+FFFD. Widths follow
+//! `unicode-width`, measured per cluster (a base character with the zero-width characters,
+//! emoji modifiers and ZWJ-joined characters that follow it, or a pair of regional
+//! indicators, for text not yet sanitised), which is close to how ratatui measures grapheme
+//! clusters, so a cluster is never cut in half by [`slice_columns`] or
+//! [`truncate_with_ellipsis`].
 
 use std::borrow::Cow;
 
@@ -60,17 +70,25 @@ fn classify(c: char) -> Class {
         | '\u{202a}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}'
         | '\u{2028}'
-        | '\u{2029}' => Class::Codepoint(c as u32),
+        | '\u{2029}'
+        | '\u{200d}'
+        | '\u{fe0e}'
+        | '\u{fe0f}'
+        | '\u{20e3}'
+        | '\u{1f3fb}'..='\u{1f3ff}'
+        | '\u{1f1e6}'..='\u{1f1ff}'
+        | '\u{e0020}'..='\u{e007f}' => Class::Codepoint(c as u32),
         _ => Class::Keep,
     }
 }
 
 /// True when `b` may start a character that [`classify`] does not keep. Every such character is
-/// ASCII or starts with 0xC2 (U+0080..U+00BF), 0xD8 (U+0600..U+063F) or 0xE2 (U+2000..U+2FFF);
-/// none of these bytes is a UTF-8 continuation byte, so a hit is always a character boundary.
+/// ASCII or starts with 0xC2 (U+0080..U+00BF), 0xD8 (U+0600..U+063F), 0xE2 (U+2000..U+2FFF),
+/// 0xEF (U+F000..U+FFFF) or 0xF0..0xF4 (past U+FFFF); none of these bytes is a UTF-8
+/// continuation byte, so a hit is always a character boundary.
 #[inline]
 fn is_candidate(b: u8) -> bool {
-    b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2
+    b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2 || b == 0xef || b >= 0xf0
 }
 
 /// One piece of sanitised output.
@@ -126,8 +144,9 @@ fn special_width(class: Class) -> usize {
     match class {
         Class::Keep | Class::Tab => 0,
         Class::Picture(_) => 1,
-        Class::C1(_) => 4,        // ⟨9B⟩
-        Class::Codepoint(_) => 8, // ⟨U+202E⟩
+        Class::C1(_) => 4,                      // ⟨9B⟩
+        Class::Codepoint(v) if v > 0xffff => 9, // ⟨U+1F1E9⟩
+        Class::Codepoint(_) => 8,               // ⟨U+202E⟩
     }
 }
 
@@ -436,9 +455,48 @@ mod tests {
     fn clean_text_is_borrowed() {
         let s = "Successfully completed the action (Apply OS) with exit code 0 — done “ok” …";
         assert!(matches!(sanitize(s), Cow::Borrowed(_)));
-        let s = "漢字 😀 👨‍👩‍👧 e\u{301} \u{fffd} \u{200d}";
+        let s = "漢字 😀 e\u{301} \u{fffd} क्ष";
         assert!(matches!(sanitize(s), Cow::Borrowed(_)));
         assert_eq!(sanitize(s), s);
+    }
+
+    /// ZWJ sequences, flags, skin tones and emoji presentation left ghost glyphs and shifted
+    /// the panel's border under tmux, which measures them otherwise than ratatui does.
+    #[test]
+    fn joined_emoji_are_taken_apart_so_every_terminal_agrees_on_their_width() {
+        let tag_flag = "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}";
+        for s in [
+            "family 👨\u{200d}👩\u{200d}👧 x",
+            "flag 🇩🇪 x",
+            "thumb 👍🏽 x",
+            "heart ❤\u{fe0f} x",
+            "keycap 1\u{fe0f}\u{20e3} x",
+            tag_flag,
+            "a\u{200d}😀",
+        ] {
+            let out = sanitize(s);
+            assert_inert(&out);
+            // A terminal that joins nothing counts each character; ratatui, like a terminal
+            // that joins, counts clusters. Taken apart, both agree.
+            let per_char: usize = out.chars().map(|c| c.width().unwrap_or(0)).sum();
+            assert_eq!(per_char, out.as_ref().width(), "{out}");
+            assert_eq!(display_width(&out), per_char, "{out}");
+            assert!(out.contains("⟨U+"), "{out}");
+            let mut col = 0;
+            walk(s, |p| {
+                if let Piece::Special(c) = p {
+                    let mut one = String::new();
+                    push_special(&mut one, c);
+                    assert_eq!(special_width(c), one.width(), "{one}");
+                    col += 1;
+                }
+            });
+            assert!(col > 0);
+        }
+        assert_eq!(sanitize("👨\u{200d}👩\u{200d}👧"), "👨⟨U+200D⟩👩⟨U+200D⟩👧");
+        assert_eq!(sanitize("🇩🇪"), "⟨U+1F1E9⟩⟨U+1F1EA⟩");
+        assert_eq!(sanitize("❤\u{fe0f}"), "❤⟨U+FE0F⟩");
+        assert_eq!(sanitize("a\u{200d}b"), "a⟨U+200D⟩b");
     }
 
     #[test]

@@ -12,6 +12,15 @@ use tslens::engine::{Depth, Engine};
 use tslens::kb::RuleSet;
 
 fn main() -> ExitCode {
+    // clap refuses an argument that is not UTF-8 with its usage and no name. Paths are held
+    // as text, so say which one on one line; such a file is read by naming its folder.
+    if let Some(bad) = std::env::args_os().skip(1).find(|a| a.to_str().is_none()) {
+        say(&format!(
+            "{}: not valid UTF-8; name the folder that holds it instead",
+            bad.to_string_lossy()
+        ));
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

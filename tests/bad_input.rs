@@ -261,3 +261,28 @@ fn many_rules_load() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("300 rules"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_named_on_one_line() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"bad\xffname.log"));
+    if std::fs::write(&path, REC).is_err() {
+        println!("skipping: this file system refuses names that are not UTF-8");
+        return;
+    }
+    // clap's own refusal was its usage text, naming nothing.
+    for args in [vec!["report"], vec![], vec!["scan"]] {
+        let line = refused(&tslens().args(&args).arg(&path).output().unwrap());
+        assert!(
+            line.contains("bad\u{fffd}name.log") && line.contains("UTF-8"),
+            "{args:?}: {line}"
+        );
+    }
+    // Its folder reads it.
+    let (records, _) = records_and_bytes(dir.path());
+    assert_eq!(records, 1);
+}

@@ -355,6 +355,33 @@ fn a_log_truncated_under_the_explorer_is_said_and_reloaded() {
     assert!(!t.alternate_screen_on());
 }
 
+#[test]
+fn a_panic_on_the_loading_worker_ends_the_program_with_the_terminal_restored() {
+    let Some(t) = Tmux::start("a_panic_on_the_loading_worker_ends_the_program") else {
+        return;
+    };
+    // Over the preview's size, so that the rest of the log is loaded on the worker.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.log");
+    let line = "<![LOG[a line of the log]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2026\" component=\"C\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";
+    std::fs::write(&path, line.repeat((4 << 20) / line.len())).unwrap();
+    t.run(&format!(
+        "TSLENS_FAULT=worker-panic {} {}",
+        bin(),
+        path.display()
+    ));
+    // Ends by itself, with Rust's status for a panic: no key needed, the panic said on
+    // the shell's screen, no alternate screen and no mouse capture left behind.
+    let s = t.wait_for("EXIT=101");
+    assert!(s.contains("worker-panic"), "{s}");
+    assert!(!t.alternate_screen_on());
+    assert_eq!(
+        t.cmd(&["display-message", "-p", "-t", "t", "#{mouse_any_flag}"])
+            .trim(),
+        "0"
+    );
+}
+
 impl Tmux {
     /// An interactive shell (job control on) in a new 120x40 session, for Ctrl-Z and `fg`.
     fn shell(&self) {

@@ -103,6 +103,11 @@ pub enum LoadMsg {
 /// progress; see [`Engine::frame`]. A log that is not followed is sent twice: framed
 /// ([`LoadMsg::Indexed`]), then analysed ([`LoadMsg::Done`]).
 pub fn load_full(inputs: &[Input], engine: &Engine, tx: &Sender<LoadMsg>, follow: &[bool]) {
+    // Fault injection for tests/e2e_tmux.rs: a panic here must end the program with the
+    // terminal restored and a non-zero status.
+    if std::env::var_os("TSLENS_FAULT").is_some_and(|v| v == "worker-panic") {
+        panic!("TSLENS_FAULT=worker-panic: a panic injected on the loading worker");
+    }
     let mut progress = |p: Progress| {
         let _ = tx.send(match p {
             Progress::Bytes { done, total } => LoadMsg::Progress { done, total },

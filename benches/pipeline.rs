@@ -9,10 +9,11 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use tslens::analysis::multilit::MultiLit;
-use tslens::analysis::{analyze, prefilter};
+use tslens::analysis::analyze;
+use tslens::kb::literals as prefilter;
 use tslens::kb::RuleSet;
 use tslens::log::{Log, Source};
+use tslens::multilit::MultiLit;
 use tslens::source::{Input, SourceText};
 
 mod support;

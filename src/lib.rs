@@ -15,6 +15,7 @@ pub mod input;
 pub mod kb;
 pub mod log;
 pub(crate) mod mapguard;
+pub mod multilit;
 pub mod par;
 pub mod parse;
 pub mod present;

@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 
 use super::{
-    finish_with, match_rules, rule_record, scan_for_rules, scanner, triggers, Analysis,
-    ChainBuilder, ChainInput, RuleRecord, StepBuilder, Trigger, Triggers,
+    finish_with, match_rules, rule_record, scan_for_rules, triggers, Analysis, ChainBuilder,
+    ChainInput, RuleRecord, StepBuilder, Trigger, Triggers,
 };
 use crate::kb::{Finding, RuleSet};
 use crate::log::{Log, RecordRef};
@@ -83,7 +83,7 @@ impl Incremental {
         let several = log.sources.len() > 1;
         let mut found: Vec<(usize, RecordRef, Trigger)> = Vec::new();
         let mut kept: Vec<RuleRecord<'_>> = Vec::new();
-        let cached = (!rules.rules().is_empty()).then(|| scanner(rules));
+        let any_rules = !rules.rules().is_empty();
         for (si, src) in log.sources.iter().enumerate() {
             let pos_of = |i: usize| {
                 log.position(RecordRef {
@@ -112,8 +112,8 @@ impl Incremental {
                     found.push((pos_of(index as usize), record, trigger));
                 }
             }
-            if let Some(cached) = &cached {
-                kept.extend(scan_for_rules(log, rules, cached, si, a..b));
+            if any_rules {
+                kept.extend(scan_for_rules(log, rules, si, a..b));
             }
         }
         if several {
@@ -121,7 +121,7 @@ impl Incremental {
         }
         for (pos, record, trigger) in found {
             self.changed = true;
-            if (trigger.marks.frame || trigger.marks.summary) && cached.is_some() {
+            if (trigger.marks.frame || trigger.marks.summary) && any_rules {
                 let (si, index) = (record.source as usize, record.index as usize);
                 kept.extend(rule_record(log, rules, si, index, false, true));
             }

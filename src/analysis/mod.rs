@@ -8,9 +8,7 @@ pub mod chains;
 pub mod diagnosis;
 pub mod ends;
 mod incremental;
-pub mod multilit;
 mod needle;
-pub mod prefilter;
 pub mod scan;
 pub mod steps;
 pub mod triggers;
@@ -54,48 +52,6 @@ pub struct Marks {
     pub step: bool,
     /// Looks like a chain's summary line.
     pub summary: bool,
-}
-
-/// What the rule scan looks for: the rules' literals and the patterns left with neither
-/// literal nor code.
-struct Scanner {
-    /// The knowledge base's literals, ASCII case-insensitive.
-    kb: Option<multilit::MultiLit>,
-    /// Patterns with no usable literal, scanned by regex.
-    fallback: Option<regex::bytes::Regex>,
-}
-
-impl Scanner {
-    fn new(rules: &RuleSet) -> Scanner {
-        let _t = crate::timing::Stage::start("plan rule literals");
-        let kb = prefilter::rule_literals(rules);
-        let fallback = (!kb.patterns.is_empty())
-            .then(|| {
-                regex::bytes::RegexBuilder::new(&kb.patterns.join("|"))
-                    .size_limit(64 << 20)
-                    .build()
-                    .ok()
-            })
-            .flatten();
-        // Literals are at least prefilter::MIN_LITERAL (4) bytes, as MultiLit needs.
-        let literals = multilit::MultiLit::new(&kb.literals);
-        if let Some(m) = &literals {
-            let mut lens: Vec<usize> = kb.literals.iter().map(Vec::len).collect();
-            lens.sort_unstable();
-            crate::timing::note(format_args!(
-                "rule literals: {} ({} distinct), shortest {:?}, step {}; fallback patterns {}",
-                kb.literals.len(),
-                m.pattern_count(),
-                &lens[..lens.len().min(8)],
-                m.step(),
-                kb.patterns.len()
-            ));
-        }
-        Scanner {
-            kb: literals,
-            fallback,
-        }
-    }
 }
 
 /// A record the knowledge base will read, with what it needs of it (the message scan takes
@@ -179,33 +135,18 @@ pub fn rule_candidates<'a>(
     if rules.rules().is_empty() {
         return Vec::new();
     }
-    let scanner = scanner(rules);
     let mut for_rules: Vec<RuleRecord<'a>> = Vec::new();
     for r in coded {
         let (si, index) = (r.source as usize, r.index as usize);
         for_rules.extend(rule_record(log, rules, si, index, false, true));
     }
     for (si, src) in log.sources.iter().enumerate() {
-        for_rules.extend(scan_for_rules(
-            log,
-            rules,
-            &scanner,
-            si,
-            0..src.records.len(),
-        ));
+        for_rules.extend(scan_for_rules(log, rules, si, 0..src.records.len()));
     }
     // The same record may come from several scans; what they read of it is the same.
     for_rules.sort_by_key(|r| r.pos);
     for_rules.dedup_by_key(|r| r.pos);
     for_rules
-}
-
-/// The rules' compiled scan, built once per rule set.
-fn scanner(rules: &RuleSet) -> std::sync::Arc<dyn std::any::Any + Send + Sync> {
-    rules
-        .scan_cache()
-        .get_or_init(|| std::sync::Arc::new(Scanner::new(rules)))
-        .clone()
 }
 
 /// The records among `records` of source `si` that the rule scans pick (a literal of the
@@ -214,24 +155,17 @@ fn scanner(rules: &RuleSet) -> std::sync::Arc<dyn std::any::Any + Send + Sync> {
 fn scan_for_rules<'a>(
     log: &'a Log,
     rules: &RuleSet,
-    cached: &std::sync::Arc<dyn std::any::Any + Send + Sync>,
     si: usize,
     records: std::ops::Range<usize>,
 ) -> Vec<RuleRecord<'a>> {
-    let built;
-    let scanner: &Scanner = match cached.downcast_ref::<Scanner>() {
-        Some(s) => s,
-        None => {
-            built = Scanner::new(rules);
-            &built
-        }
-    };
+    let patterns = rules.patterns();
+    let literals = patterns.literal_search();
     let Some(src) = log.sources.get(si) else {
         return Vec::new();
     };
     let t = crate::timing::Stage::start("scan rule literals");
     let mut for_rules = scan::messages_in(src, records.clone(), |i, msg| {
-        let literal = scanner.kb.as_ref().is_some_and(|k| k.is_match(msg));
+        let literal = literals.is_some_and(|k| k.is_match(msg));
         let error = src.records[i].severity() == Severity::Error;
         if literal || error {
             rule_record(log, rules, si, i, literal, error)
@@ -241,7 +175,7 @@ fn scan_for_rules<'a>(
     });
     drop(t);
     let _t = crate::timing::Stage::start("scan rule fallback");
-    if let Some(re) = &scanner.fallback {
+    if let Some(re) = patterns.fallback() {
         for i in scan::regex_hits_in(src, re, records) {
             let error = src.records[i].severity() == Severity::Error;
             for_rules.extend(rule_record(log, rules, si, i, true, error));

@@ -129,6 +129,6 @@ impl LineIndex {
 }
 
 /// Collapses whitespace runs (newlines included) so a reason stays on one line.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

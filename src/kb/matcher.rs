@@ -1,18 +1,17 @@
 //! Compiling a rule list into fast matchers, and evaluating candidate records.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
+use std::sync::{Arc, OnceLock};
 
 use regex::bytes::{Regex as BytesRegex, RegexBuilder as BytesRegexBuilder};
-use regex_automata::meta;
-use regex_automata::nfa::thompson::WhichCaptures;
-use regex_automata::{Input, MatchKind, PatternSet};
 
+use super::literals::code_literals;
+use super::patterns::{Patterns, Route};
 use super::schema::{Mode, Rule, Signal};
 use super::{Evidence, Finding, MatchRecord};
 
-/// Room for a few hundred case-insensitive patterns compiled together.
+/// Room for a few hundred case-insensitive patterns compiled together (the joined
+/// [`Compiled::prefilter`]).
 const SIZE_LIMIT: usize = 128 << 20;
 /// Lazy-DFA cache for the prefilter, so large alternations stay fast.
 const DFA_SIZE_LIMIT: usize = 32 << 20;
@@ -37,39 +36,22 @@ type PerSignal<T> = (Vec<T>, Vec<T>);
 /// Everything derived from a rule list that evaluation needs.
 #[derive(Clone, Debug)]
 pub(crate) struct Compiled {
-    /// Every message pattern, for the [`Compiled::prefilter`] built on demand.
-    patterns: Vec<String>,
-    prefilter: std::sync::OnceLock<BytesRegex>,
+    prefilter: OnceLock<BytesRegex>,
     pub codes: HashSet<u32>,
-    /// Every message pattern, compiled together; reports which of them match.
-    /// In parts compiled side by side, each with the index of its first pattern.
-    set: Sets,
+    /// Every distinct message pattern, each compiled when a log first needs it.
+    patterns: Arc<Patterns>,
     by_pattern: Vec<Vec<SigRef>>,
     by_code: HashMap<u32, Vec<SigRef>>,
-    /// For each rule: the set index of each signal's and each unless's message pattern.
+    /// For each rule: the pattern index of each signal's and each unless's message pattern.
     pattern_of: Vec<PerSignal<Option<usize>>>,
-    /// What the log scan builds from these rules (`analysis`'s literal searcher), built
-    /// on first use and kept while the rules stay the same: planning it costs more than
-    /// scanning a small log.
-    pub scan: std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl Compiled {
-    /// Builds the matchers; fails only when the combined patterns exceed the size limits.
-    pub fn new(rules: &[Rule]) -> Result<Compiled, String> {
-        Compiled::build(rules, false)
-    }
-
-    /// Builds the matchers, the pattern set on a thread of its own while the caller goes
-    /// on (opening the log, planning the literal scan); its first use waits for it. Only
-    /// for rules known to compile together, as the built-in ones are (a test holds it):
-    /// a set that failed here would match nothing.
-    pub fn new_in_background(rules: &[Rule]) -> Compiled {
-        Compiled::build(rules, true).unwrap_or_else(|_| Compiled::never())
-    }
-
-    fn build(rules: &[Rule], background: bool) -> Result<Compiled, String> {
-        let mut patterns: Vec<String> = Vec::new();
+    /// Indexes the rules' patterns and codes; nothing is compiled yet (see
+    /// [`Compiled::check_patterns`]).
+    pub fn new(rules: &[Rule]) -> Compiled {
+        let mut sources: Vec<String> = Vec::new();
+        let mut routes: Vec<Route> = Vec::new();
         let mut index_of: HashMap<String, usize> = HashMap::new();
         let mut by_pattern: Vec<Vec<SigRef>> = Vec::new();
         let mut by_code: HashMap<u32, Vec<SigRef>> = HashMap::new();
@@ -93,11 +75,13 @@ impl Compiled {
                         match &signal.message_compiled {
                             Some(p) => {
                                 let i = *index_of.entry(p.clone()).or_insert_with(|| {
-                                    patterns.push(p.clone());
+                                    sources.push(p.clone());
+                                    routes.push(Route::Literals(Vec::new()));
                                     by_pattern.push(Vec::new());
-                                    patterns.len() - 1
+                                    sources.len() - 1
                                 });
                                 by_pattern[i].push(sref);
+                                routes[i] = merge(&routes[i], signal_route(signal));
                                 Some(i)
                             }
                             None => {
@@ -116,36 +100,38 @@ impl Compiled {
             pattern_of.push((sig, unl));
         }
 
-        // With hundreds of patterns the set's lazy DFA outgrows the default cache, and
-        // every message then runs through the much slower NFA.
-        let set = match background {
-            true => Sets::compiling(patterns.clone()),
-            false => Sets::ready(pattern_sets(&patterns)?),
-        };
-        Ok(Compiled {
-            scan: std::sync::OnceLock::new(),
-            patterns,
-            prefilter: std::sync::OnceLock::new(),
+        Compiled {
+            prefilter: OnceLock::new(),
             codes,
-            set,
+            patterns: Arc::new(Patterns::new(sources, routes)),
             by_pattern,
             by_code,
             pattern_of,
-        })
+        }
     }
 
     /// Matchers for no rules at all.
     pub fn never() -> Compiled {
-        Compiled {
-            scan: std::sync::OnceLock::new(),
-            patterns: Vec::new(),
-            prefilter: std::sync::OnceLock::new(),
-            codes: HashSet::new(),
-            set: Sets::ready(Vec::new()),
-            by_pattern: Vec::new(),
-            by_code: HashMap::new(),
-            pattern_of: Vec::new(),
+        Compiled::new(&[])
+    }
+
+    /// Compiles the message patterns of `rules[range]` now; the first that cannot be
+    /// compiled is returned with the index of its rule and the reason.
+    pub fn check_patterns(&self, range: std::ops::Range<usize>) -> Result<(), (usize, String)> {
+        for r in range {
+            let Some((sig, unl)) = self.pattern_of.get(r) else {
+                continue;
+            };
+            for &p in sig.iter().chain(unl).flatten() {
+                self.patterns.check(p).map_err(|reason| (r, reason))?;
+            }
         }
+        Ok(())
+    }
+
+    /// The message patterns, reached by their literals (what the log scan looks for).
+    pub fn patterns(&self) -> &Patterns {
+        &self.patterns
     }
 
     /// One regex over raw bytes matching anything any message pattern could match. The
@@ -153,22 +139,22 @@ impl Compiled {
     /// tools, so it is compiled only when asked for.
     pub fn prefilter(&self) -> &BytesRegex {
         self.prefilter.get_or_init(|| {
-            let src = match self.patterns.is_empty() {
+            let sources = self.patterns.sources();
+            let src = match sources.is_empty() {
                 true => NEVER.to_string(),
-                false => self.patterns.join("|"),
+                false => sources.join("|"),
             };
             BytesRegexBuilder::new(&src)
                 .size_limit(SIZE_LIMIT)
                 .dfa_size_limit(DFA_SIZE_LIMIT)
                 .build()
-                // The set of the same patterns compiled under the same limits.
                 .unwrap_or_else(|_| BytesRegex::new(NEVER).expect("constant pattern compiles"))
         })
     }
 
     /// Whether any message pattern matches `message`.
     pub fn any_pattern(&self, message: &str) -> bool {
-        self.set.get().iter().any(|(_, s)| s.is_match(message))
+        self.patterns.any_match(message)
     }
 
     /// Matches candidates (sorted by index) against every rule; see [`super::RuleSet::evaluate`].
@@ -182,14 +168,8 @@ impl Compiled {
             part.iter()
                 .map(|rec| {
                     let mut out = Vec::new();
-                    if rec.message.is_empty() {
-                        return out;
-                    }
-                    let input = Input::new(rec.message);
-                    for (first, set) in self.set.get() {
-                        let mut which = PatternSet::new(set.pattern_len());
-                        set.which_overlapping_matches(&input, &mut which);
-                        out.extend(which.iter().map(|p| first + p.as_usize()));
+                    if !rec.message.is_empty() {
+                        self.patterns.for_each_match(rec.message, |p| out.push(p));
                     }
                     out
                 })
@@ -271,121 +251,26 @@ impl Compiled {
     }
 }
 
-/// The message patterns as one regex that says which of them match (what
-/// `regex::RegexSet` builds), without the literal prefilter the regex crate would extract
-/// from them: with hundreds of case-insensitive patterns, extracting it cost more than
-/// compiling the rest, and the candidates it would filter were already found by their
-/// literals.
-/// [`pattern_set`] over `patterns` in as many parts as there are processors (at most a
-/// few), compiled at once: compiling is most of a small log's report.
-type Parts = Vec<(usize, meta::Regex)>;
-
-/// The compiled pattern set, or the thread still compiling it.
-#[derive(Clone)]
-struct Sets(Arc<(OnceLock<Parts>, Mutex<Option<Compiling>>)>);
-
-type Compiling = JoinHandle<Result<Parts, String>>;
-
-impl Sets {
-    fn ready(parts: Parts) -> Sets {
-        Sets(Arc::new((OnceLock::from(parts), Mutex::new(None))))
+/// How a signal's pattern is reached: by the pattern's literals, else by its codes' (a
+/// record it matches must spell one of them), else everywhere.
+fn signal_route(signal: &Signal) -> Route {
+    match (signal.literals.clone()).or_else(|| code_literals(&signal.codes)) {
+        Some(set) => Route::Literals(set),
+        None => Route::Everywhere,
     }
+}
 
-    fn compiling(patterns: Vec<String>) -> Sets {
-        let mine = patterns.clone();
-        let handle = std::thread::Builder::new()
-            .name("tslens-rule-patterns".into())
-            .spawn(move || pattern_sets(&mine));
-        match handle {
-            Ok(h) => Sets(Arc::new((OnceLock::new(), Mutex::new(Some(h))))),
-            // No thread to be had: compile here and now.
-            Err(_) => Sets::ready(pattern_sets(&patterns).unwrap_or_default()),
+/// The route of a pattern two signals share: either's literals may bring a record.
+fn merge(a: &Route, b: Route) -> Route {
+    match (a, b) {
+        (Route::Literals(x), Route::Literals(mut y)) => {
+            y.extend(x.iter().cloned());
+            y.sort();
+            y.dedup();
+            Route::Literals(y)
         }
+        _ => Route::Everywhere,
     }
-
-    /// The parts, waiting for the compiling thread the first time.
-    fn get(&self) -> &Parts {
-        self.0 .0.get_or_init(|| {
-            let handle = self.0 .1.lock().ok().and_then(|mut h| h.take());
-            handle
-                .and_then(|h| h.join().ok())
-                .and_then(Result::ok)
-                .unwrap_or_default()
-        })
-    }
-}
-
-impl std::fmt::Debug for Sets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 .0.get() {
-            Some(parts) => write!(f, "Sets({} parts)", parts.len()),
-            None => f.write_str("Sets(compiling)"),
-        }
-    }
-}
-
-fn pattern_sets(patterns: &[String]) -> Result<Parts, String> {
-    if patterns.is_empty() {
-        return Ok(Vec::new());
-    }
-    let parts = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(patterns.len().div_ceil(64));
-    let size = patterns.len().div_ceil(parts);
-    let chunks: Vec<(usize, &[String])> = patterns
-        .chunks(size)
-        .enumerate()
-        .map(|(i, c)| (i * size, c))
-        .collect();
-    let built: Vec<Result<meta::Regex, String>> = match chunks.as_slice() {
-        [(_, only)] => vec![pattern_set(only)],
-        _ => std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .iter()
-                .map(|&(_, c)| scope.spawn(move || pattern_set(c)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("pattern compiler panicked".into()))
-                })
-                .collect()
-        }),
-    };
-    chunks
-        .iter()
-        .zip(built)
-        .map(|(&(first, _), set)| set.map(|s| (first, s)))
-        .collect()
-}
-
-fn pattern_set(patterns: &[String]) -> Result<meta::Regex, String> {
-    // With hundreds of patterns the lazy DFA outgrows the default cache, and every
-    // message then runs through the much slower NFA.
-    let config = meta::Config::new()
-        .match_kind(MatchKind::All)
-        .utf8_empty(false)
-        .which_captures(WhichCaptures::None)
-        .auto_prefilter(false)
-        .nfa_size_limit(Some(SIZE_LIMIT))
-        .hybrid_cache_capacity(DFA_SIZE_LIMIT);
-    meta::Builder::new()
-        .configure(config)
-        .syntax(ascii_syntax())
-        .build_many(patterns)
-        .map_err(|e| e.to_string())
-}
-
-/// Patterns read as ASCII: case folded for ASCII letters only, `\d`, `\s` and `\w`
-/// ASCII, `.` any byte but a newline. The scan finds candidates by literals folded the
-/// same way, so Unicode folding here could match nothing more, and Unicode classes made
-/// the compiled set several times larger to build.
-fn ascii_syntax() -> regex_automata::util::syntax::Config {
-    regex_automata::util::syntax::Config::new()
-        .unicode(false)
-        .utf8(false)
 }
 
 fn first_index(f: &Finding) -> usize {

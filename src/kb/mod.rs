@@ -2,14 +2,16 @@
 //!
 //! Rules are TOML data (`kb/*.toml`, embedded at build time, plus any user
 //! directory); `docs/kb.md` describes the format. The analysis searches the log
-//! for the literals every message pattern requires (`analysis::prefilter`) and
-//! keeps the records that hold one or carry one of [`RuleSet::codes`];
+//! for the literals every message pattern requires ([`literals`], [`RuleSet::patterns`])
+//! and keeps the records that hold one or carry one of [`RuleSet::codes`];
 //! [`RuleSet::evaluate`] turns those candidates into ranked [`Finding`]s.
 
 pub mod catalog;
 mod error;
 mod examples;
+pub mod literals;
 mod matcher;
+mod patterns;
 mod schema;
 
 #[cfg(test)]
@@ -150,11 +152,10 @@ impl RuleSet {
         RuleSet::builtin_checked().0
     }
 
-    /// Where the log scan keeps what it builds from these rules (see `analysis`).
-    pub(crate) fn scan_cache(
-        &self,
-    ) -> &std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>> {
-        &self.compiled.scan
+    /// The message patterns and the literals that reach them: what the log scan looks
+    /// for on the rules' behalf (see `analysis`).
+    pub(crate) fn patterns(&self) -> &patterns::Patterns {
+        self.compiled.patterns()
     }
 
     /// The built-in rules and any problem found while loading them.
@@ -165,7 +166,7 @@ impl RuleSet {
         if std::env::var_os("TSLENS_NO_BUILTIN_KB").is_some() {
             return (set, Vec::new());
         }
-        // Their patterns compile in the background (see `Compiled::new_in_background`).
+        // Their patterns are compiled when a log needs them: a test holds that they do.
         let errors = set.add_sources_with(
             BUILTIN
                 .iter()
@@ -183,7 +184,7 @@ impl RuleSet {
 
     /// Builds a set from rules already loaded (for example by [`RuleSet::load_file`]).
     ///
-    /// Fails on a duplicate id or when the patterns together exceed the regex size limits.
+    /// Fails on a duplicate id or when a message pattern exceeds the regex size limit.
     pub fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
         let mut ids = HashSet::new();
         for rule in &rules {
@@ -191,10 +192,10 @@ impl RuleSet {
                 return Err(duplicate(rule, "another rule in this set"));
             }
         }
-        let compiled = Compiled::new(&rules).map_err(|reason| {
-            let path = rules.first().map(|r| r.file.clone()).unwrap_or_default();
-            RuleError::whole_file(&path, RuleErrorKind::BadRegex, too_large(&reason))
-        })?;
+        let compiled = Compiled::new(&rules);
+        compiled
+            .check_patterns(0..rules.len())
+            .map_err(|(r, reason)| too_large(&rules[r], &reason))?;
         Ok(RuleSet { rules, compiled })
     }
 
@@ -291,12 +292,12 @@ impl RuleSet {
         self.add_sources_with(sources, false)
     }
 
-    /// [`RuleSet::add_sources`], the patterns compiled in the background when `background`
-    /// (only for rules known to compile together: see [`Compiled::new_in_background`]).
+    /// [`RuleSet::add_sources`]; with `known_good` (the built-in files, which a test
+    /// compiles) the patterns are not compiled now but when a log needs them.
     fn add_sources_with(
         &mut self,
         sources: Vec<(PathBuf, Result<String, RuleError>)>,
-        background: bool,
+        known_good: bool,
     ) -> Vec<RuleError> {
         let mut errors = Vec::new();
         let mut ids: HashSet<String> = self.rules.iter().map(|r| r.id.clone()).collect();
@@ -332,40 +333,37 @@ impl RuleSet {
         if batches.is_empty() {
             return errors;
         }
-        // Usually everything compiles together; if not, add file by file so
-        // only the file that breaks the limits is dropped.
         let mut all = self.rules.clone();
         all.extend(batches.iter().flatten().cloned());
-        let compiled = match background {
-            true => Ok(Compiled::new_in_background(&all)),
-            false => {
-                let _t = crate::timing::Stage::start("compile rule patterns");
-                Compiled::new(&all)
-            }
-        };
-        if let Ok(compiled) = compiled {
+        let compiled = Compiled::new(&all);
+        if known_good {
             self.rules = all;
             self.compiled = compiled;
             return errors;
         }
-        while let Some(batch) = batches.pop_front() {
-            let mut next = self.rules.clone();
-            next.extend(batch.iter().cloned());
-            match Compiled::new(&next) {
-                Ok(compiled) => {
-                    self.rules = next;
-                    self.compiled = compiled;
-                }
-                Err(reason) => {
-                    let path = batch.first().map(|r| r.file.clone()).unwrap_or_default();
-                    errors.push(RuleError::whole_file(
-                        &path,
-                        RuleErrorKind::BadRegex,
-                        too_large(&reason),
-                    ));
-                }
+        // A user file with a pattern too large to compile is dropped whole, as a file with
+        // any other problem is; the others load.
+        let _t = crate::timing::Stage::start("compile user rule patterns");
+        let mut at = self.rules.len();
+        let mut dropped = false;
+        let mut rules = std::mem::take(&mut self.rules);
+        for batch in batches {
+            let range = at..at + batch.len();
+            at += batch.len();
+            if let Err((r, reason)) = compiled.check_patterns(range) {
+                errors.push(too_large(&all[r], &reason));
+                dropped = true;
+                continue;
             }
+            rules.extend(batch);
         }
+        self.compiled = match dropped {
+            // Indices moved: index the rules that stayed (their patterns compile again
+            // when a log needs them).
+            true => Compiled::new(&rules),
+            false => compiled,
+        };
+        self.rules = rules;
         errors
     }
 }
@@ -390,6 +388,15 @@ fn duplicate(rule: &Rule, other: &str) -> RuleError {
     }
 }
 
-fn too_large(reason: &str) -> String {
-    format!("the rule patterns are too large to compile together: {reason}")
+fn too_large(rule: &Rule, reason: &str) -> RuleError {
+    RuleError {
+        path: rule.file.clone(),
+        line: rule.id_line,
+        column: 1,
+        kind: RuleErrorKind::BadRegex,
+        reason: error::one_line(&format!(
+            "rule `{}`: a message pattern is too large to compile: {reason}",
+            rule.id
+        )),
+    }
 }

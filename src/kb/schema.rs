@@ -77,6 +77,9 @@ pub struct Signal {
     pub case_sensitive: bool,
     /// The message pattern as it is compiled (case flag applied, `\b` made ASCII).
     pub(crate) message_compiled: Option<String>,
+    /// Literals (lower-case) one of which occurs wherever the message pattern matches,
+    /// when it has a usable set: what the log scan looks for on its behalf.
+    pub(crate) literals: Option<Literals>,
     pub(crate) component_re: Option<Regex>,
     pub(crate) step_re: Option<Regex>,
 }
@@ -506,15 +509,15 @@ fn build_signal(
             format!("each [[rule.{table}]] needs `message` or `code` (component and step only narrow them)"),
         ));
     }
-    let (message, message_compiled) = match raw.message {
+    let (message, prepared) = match raw.message {
         None => (None, None),
         Some(m) => {
             let m_at = m.span().start;
             let pattern = m.into_inner();
-            let compiled = prepare_message(&pattern, cs).map_err(|reason| {
+            let (compiled, literals) = prepare_message(&pattern, cs).map_err(|reason| {
                 RuleError::at(path, text, m_at, RuleErrorKind::BadRegex, reason)
             })?;
-            (Some(pattern), Some(compiled))
+            (Some(pattern), Some((compiled, literals)))
         }
     };
     let codes = match raw.code {
@@ -547,7 +550,8 @@ fn build_signal(
         step,
         optional,
         case_sensitive: cs,
-        message_compiled,
+        literals: prepared.as_ref().and_then(|p| p.1.clone()),
+        message_compiled: prepared.map(|p| p.0),
         component_re,
         step_re,
     })
@@ -580,12 +584,19 @@ fn context_pattern(
     Ok((Some(pattern), Some(re)))
 }
 
-/// Checks a message pattern and returns the form that is compiled.
+/// Alternative literals, lower-case, one of which occurs in every match of a pattern.
+pub(crate) type Literals = Vec<Vec<u8>>;
+
+/// Checks a message pattern and returns the form that is compiled, with the literals one
+/// of which occurs in every match (see [`super::literals`]), when there is a usable set.
 ///
 /// Anchors are refused because the prefilter runs over whole log lines, where
 /// `^` and `$` would not mean the start and end of a message. `\b` and `\B`
 /// are made ASCII so that the combined regex keeps its fast DFA on any text.
-pub(crate) fn prepare_message(pattern: &str, case_sensitive: bool) -> Result<String, String> {
+pub(crate) fn prepare_message(
+    pattern: &str,
+    case_sensitive: bool,
+) -> Result<(String, Option<Literals>), String> {
     if pattern.is_empty() {
         return Err("`message` pattern is empty".to_string());
     }
@@ -648,9 +659,9 @@ pub(crate) fn prepare_message(pattern: &str, case_sensitive: bool) -> Result<Str
     } else {
         format!("(?i:{out})")
     };
-    // Parsed, not compiled: the rule set compiles every pattern together anyway, and
-    // compiling each one here as well cost more than the rest of a small log's report.
-    // Read as the rule set reads it (ASCII: see `matcher::ascii_syntax`).
+    // Parsed, not compiled: a pattern is compiled the first time a log holds one of its
+    // literals (`patterns::Patterns`), and most never are in a given log. Read as it is
+    // compiled (ASCII: see `patterns::ascii_syntax`).
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
@@ -668,7 +679,7 @@ pub(crate) fn prepare_message(pattern: &str, case_sensitive: bool) -> Result<Str
                 .to_string(),
         );
     }
-    Ok(wrapped)
+    Ok((wrapped, super::literals::hir_literals(&hir)))
 }
 
 /// The useful line of a regex error (its Display spans several lines).

@@ -59,10 +59,10 @@ fn builtin_rules_load_without_error() {
         shown.join("\n")
     );
     assert!(set.rules().len() >= 60, "only {} rules", set.rules().len());
-    // The built-in patterns compile in the background, where a failure could not be
-    // reported: they must compile together.
+    // The built-in patterns are compiled only when a log needs them, where a failure
+    // could not be reported: every one must compile (from_rules compiles them all).
     if let Err(reason) = RuleSet::from_rules(set.rules().to_vec()) {
-        panic!("built-in patterns do not compile together: {reason}");
+        panic!("a built-in pattern does not compile: {reason}");
     }
 }
 
@@ -571,6 +571,33 @@ fn load_dir_skips_bad_files_and_keeps_builtin_rules() {
     let missing = set.load_dir(&dir.path().join("nope"));
     assert_eq!(missing.len(), 1);
     assert_eq!(missing[0].kind, RuleErrorKind::Io);
+}
+
+#[test]
+fn a_user_pattern_too_large_to_compile_drops_its_file_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a-good.toml", GOOD_RULE);
+    let huge = GOOD_RULE
+        .replace("user-thing", "user-huge")
+        .replace("'user thing broke'", r"'huge thing (?:\w{1000}){1000}'");
+    write(dir.path(), "b-huge.toml", &huge);
+    let mut set = RuleSet::builtin();
+    let before = set.rules().len();
+    let errors = set.load_dir(dir.path());
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errors.len(), 1, "{shown:?}");
+    assert_eq!(errors[0].kind, RuleErrorKind::BadRegex);
+    assert!(
+        shown[0].contains("b-huge.toml:3:1:") && shown[0].contains("`user-huge`"),
+        "{shown:?}"
+    );
+    assert!(shown[0].contains("size limit"), "{shown:?}");
+    assert_eq!(set.rules().len(), before + 1);
+    let f = evaluate_owned(
+        &set,
+        &plain(&["user thing broke", "Network Access Account is not set"]),
+    );
+    assert!(ids(&f).contains(&"user-thing") && ids(&f).contains(&"naa-not-set"));
 }
 
 #[test]

@@ -248,6 +248,15 @@ impl MultiLit {
         }
     }
 
+    /// Calls `f(pattern_id)` for every occurrence of every literal, in no particular
+    /// order (a literal found twice is reported twice).
+    pub fn for_each_hit(&self, hay: &[u8], mut f: impl FnMut(usize)) {
+        self.scan(hay, |id, _| {
+            f(id);
+            false
+        });
+    }
+
     /// Number of literals given to `new`, duplicates included; ids are `0..pattern_count()`.
     pub fn pattern_count(&self) -> usize {
         self.lits.len()
@@ -639,8 +648,7 @@ mod tests {
 
     /// The real load: the built-in knowledge base's prefilter literals.
     fn real_literals() -> Vec<Vec<u8>> {
-        let mut out =
-            crate::analysis::prefilter::rule_literals(&crate::kb::RuleSet::builtin()).literals;
+        let mut out = crate::kb::literals::rule_literals(&crate::kb::RuleSet::builtin()).literals;
         out.sort();
         out.dedup();
         assert!(

@@ -1,5 +1,5 @@
 //! Literals that must occur wherever a knowledge-base pattern matches, so that one
-//! Aho-Corasick pass over the text finds the candidate records instead of running a large
+//! literal search over the text finds the candidate records instead of running a large
 //! case-insensitive regex over every byte.
 //!
 //! Matching is ASCII case-insensitive, so a literal written under `(?i)` is still one
@@ -20,7 +20,12 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
         .build()
         .parse(pattern)
         .ok()?;
-    let set = lits(&hir)?;
+    hir_literals(&hir)
+}
+
+/// [`required_literals`] of a pattern already parsed.
+pub fn hir_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let set = lits(hir)?;
     (set.iter().map(Vec::len).min()? >= MIN_LITERAL).then_some(set)
 }
 
@@ -42,7 +47,7 @@ pub fn rule_literals(rules: &crate::kb::RuleSet) -> RuleLiterals {
     for rule in rules.rules() {
         for sig in rule.signals.iter().chain(&rule.unless) {
             let Some(pat) = &sig.message else { continue };
-            match required_literals(pat).or_else(|| code_literals(&sig.codes)) {
+            match (sig.literals.clone()).or_else(|| code_literals(&sig.codes)) {
                 Some(set) => out.literals.extend(set),
                 None if sig.case_sensitive => out.patterns.push(format!("(?:{pat})")),
                 None => out.patterns.push(format!("(?i:{pat})")),

@@ -1,52 +1,42 @@
-//! File-system events on Linux, read straight from inotify and paced: after a wake-up the
-//! reader sleeps a few milliseconds before it reads again, and meanwhile the kernel folds a
-//! writer's repeated "modified" events into one. notify's own thread reads each event as it
-//! comes, so a log written a record at a time woke it a thousand times a second.
+//! File-system events on Linux, read straight from inotify by the follower's own worker:
+//! it waits on the inotify descriptor (and on the one that says the follower was stopped)
+//! with the poll's timeout, so that a change wakes one thread, not a reader thread that then
+//! wakes the worker. A writer's repeated "modified" events, queued while the worker pauses
+//! between two looks (see `tail::BURST_PAUSE`), are folded by the kernel and read at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::Sender;
-use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask, Watches};
+use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
 
 /// Events buffer: room for many events at once (each is 16 bytes and its name).
 const EVENTS_BUFFER: usize = 8 << 10;
 
-/// Watches folders (not recursively) on a thread of its own; dropping it ends the thread.
-pub(crate) struct Paced {
-    watches: Watches,
+/// The inotify watches of one follower.
+pub(crate) struct Events {
+    inotify: Inotify,
     watched: HashMap<PathBuf, WatchDescriptor>,
-    /// Dropped with the watcher: its other end then reads as closed, which ends the thread.
-    _stop: UnixStream,
+    /// The file names that matter (lowercase).
+    names: HashSet<String>,
+    buf: Vec<u8>,
 }
 
-impl Paced {
-    /// Starts the reader: `wake` gets a message when an event is about one of `names`
-    /// (lowercase file names) or about a watched folder itself; after each, the reader
-    /// sleeps `pace`.
-    pub(crate) fn new(
-        names: std::collections::HashSet<String>,
-        wake: Sender<()>,
-        pace: Duration,
-    ) -> io::Result<Paced> {
-        let inotify = Inotify::init()?;
-        let watches = inotify.watches();
-        let (stop, stopped) = UnixStream::pair()?;
-        std::thread::Builder::new()
-            .name("tslens-inotify".into())
-            .spawn(move || read_loop(inotify, &stopped, &names, &wake, pace))?;
-        Ok(Paced {
-            watches,
+impl Events {
+    /// Starts watching for events about files named one of `names` (lowercase).
+    pub(crate) fn new(names: HashSet<String>) -> io::Result<Events> {
+        Ok(Events {
+            inotify: Inotify::init()?,
             watched: HashMap::new(),
-            _stop: stop,
+            names,
+            buf: vec![0u8; EVENTS_BUFFER],
         })
     }
 
-    /// Watches a folder; false when it cannot be watched.
+    /// Watches a folder (not recursively); false when it cannot be watched.
     pub(crate) fn watch(&mut self, dir: &Path) -> bool {
         let mask = WatchMask::MODIFY
             | WatchMask::CLOSE_WRITE
@@ -57,7 +47,7 @@ impl Paced {
             | WatchMask::ATTRIB
             | WatchMask::DELETE_SELF
             | WatchMask::MOVE_SELF;
-        match self.watches.add(dir, mask) {
+        match self.inotify.watches().add(dir, mask) {
             Ok(wd) => {
                 self.watched.insert(dir.to_path_buf(), wd);
                 true
@@ -69,78 +59,90 @@ impl Paced {
     /// Stops watching a folder (one deleted is no longer watched anyway).
     pub(crate) fn unwatch(&mut self, dir: &Path) {
         if let Some(wd) = self.watched.remove(dir) {
-            let _ = self.watches.remove(wd);
+            let _ = self.inotify.watches().remove(wd);
         }
     }
-}
 
-/// Waits for events or the stop, whichever comes first; true for events.
-fn wait(inotify: &Inotify, stop: &UnixStream) -> io::Result<bool> {
-    let mut fds = [
-        libc::pollfd {
-            fd: inotify.as_fd().as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            fd: stop.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        },
-    ];
-    loop {
-        // SAFETY: `fds` is a live array of two pollfd and its length is passed with it.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
-        if n >= 0 {
-            break;
-        }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::Interrupted {
-            return Err(e);
-        }
-    }
-    Ok(fds[1].revents == 0)
-}
-
-fn read_loop(
-    mut inotify: Inotify,
-    stop: &UnixStream,
-    names: &std::collections::HashSet<String>,
-    wake: &Sender<()>,
-    pace: Duration,
-) {
-    let mut buf = vec![0u8; EVENTS_BUFFER];
-    loop {
-        match wait(&inotify, stop) {
-            Ok(true) => {}
-            // Stopped, or the wait failed: the poll does the work from here.
-            Ok(false) | Err(_) => {
-                let _ = wake.try_send(());
-                return;
-            }
-        }
+    /// Reads every event queued; true when one is about a followed name, a watched folder
+    /// itself, or events were lost (or cannot be read): a reason to look.
+    pub(crate) fn drain(&mut self) -> bool {
         let mut matters = false;
         loop {
-            match inotify.read_events(&mut buf) {
+            match self.inotify.read_events(&mut self.buf) {
                 Ok(events) => {
                     for ev in events {
                         matters |= ev.mask.contains(EventMask::Q_OVERFLOW)
                             || ev.name.is_none_or(|n| {
-                                names.contains(&n.to_string_lossy().to_lowercase())
+                                self.names.contains(&n.to_string_lossy().to_lowercase())
                             });
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return matters,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => {
-                    let _ = wake.try_send(());
-                    return;
-                }
+                Err(_) => return true,
             }
         }
-        if matters {
-            let _ = wake.try_send(());
-            std::thread::sleep(pace);
+    }
+
+    fn fd(&self) -> RawFd {
+        self.inotify.as_fd().as_raw_fd()
+    }
+}
+
+/// Why a wait ended.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Woke {
+    /// The follower was stopped.
+    Stopped,
+    /// An event that matters (only when events were waited for).
+    Event,
+    /// The time was up (or the wait failed: the caller looks anyway).
+    Timeout,
+}
+
+/// Waits up to `timeout` for the follower to be stopped (`stop` reads as closed) or, with
+/// `events`, for an event that matters.
+pub(crate) fn wait(stop: &UnixStream, mut events: Option<&mut Events>, timeout: Duration) -> Woke {
+    let until = Instant::now() + timeout;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        let mut fds = [
+            libc::pollfd {
+                fd: stop.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: events.as_ref().map_or(-1, |e| e.fd()),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // Rounded up: a wait cut short by rounding would spin until the time is up.
+        let ms = i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
+        // SAFETY: `fds` is a live array of two pollfd and its length is passed with it (a
+        // negative descriptor is ignored by poll).
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+        if n < 0 {
+            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            // Looking at the file is always right; sleeping keeps a broken poll from spinning.
+            std::thread::sleep(left);
+            return Woke::Timeout;
+        }
+        if fds[0].revents != 0 {
+            return Woke::Stopped;
+        }
+        if n == 0 || left.is_zero() {
+            return Woke::Timeout;
+        }
+        if fds[1].revents != 0 {
+            if let Some(e) = events.as_deref_mut() {
+                if e.drain() {
+                    return Woke::Event;
+                }
+            }
         }
     }
 }

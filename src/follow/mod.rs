@@ -211,6 +211,9 @@ pub enum FollowEvent {
 #[derive(Debug)]
 pub struct Follower {
     ctl: Option<Sender<()>>,
+    /// Closed to wake a worker that waits on file-system events (Linux).
+    #[cfg(target_os = "linux")]
+    wake: Option<std::os::unix::net::UnixStream>,
     stop: Arc<AtomicBool>,
     worker: Option<JoinHandle<()>>,
 }
@@ -250,10 +253,14 @@ impl Follower {
         let (ctl_tx, ctl_rx) = crossbeam_channel::bounded::<()>(1);
         let stop = Arc::new(AtomicBool::new(false));
         let tx = Arc::new(tx);
+        #[cfg(target_os = "linux")]
+        let (wake, woken) = std::os::unix::net::UnixStream::pair().ok().unzip();
         let ctx = Ctx {
             tx: tx.clone(),
             stop: stop.clone(),
             last_error: None,
+            #[cfg(target_os = "linux")]
+            woken,
         };
         let spawned = std::thread::Builder::new()
             .name("tslens-follow".into())
@@ -268,6 +275,8 @@ impl Follower {
         };
         Follower {
             ctl: Some(ctl_tx),
+            #[cfg(target_os = "linux")]
+            wake,
             stop,
             worker,
         }
@@ -284,8 +293,11 @@ impl Follower {
 
     fn signal(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        // Dropping the control sender wakes the worker at once.
+        // Dropping the control sender (or closing the wake-up socket) wakes the worker at
+        // once.
         self.ctl.take();
+        #[cfg(target_os = "linux")]
+        self.wake.take();
     }
 }
 
@@ -321,6 +333,10 @@ pub(crate) struct Ctx {
     tx: Arc<SendFn>,
     stop: Arc<AtomicBool>,
     last_error: Option<String>,
+    /// Reads as closed once the follower is stopped: a worker waiting on file-system events
+    /// waits on it too (Linux).
+    #[cfg(target_os = "linux")]
+    pub(crate) woken: Option<std::os::unix::net::UnixStream>,
 }
 
 impl Ctx {

@@ -7,7 +7,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use crossbeam_channel::{select, Receiver};
+use crossbeam_channel::Receiver;
 
 use crate::source::{Encoding, CODEPAGE_SNIFF};
 
@@ -70,14 +70,12 @@ pub(crate) fn drive(
         // A burst is read after a short pause, in one go (see BURST_PAUSE).
         if let Some(since) = last_poll.map(|t| t.elapsed()).filter(|_| !more) {
             if since < BURST_PAUSE {
-                select! {
-                    recv(ctl) -> _ => return Err(Stopped),
-                    default(BURST_PAUSE - since) => {}
-                }
+                watch.wait(ctx, ctl, BURST_PAUSE - since, false)?;
             }
         }
         last_poll = Some(Instant::now());
         watch.refresh();
+        watch.settle();
         let act = p.poll(ctx)?;
         more = act.more;
         let now = Instant::now();
@@ -93,12 +91,7 @@ pub(crate) fn drive(
         if let Some(d) = p.deadline() {
             wait = wait.min(d.saturating_duration_since(now));
         }
-        let wakes = watch.wakes();
-        select! {
-            recv(ctl) -> _ => return Err(Stopped),
-            recv(wakes) -> _ => {}
-            default(wait) => {}
-        }
+        watch.wait(ctx, ctl, wait, true)?;
     }
 }
 

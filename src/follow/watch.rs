@@ -4,8 +4,11 @@
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Sender};
+#[cfg(not(target_os = "linux"))]
+use crossbeam_channel::Sender;
+use crossbeam_channel::{select, Receiver};
 #[cfg(not(target_os = "linux"))]
 use notify::event::{AccessKind, AccessMode};
 #[cfg(not(target_os = "linux"))]
@@ -20,7 +23,9 @@ pub(crate) struct Watch {
     dirs: Vec<PathBuf>,
     watched: HashSet<PathBuf>,
     /// Kept so that the wake channel never disconnects, even with no watcher.
+    #[cfg(not(target_os = "linux"))]
     _tx: Sender<()>,
+    #[cfg(not(target_os = "linux"))]
     rx: Receiver<()>,
 }
 
@@ -35,19 +40,30 @@ impl Watch {
         ctx: &mut Ctx,
     ) -> Result<Watch, Stopped> {
         // One slot: a wake-up already pending covers any number of later events.
+        #[cfg(not(target_os = "linux"))]
         let (tx, rx) = crossbeam_channel::bounded(1);
         let mut watch = Watch {
             watcher: None,
             dirs,
             watched: HashSet::new(),
+            #[cfg(not(target_os = "linux"))]
             _tx: tx.clone(),
+            #[cfg(not(target_os = "linux"))]
             rx,
         };
         if !enabled {
             return Ok(watch);
         }
         let names: HashSet<String> = names.iter().map(|n| lower(n)).collect();
-        match Watcher::new(names, tx) {
+        #[cfg(target_os = "linux")]
+        let started = if ctx.woken.is_some() {
+            super::inotify::Events::new(names)
+        } else {
+            Err(std::io::Error::other("no descriptor to be stopped by"))
+        };
+        #[cfg(not(target_os = "linux"))]
+        let started = Watcher::new(names, tx);
+        match started {
             Ok(w) => watch.watcher = Some(w),
             Err(e) => {
                 ctx.send(FollowEvent::PollOnly {
@@ -58,9 +74,47 @@ impl Watch {
         Ok(watch)
     }
 
-    /// The channel that receives wake-ups.
-    pub(crate) fn wakes(&self) -> &Receiver<()> {
-        &self.rx
+    /// Waits up to `timeout` for the follower to be stopped or, with `events`, for a change
+    /// that matters.
+    pub(crate) fn wait(
+        &mut self,
+        ctx: &Ctx,
+        ctl: &Receiver<()>,
+        timeout: Duration,
+        events: bool,
+    ) -> Result<(), Stopped> {
+        #[cfg(target_os = "linux")]
+        if let Some(stop) = ctx.woken.as_ref() {
+            let w = self.watcher.as_mut().filter(|_| events);
+            return match super::inotify::wait(stop, w, timeout) {
+                super::inotify::Woke::Stopped => Err(Stopped),
+                _ => Ok(()),
+            };
+        }
+        let _ = ctx;
+        #[cfg(not(target_os = "linux"))]
+        if events {
+            let wakes = &self.rx;
+            select! {
+                recv(ctl) -> _ => return Err(Stopped),
+                recv(wakes) -> _ => return Ok(()),
+                default(timeout) => return Ok(()),
+            }
+        }
+        let _ = events;
+        select! {
+            recv(ctl) -> _ => Err(Stopped),
+            default(timeout) => Ok(()),
+        }
+    }
+
+    /// Forgets the changes seen so far (the look about to be taken covers them), so that
+    /// only a change after it wakes the next wait.
+    pub(crate) fn settle(&mut self) {
+        #[cfg(target_os = "linux")]
+        if let Some(w) = self.watcher.as_mut() {
+            w.drain();
+        }
     }
 
     /// Starts watching folders that have appeared and forgets those that have gone (a
@@ -88,24 +142,9 @@ fn lower(n: &std::ffi::OsStr) -> String {
     n.to_string_lossy().to_lowercase()
 }
 
-/// Linux: inotify read on a thread of the follower's own, paced (see [`super::inotify`]).
+/// Linux: inotify, read by the worker itself (see [`super::inotify`]).
 #[cfg(target_os = "linux")]
-struct Watcher(super::inotify::Paced);
-
-#[cfg(target_os = "linux")]
-impl Watcher {
-    fn new(names: HashSet<String>, tx: Sender<()>) -> std::io::Result<Watcher> {
-        super::inotify::Paced::new(names, tx, super::tail::BURST_PAUSE).map(Watcher)
-    }
-
-    fn watch(&mut self, dir: &std::path::Path) -> bool {
-        self.0.watch(dir)
-    }
-
-    fn unwatch(&mut self, dir: &std::path::Path) {
-        self.0.unwatch(dir);
-    }
-}
+type Watcher = super::inotify::Events;
 
 /// Elsewhere: the platform's watcher, through notify.
 #[cfg(not(target_os = "linux"))]

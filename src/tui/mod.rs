@@ -9,6 +9,7 @@
 
 mod ansi16;
 pub mod app;
+mod diff;
 pub mod filters;
 pub mod keymap;
 pub mod layout;

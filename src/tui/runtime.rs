@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 use crossbeam_channel::{bounded, never, select_biased, unbounded, Receiver, Sender};
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::cursor::{Hide, MoveTo, Show};
 use ratatui::crossterm::event::{self, Event};
 use ratatui::crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
@@ -30,6 +30,7 @@ use crate::source::SourceError;
 use crate::tui::theme::{detect_color_depth, ColorDepth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
+use super::diff::{write_diff, Shift};
 use super::load::{self, LoadMsg, Loaded, PREVIEW_BYTES};
 use super::session;
 use super::view::{draw_screen, log_rows};
@@ -198,15 +199,11 @@ fn spawn_signals() -> Result<Receiver<i32>> {
 /// old codes on a 16-colour terminal (see [`ansi16`](super::ansi16)).
 type Out = Frames<super::ansi16::Ansi16<Stdout>>;
 
-/// True while a frame is being written: flushes wait for its end.
-static HOLD: AtomicBool = AtomicBool::new(false);
-
 /// Bytes given to the terminal since the last frame (for `TSLENS_TIMINGS`).
 static WRITTEN: AtomicUsize = AtomicUsize::new(0);
 
-/// Bytes for the terminal, gathered until a flush; while a frame is written ([`HOLD`]), its
-/// flushes wait, so that the frame, its synchronized-update brackets included, leaves in
-/// one write.
+/// Bytes for the terminal, gathered until a flush (a frame is gathered whole before it
+/// comes here, so that it leaves in one write).
 struct Frames<W: Write> {
     buf: BufWriter<W>,
 }
@@ -219,9 +216,6 @@ impl<W: Write> Write for Frames<W> {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if HOLD.load(Ordering::Relaxed) {
-            return Ok(());
-        }
         self.buf.flush()
     }
 }
@@ -596,6 +590,8 @@ struct Screen {
     next: Buffer,
     /// The log's rows at the last frame (see [`log_rows`]).
     log: Option<(Rect, usize)>,
+    /// The frame's bytes, gathered before they go to the terminal in one write.
+    out: Vec<u8>,
     times: FrameTimes,
 }
 
@@ -605,6 +601,7 @@ impl Screen {
             shown: Buffer::empty(area),
             next: Buffer::empty(area),
             log: None,
+            out: Vec::new(),
             times: FrameTimes::default(),
         }
     }
@@ -649,27 +646,28 @@ impl Screen {
         let cursor = draw_screen(app, &mut self.next, area);
         let rows = log_rows(app, area);
         let built = t.elapsed();
-        // One synchronized update per frame: the terminal shows it whole or not at all.
-        HOLD.store(true, Ordering::Relaxed);
-        let written = (|| -> std::io::Result<()> {
-            let out = terminal.backend_mut();
-            queue!(out, BeginSynchronizedUpdate)?;
-            if let Some((region, by)) = scroll_of(self.log, rows) {
-                scroll_up(out, region, by)?;
-                shift_up(&mut self.shown, region, by);
-                self.times.scrolls += 1;
+        // One synchronized update per frame, gathered here and written at once: the
+        // terminal shows it whole or not at all.
+        let out = &mut self.out;
+        out.clear();
+        let _ = queue!(out, BeginSynchronizedUpdate);
+        let shift = scroll_of(self.log, rows).map(|(region, by)| {
+            let _ = scroll_up(out, region, by);
+            self.times.scrolls += 1;
+            let top = usize::from(region.y.saturating_sub(area.y));
+            Shift {
+                top,
+                bottom: top + usize::from(region.height),
+                by: usize::from(by),
             }
-            out.draw(self.shown.diff_iter(&self.next))?;
-            match cursor {
-                None => out.hide_cursor()?,
-                Some(pos) => {
-                    out.show_cursor()?;
-                    out.set_cursor_position(pos)?;
-                }
-            }
-            queue!(out, EndSynchronizedUpdate)
-        })();
-        HOLD.store(false, Ordering::Relaxed);
+        });
+        write_diff(out, &self.shown, &self.next, shift)?;
+        let _ = match cursor {
+            None => queue!(out, Hide),
+            Some(pos) => queue!(out, Show, MoveTo(pos.x, pos.y)),
+        };
+        let _ = queue!(out, EndSynchronizedUpdate);
+        let written = terminal.backend_mut().write_all(out);
         // The old frame is the next one's buffer: drawing it starts with every cell blank.
         std::mem::swap(&mut self.shown, &mut self.next);
         self.log = rows;
@@ -709,24 +707,6 @@ fn scroll_up(out: &mut impl Write, region: Rect, by: u16) -> std::io::Result<()>
     let bottom = region.y + region.height;
     // Set the region, scroll it, give the whole screen back as the region.
     write!(out, "\x1b[0m\x1b[{top};{bottom}r\x1b[{by}S\x1b[r")
-}
-
-/// What [`scroll_up`] does to the screen, done to the buffer that says what it shows.
-fn shift_up(buf: &mut Buffer, region: Rect, by: u16) {
-    let w = buf.area.width as usize;
-    let first = (region.y.saturating_sub(buf.area.y)) as usize * w;
-    let end = (first + region.height as usize * w).min(buf.content.len());
-    let rows = &mut buf.content[first..end];
-    let moved = (by as usize * w).min(rows.len());
-    let len = rows.len();
-    // One pass front to back (`rotate_left` on this many cells cost a frame more than the
-    // comparison); what ends at the bottom is blanked, as the terminal blanks it.
-    for i in 0..len - moved {
-        rows.swap(i, i + moved);
-    }
-    for cell in &mut rows[len - moved..] {
-        cell.reset();
-    }
 }
 
 /// Frame costs and waits for `TSLENS_TIMINGS`, printed when the explorer ends: where the

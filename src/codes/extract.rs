@@ -383,6 +383,13 @@ const NEGATIVE_SUFFIX: &[&str] = &[
     "hash",
 ];
 
+/// The text before `but received` says which exit code was expected (`to exit with [0],`).
+fn expected_exit(before: &[u8]) -> bool {
+    let tail = &before[before.len().saturating_sub(48)..];
+    tail.windows(9)
+        .any(|w| w.eq_ignore_ascii_case(b"exit with"))
+}
+
 /// Looks at the words before the number (which starts at `num_start`) for a
 /// cue. Returns the cue and whether the word before rules a code out.
 fn cue(b: &[u8], words: &[Span; 3], num_start: usize) -> (Option<Cue>, bool) {
@@ -478,6 +485,13 @@ fn cue(b: &[u8], words: &[Span; 3], num_start: usize) -> (Option<Cue>, bool) {
     {
         // A method's result reported by the tool that called it: WMI's
         // `JoinDomainOrWorkGroup(...).ReturnValue returned 1332`.
+        Some(Cue::Exit)
+    } else if is_any(w, &["received"])
+        && is_any(before(0), &["but"])
+        && expected_exit(&b[..words[ci].start])
+    {
+        // A configuration tool's report of an installer's exit code (Chef's
+        // `Expected process to exit with [0], but received '1638'`).
         Some(Cue::Exit)
     } else if is_any(
         w,
@@ -823,6 +837,12 @@ mod tests {
             (1332, ExitCode)
         );
         assert_eq!(one("ReturnValue = 2"), (2, ExitCode));
+        // Chef reporting msiexec's exit code.
+        assert_eq!(
+            one("Expected process to exit with [0], but received '1638'"),
+            (1638, ExitCode)
+        );
+        assert!(codes("Expected 3 items but received 1638").is_empty());
         // winget and msiexec on a Portuguese, Spanish or French Windows.
         assert_eq!(
             one("O instalador falhou com o código de saída: 1638"),

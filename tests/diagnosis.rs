@@ -256,12 +256,13 @@ const SAMPLES: &[Expect] = &[
     },
     Expect {
         file: "smstrace-ccmsetup.log",
-        outcome: "unknown",
+        // "Installation failed with error code 1603": ccmsetup's install of client.msi.
+        outcome: "failed",
         steps: 0,
-        failing: None,
-        exit: None,
+        failing: Some("ConfigMgr client installation (ccmsetup): client.msi installation"),
+        exit: Some("0x00000643"),
         chains: &[],
-        top: None,
+        top: Some("what-failed"),
     },
     Expect {
         file: "rolled",

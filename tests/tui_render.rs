@@ -654,3 +654,78 @@ fix = ["Plug it in."]
     assert_eq!(at("1. Disk 2. is offline."), heading + 1);
     assert_eq!(at("2. The cable is loose."), heading + 2);
 }
+
+/// A run whose first failure the sequence went past (continue on error) and whose later
+/// step failed it: the explorer opens on the failure that ended the run, not on the
+/// ignored one that a rule recognised, and the steps pane says skipped and ignored.
+#[test]
+fn opens_on_the_failure_that_ended_the_run_and_shows_skipped_and_ignored() {
+    let mut s = String::new();
+    let mut t = 0;
+    let mut push = |comp: &str, kind: u8, msg: &str| {
+        s.push_str(&rec(t, comp, kind, 100, msg));
+        t += 1;
+    };
+    for i in 0..30 {
+        push("TSManager", 1, &format!("Reading policy item {i}"));
+    }
+    push("TSManager", 1, "Start executing an instruction. Instruction name: Enable BitLocker. Instruction pointer: 1");
+    push(
+        "TSManager",
+        1,
+        "The action (Enable BitLocker) has been skipped because it is disabled",
+    );
+    push(
+        "TSManager",
+        1,
+        "Start executing an instruction. Instruction name: Install App. Instruction pointer: 2",
+    );
+    push("InstallSoftware", 3, "Access is denied. 0x80070005");
+    push("TSManager", 3, "Failed to run the action: Install App. Access is denied. (Error: 80070005; Source: Windows)");
+    push("TSManager", 2, "The execution engine ignored the failure of the action (Install App) and continues execution");
+    push(
+        "TSManager",
+        1,
+        "Start executing an instruction. Instruction name: Apply Drivers. Instruction pointer: 3",
+    );
+    push(
+        "OSDDriverClient",
+        3,
+        "Failed to find driver package P0100012, hr=0x80070490",
+    );
+    push("TSManager", 3, "Failed to run the action: Apply Drivers. Element not found. (Error: 80070490; Source: Windows)");
+    push(
+        "TSManager",
+        3,
+        "Task sequence execution failed with error code 80070490",
+    );
+    for i in 0..30 {
+        push("TSManager", 1, &format!("Cleaning up item {i}"));
+    }
+    let mut a = app_with(log_from("smsts.log", &s), 140, 50);
+    // The test rule recognises the ignored step's error and ranks first...
+    assert_eq!(a.analysis.findings[0].id, "test-access-denied");
+    // ...but the explorer opens on the finding about the failure that ended the run.
+    let open = a.panel.finding.expect("a finding is open");
+    assert_eq!(a.analysis.findings[open].id, "what-failed");
+    assert!(
+        current_message(&a).contains("P0100012"),
+        "{}",
+        current_message(&a)
+    );
+    keys(&mut a, "<tab><tab>");
+    let t = draw(&mut a, 140, 50);
+    let screen = text(t.backend().buffer());
+    let row = |name: &str| {
+        // The steps pane is under the log view: its row is the last with the name.
+        screen
+            .lines()
+            .rev()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{screen}"))
+            .to_string()
+    };
+    assert!(row("Enable BitLocker").contains("skipped"), "{screen}");
+    assert!(row("Install App").contains("ignored"), "{screen}");
+    assert!(row("Apply Drivers").contains("failed"), "{screen}");
+}

@@ -9,6 +9,7 @@ use crate::kb::{Confidence, Evidence, Finding};
 use crate::log::Log;
 use crate::parse::Severity;
 
+use super::ends::Activity;
 use super::steps::{RunOutcome, StepOutcome};
 use super::Analysis;
 
@@ -46,12 +47,17 @@ const WRAPPERS: &[&str] = &[
     "has failed and the execution has been aborted",
     "Sending status message",
     "Litetouch deployment failed",
+    "LiteTouch deployment failed",
     "CcmSetup failed with error code",
     "Installation success or error status",
     "Return value 3",
     "ERROR_INSTALL_FAILURE",
     "Failed to run task sequence",
     "An error occurred while running",
+    // TSManager restating a code in Windows' words, and a program's exit code: both say
+    // which code, not what failed.
+    "; Source: Windows)",
+    "Process completed with exit code",
 ];
 
 fn is_generic_code(c: u32) -> bool {
@@ -75,9 +81,28 @@ struct Candidate {
     extends: Vec<(u32, u32)>,
 }
 
+/// The reading of a small number as the exit code of the tool whose log says the run
+/// failed (MDT's error numbers have script names, not Win32 ones).
+fn tool_reading(c: u32, activity: Option<Activity>) -> Option<crate::codes::ToolReading> {
+    let tool = match activity? {
+        Activity::Mdt => crate::codes::MDT_TOOL,
+        _ => return None,
+    };
+    if c > 0xFFFF {
+        return None;
+    }
+    decode(c).tool_readings.into_iter().find(|r| r.tool == tool)
+}
+
 /// `code_text` with the phase and operation of the code's extend code, when one of
 /// the candidates wrote one after it.
-fn code_text_ext(c: u32, cands: &[&Candidate]) -> String {
+fn code_text_ext(c: u32, cands: &[&Candidate], activity: Option<Activity>) -> String {
+    if let Some(r) = tool_reading(c, activity) {
+        return match r.name {
+            Some(n) => format!("{c} ({n}: {})", r.meaning.trim_end_matches('.')),
+            None => format!("{c} ({})", r.meaning.trim_end_matches('.')),
+        };
+    }
     let mut s = crate::present::code_and_name(c);
     if let Some(&(_, e)) = cands
         .iter()
@@ -101,7 +126,29 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
         .filter(|s| s.outcome == StepOutcome::Ignored)
         .map(|s| s.span)
         .collect();
-    let from = end.saturating_sub(WINDOW);
+    // The chain that climbed to the failure, when one did with a specific root: it
+    // names the code better than a generic exit code does.
+    let chain = analysis
+        .chains
+        .iter()
+        .rev()
+        .find(|c| c.span.1 <= end && c.span.1 + WINDOW >= end && !is_generic_code(c.root));
+    let mut from = end.saturating_sub(WINDOW);
+    if let Some(c) = chain {
+        // An earlier chain with another root that ended before this one began is another
+        // incident (a paste holding two): its errors did not cause this failure.
+        if let Some(other) =
+            (analysis.chains.iter().rev()).find(|o| o.span.1 < c.span.0 && o.root != c.root)
+        {
+            from = from.max(other.span.1 + 1);
+        }
+    }
+    let root = chain.map(|c| c.root);
+    let code = match (t.exit_code, root) {
+        (Some(c), Some(r)) if is_generic_code(c) => Some(r),
+        (Some(c), _) => Some(c),
+        (None, r) => r,
+    };
     let mut cands = Vec::new();
     for pos in from..=end {
         if ignored.iter().any(|&(a, b)| (a..=b).contains(&pos)) {
@@ -128,6 +175,10 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
         }
         if WRAPPERS.iter().any(|w| message.contains(w)) {
             score -= 4;
+        } else if code.is_some_and(|c| !is_generic_code(c) && codes.contains(&c)) {
+            // A line that shows the code that failed the run, other than in a wrapper's
+            // words, gives its cause away.
+            score += 3;
         }
         // Nearer the failure counts more: up to 2 points.
         score += (2 * (WINDOW - (end - pos).min(WINDOW)) / WINDOW) as i32;
@@ -173,25 +224,18 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
             None => "The run".to_string(),
         },
     };
-    // The code that failed it: a chain's root near the failure says more than the exit
-    // code when the exit code is a generic one.
-    let root = analysis
-        .chains
-        .iter()
-        .rev()
-        .find(|c| c.span.1 <= end && c.span.1 + WINDOW >= end && !is_generic_code(c.root))
-        .map(|c| c.root);
-    let code = match (t.exit_code, root) {
-        (Some(c), Some(r)) if is_generic_code(c) => Some(r),
-        (Some(c), _) => Some(c),
-        (None, r) => r.or_else(|| top.and_then(|c| c.codes.first().copied())),
-    };
+    let code = code.or_else(|| top.and_then(|c| c.codes.first().copied()));
     let title = match code {
-        Some(c) => format!("{what} failed with {}", code_text_ext(c, &chosen)),
+        Some(c) => format!(
+            "{what} failed with {}",
+            code_text_ext(c, &chosen, t.failed_activity)
+        ),
         None => format!("{what} failed"),
     };
     let mut cause = title.clone();
-    if let Some(m) = code.and_then(code_meaning) {
+    if tool_reading(code.unwrap_or(u32::MAX), t.failed_activity).is_some() {
+        // Said in the title already; Windows' reading of the number would mislead.
+    } else if let Some(m) = code.and_then(code_meaning) {
         cause.push_str(&format!(": {m}"));
     }
     cause.push('.');
@@ -210,8 +254,13 @@ pub fn what_failed(log: &Log, analysis: &Analysis) -> Option<Finding> {
             .iter()
             .find(|&&c| Some(c) != code && !is_generic_code(c) && c != 0)
         {
-            cause.push_str(&format!(", code {}", code_text_ext(c, &chosen)));
-            if let Some(m) = code_meaning(c) {
+            cause.push_str(&format!(
+                ", code {}",
+                code_text_ext(c, &chosen, t.failed_activity)
+            ));
+            if tool_reading(c, t.failed_activity).is_some() {
+                // The tool's reading is in the code's text.
+            } else if let Some(m) = code_meaning(c) {
                 cause.push_str(&format!(": {m}"));
             }
         }

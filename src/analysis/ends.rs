@@ -60,18 +60,25 @@ pub struct End {
 pub const TRIGGERS: &[&str] = &[
     "CcmSetup failed with error code",
     "CcmSetup is exiting with return code",
+    "Installation failed with error code",
+    "Failed to download client files",
     // From its rare middle (the search keys on a literal's first bytes, and "Inst"
     // starts a line in ten of a task sequence log); the reader checks the whole phrase.
     "or error status:",
     "Return value 3",
     "FAILURE (",
+    // The Deployment Summary's spelling (`Failure (5616) 15299 Verify BCDBootEx`).
+    "Failure (",
     "Litetouch deployment failed",
+    "LiteTouch deployment failed",
     "LTI deployment completed successfully",
     "Litetouch deployment completed",
     "NetpDoDomainJoin: status:",
     "but failed. HRESULT=",
     "halting sysprep execution",
-    "): Result = 0x",
+    "WinMain:Hit failure",
+    // `CSetupManager::Execute(284): Result = 0x...` and `X::ExecuteRoutine: Result = 0x...`.
+    ": Result = 0x",
 ];
 
 fn first_code(s: &str) -> Option<u32> {
@@ -85,6 +92,18 @@ fn number_after<'a>(msg: &'a str, key: &str) -> Option<&'a str> {
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         .unwrap_or(rest.len());
     Some(&rest[..end])
+}
+
+/// What follows `FAILURE (` in an MDT failure: in capitals as the scripts write it, or
+/// `Failure (` followed by a number as the Deployment Summary does (other words such as
+/// "Logon Failure (0x...)" are not MDT's).
+fn mdt_failure(msg: &str) -> Option<&str> {
+    if let Some((_, rest)) = msg.split_once("FAILURE (") {
+        return Some(rest);
+    }
+    let (_, rest) = msg.split_once("Failure (")?;
+    let number = rest.split(')').next()?.trim();
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
 }
 
 /// Reads one record's message.
@@ -106,7 +125,33 @@ pub fn end_event(msg: &str) -> Option<End> {
         let failed = !matches!(code, Some(0 | 7));
         return Some(end(Activity::ClientInstall, failed, None, code));
     }
-    if let Some(n) = number_after(msg, "Installation success or error status:") {
+    if let Some(n) = number_after(msg, "Installation failed with error code") {
+        // ccmsetup's own install of client.msi; its end follows, if the log goes on.
+        let code = crate::codes::parse_code_arg(n).ok();
+        return Some(End {
+            partial: true,
+            ..end(
+                Activity::ClientInstall,
+                true,
+                Some("client.msi installation".to_string()),
+                code,
+            )
+        });
+    }
+    if msg.contains("Failed to download client files") {
+        return Some(End {
+            partial: true,
+            ..end(
+                Activity::ClientInstall,
+                true,
+                Some("download of the client files".to_string()),
+                first_code(msg),
+            )
+        });
+    }
+    // `Installation`, `Reconfiguration`, `Removal` or `Configuration success or error
+    // status: N`: how Windows Installer's run of a package ended.
+    if let Some(n) = number_after(msg, "success or error status:") {
         let code = crate::codes::parse_code_arg(n).ok();
         // 3010 and 1641: installed, restart required or started.
         let failed = !matches!(code, Some(0 | 3010 | 1641));
@@ -126,10 +171,14 @@ pub fn end_event(msg: &str) -> Option<End> {
             ..end(Activity::Msi, true, name, Some(1603))
         });
     }
-    if let Some(rest) = msg.split_once("FAILURE (").map(|(_, r)| r) {
-        // MDT: `FAILURE ( 5212 ): text` or `FAILURE (Err): 70: text`.
+    if let Some(rest) = mdt_failure(msg) {
+        // MDT: `FAILURE ( 5212 ): text` or `FAILURE (Err): 70: text`; the Deployment
+        // Summary writes `Failure (5616) 15299 Verify BCDBootEx`.
         let number = rest.split(')').next().unwrap_or("").trim();
-        let text = rest.split_once("):").map(|(_, t)| t.trim()).unwrap_or("");
+        let text = rest
+            .split_once(')')
+            .map(|(_, t)| t.trim_start_matches(':').trim())
+            .unwrap_or("");
         let code = number.parse::<i64>().ok().map(|v| v as u32);
         let detail = (!text.is_empty()).then(|| {
             let text: String = text.chars().take(160).collect();
@@ -140,7 +189,7 @@ pub fn end_event(msg: &str) -> Option<End> {
             ..end(Activity::Mdt, true, detail, code)
         });
     }
-    if msg.contains("Litetouch deployment failed") {
+    if msg.contains("Litetouch deployment failed") || msg.contains("LiteTouch deployment failed") {
         return Some(end(Activity::Mdt, true, None, first_code(msg)));
     }
     if msg.contains("deployment completed successfully")
@@ -159,10 +208,16 @@ pub fn end_event(msg: &str) -> Option<End> {
     if msg.contains("halting sysprep execution") {
         return Some(end(Activity::Sysprep, true, None, first_code(msg)));
     }
-    if let Some((func, code)) = msg.split_once("): Result = 0x") {
+    if let Some((_, rest)) = msg.split_once("WinMain:Hit failure while ") {
+        // Sysprep's last word: what it was doing and the HRESULT it stops with.
+        let what = rest.split(';').next().unwrap_or(rest).trim();
+        let what: String = what.chars().take(120).collect();
+        return Some(end(Activity::Sysprep, true, Some(what), first_code(msg)));
+    }
+    if let Some((func, code)) = msg.split_once(": Result = 0x") {
         let code = u32::from_str_radix(code.get(..8).unwrap_or(code).trim(), 16).ok()?;
         let func = func.rsplit(' ').next().unwrap_or(func);
-        if code == 0 || !func.contains("Execute") {
+        if code == 0 || !func.contains("::Execute") {
             return None;
         }
         let name = func.split('(').next().unwrap_or(func).to_string();
@@ -219,5 +274,54 @@ mod tests {
             None
         );
         assert_eq!(end_event("Nothing to see"), None);
+    }
+
+    /// The other spellings of the logs' ends: ccmsetup's client.msi install and download,
+    /// Windows Installer's other operations, the MDT Deployment Summary, Setup's routines
+    /// without a line number and Sysprep's last word. The lines are those of public
+    /// excerpts in tests/real (KB2737378, a BITS blog, SparkleShare #649, KB4564442) and of
+    /// the Sysprep capture article quoted in the shared corpus; "Logon Failure (...)" is ours.
+    #[test]
+    fn reads_the_other_spellings_of_an_end() {
+        let e = end_event("Installation failed with error code 1603").expect("client.msi");
+        assert_eq!(
+            (e.activity, e.code, e.partial),
+            (Activity::ClientInstall, Some(1603), true)
+        );
+        let e = end_event("Failed to download client files by BITS. Error 0x80080005")
+            .expect("download");
+        assert_eq!(
+            (e.activity, e.code),
+            (Activity::ClientInstall, Some(0x80080005))
+        );
+        let e = end_event("MSI (c) (B8:6C) [09:32:04:546]: Windows Installer reconfigured the product. Product Name: SparkleShare. Product Version: 0.8.1. Product Language: 1033. Reconfiguration success or error status: 1638.").expect("msi");
+        assert_eq!(
+            (e.activity, e.failed, e.code),
+            (Activity::Msi, true, Some(1638))
+        );
+        let e = end_event("Failure (5616) 15299 Verify BCDBootEx").expect("summary");
+        assert_eq!((e.activity, e.code), (Activity::Mdt, Some(5616)));
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("FAILURE ( 5616 ): 15299 Verify BCDBootEx")
+        );
+        assert_eq!(end_event("Logon Failure (0x52e) for the account"), None);
+        let e = end_event("LiteTouch deployment failed, Return Code = 2147467259 0x80004005")
+            .expect("lti");
+        assert_eq!((e.activity, e.failed), (Activity::Mdt, true));
+        let e = end_event("CDlpActionDriverMigrate::ExecuteRoutine: Result = 0x80070003")
+            .expect("routine");
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("CDlpActionDriverMigrate::ExecuteRoutine")
+        );
+        // An update's progress is not Setup's result.
+        assert_eq!(end_event("Update (Site_1/SUM_2) Progress: Status = ciStateError, PercentComplete = 0, DownloadSize = 0, Result = 0x87d00664"), None);
+        let e = end_event("983256 (0xf00d8) WinMain:Hit failure while pre-validate sysprep cleanup internal providers; hr = 0x80070975").expect("sysprep");
+        assert_eq!((e.activity, e.code), (Activity::Sysprep, Some(0x80070975)));
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("pre-validate sysprep cleanup internal providers")
+        );
     }
 }

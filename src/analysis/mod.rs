@@ -36,6 +36,20 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The finding the explorer opens on: the first one (the failure that ended the run
+    /// ranks first) whose evidence is not all inside steps the sequence went past on
+    /// error, which did not fail the run.
+    pub fn opening_finding(&self) -> Option<usize> {
+        let ignored: Vec<(usize, usize)> = (self.steps.steps.iter())
+            .filter(|s| s.outcome == StepOutcome::Ignored)
+            .map(|s| s.span)
+            .collect();
+        let inside = |p: usize| ignored.iter().any(|&(a, b)| (a..=b).contains(&p));
+        self.findings
+            .iter()
+            .position(|f| f.evidence.is_empty() || f.evidence.iter().any(|e| !inside(e.index)))
+    }
+
     /// Index into `steps.steps` of the step running at merged position `pos`.
     pub fn step_at(&self, pos: usize) -> Option<usize> {
         let i = self.steps.steps.partition_point(|s| s.span.0 <= pos);

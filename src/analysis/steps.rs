@@ -6,7 +6,7 @@
 //! or skipped (its condition is false, or it is disabled). Reboots resume the same run
 //! with the next pointer; a step that starts after the run ended begins a new run.
 
-use super::ends::{end_event, End};
+use super::ends::{end_event, Activity, End};
 use super::needle::{Needle, NeedleRev};
 
 use crate::codes::find_codes;
@@ -134,6 +134,9 @@ pub struct Timeline {
     pub failed_at: Option<usize>,
     /// Number of runs seen.
     pub runs: usize,
+    /// What failed, when another log's end (not a task-sequence step) says the run failed:
+    /// its codes are that tool's (an MDT error number is not a Win32 error).
+    pub failed_activity: Option<Activity>,
 }
 
 impl Default for Timeline {
@@ -146,6 +149,7 @@ impl Default for Timeline {
             failure_before_steps: None,
             failed_at: None,
             runs: 0,
+            failed_activity: None,
         }
     }
 }
@@ -370,6 +374,41 @@ impl StepBuilder {
         self.t.steps.get_mut(idx)
     }
 
+    /// Starts a step: a new run when the last one ended.
+    fn begin(
+        &mut self,
+        pos: usize,
+        record: RecordRef,
+        name: String,
+        pointer: i64,
+        time: Option<Timestamp>,
+    ) {
+        if self.run_ended {
+            self.run += 1;
+            self.run_ended = false;
+            self.last_end = None;
+            self.run_failed_at = None;
+        }
+        if let Some(prev) = self.current() {
+            // A step that never logged its end before the next began (a reboot took
+            // it, or its result was not logged): it did not fail the run.
+            prev.outcome = StepOutcome::Succeeded;
+        }
+        self.t.steps.push(Step {
+            run: self.run,
+            pointer,
+            name,
+            outcome: StepOutcome::Running,
+            exit_code: None,
+            start: time,
+            end: None,
+            first: record,
+            span: (pos, pos),
+            reboot: false,
+        });
+        self.t.runs = self.run + 1;
+    }
+
     /// Feeds one record's message.
     pub fn push(&mut self, pos: usize, record: RecordRef, msg: &str, time: Option<Timestamp>) {
         if let Some(event) = step_event(msg) {
@@ -386,32 +425,7 @@ impl StepBuilder {
         time: Option<Timestamp>,
     ) {
         match event {
-            StepEvent::Start { name, pointer } => {
-                if self.run_ended {
-                    self.run += 1;
-                    self.run_ended = false;
-                    self.last_end = None;
-                    self.run_failed_at = None;
-                }
-                if let Some(prev) = self.current() {
-                    // A step that never logged its end before the next began (a reboot took
-                    // it, or its result was not logged): it did not fail the run.
-                    prev.outcome = StepOutcome::Succeeded;
-                }
-                self.t.steps.push(Step {
-                    run: self.run,
-                    pointer,
-                    name,
-                    outcome: StepOutcome::Running,
-                    exit_code: None,
-                    start: time,
-                    end: None,
-                    first: record,
-                    span: (pos, pos),
-                    reboot: false,
-                });
-                self.t.runs = self.run + 1;
-            }
+            StepEvent::Start { name, pointer } => self.begin(pos, record, name, pointer, time),
             StepEvent::Completed { name, code } => {
                 if let Some(s) = self.named(&name) {
                     s.outcome = StepOutcome::Succeeded;
@@ -436,7 +450,9 @@ impl StepBuilder {
                     Some(n) => (&rest[..n], &rest[n..]),
                     None => match rest.find(".\r").or_else(|| rest.find(".\n")) {
                         Some(i) => (&rest[..i], &rest[i..]),
-                        None => match rest.rfind(". ") {
+                        // The reason is Windows' sentence for the code, which may hold
+                        // dots of its own: the name ends at the first.
+                        None => match rest.find(". ") {
                             Some(i) => (&rest[..i], &rest[i..]),
                             None => (rest.trim_end_matches('.'), ""),
                         },
@@ -452,6 +468,15 @@ impl StepBuilder {
                     s.exit_code = code.or(s.exit_code);
                     s.end = time.or(s.end);
                     s.span.1 = pos;
+                } else if !name.is_empty() {
+                    // An excerpt that starts after the step began (a ticket's paste, a
+                    // rolled log): the failure itself names the step.
+                    self.begin(pos, record, name, -1, time);
+                    if let Some(s) = self.t.steps.last_mut() {
+                        s.outcome = StepOutcome::Failed;
+                        s.exit_code = code;
+                        s.end = time;
+                    }
                 }
             }
             StepEvent::Skipped { name } => {
@@ -636,6 +661,7 @@ fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
     };
     t.outcome = RunOutcome::Failed;
     t.exit_code = end.code;
+    t.failed_activity = Some(end.activity);
     t.failing_step = Some(match detail {
         Some(d) => format!("{}: {d}", end.activity.name()),
         None => end.activity.name().to_string(),

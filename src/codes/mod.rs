@@ -24,3 +24,6 @@ pub use decode::{
 pub use extract::{extend_notes, find_codes, setup_extend, setup_extends, CodeForm, CodeHit};
 pub use facility::{hresult_facility, nt_facility};
 pub use meanings::ToolReading;
+
+/// The tool name of MDT's error numbers among a code's [`ToolReading`]s.
+pub const MDT_TOOL: &str = decode::MDT;

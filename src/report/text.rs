@@ -146,7 +146,7 @@ pub fn render_text(r: &Report) -> String {
             let _ = writeln!(
                 o,
                 "  {:>4} {:<40} {:<9} {:>10} {:>9}  line {}",
-                st.index,
+                pointer(st.index),
                 sanitize(st.name),
                 st.outcome,
                 code(st.exit_code),
@@ -255,7 +255,7 @@ pub fn render_markdown(r: &Report) -> String {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} |",
-                st.index,
+                pointer(st.index),
                 md_escape(st.name),
                 st.outcome,
                 code(st.exit_code),
@@ -265,4 +265,14 @@ pub fn render_markdown(r: &Report) -> String {
         }
     }
     o
+}
+
+/// A step's instruction pointer; `?` where the log gave none (a step known only from its
+/// failure in an excerpt).
+fn pointer(p: i64) -> String {
+    if p < 0 {
+        "?".to_string()
+    } else {
+        p.to_string()
+    }
 }

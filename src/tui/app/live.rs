@@ -336,8 +336,10 @@ impl App {
             return;
         }
         self.live.open_when_analysed = false;
-        if !self.view.moved && !self.view.follow && !self.analysis.findings.is_empty() {
-            self.open_finding(0);
+        if !self.view.moved && !self.view.follow {
+            if let Some(i) = self.analysis.opening_finding() {
+                self.open_finding(i);
+            }
         }
     }
 }

@@ -142,10 +142,12 @@ impl App {
             self.scroll_to_cursor(true);
             return;
         }
-        if self.view.moved || self.analysis.findings.is_empty() {
+        if self.view.moved {
             return;
         }
-        self.open_finding(0);
+        if let Some(i) = self.analysis.opening_finding() {
+            self.open_finding(i);
+        }
     }
 
     pub(super) fn on_load(&mut self, msg: LoadMsg) {

@@ -85,7 +85,13 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
         let mut x = inner.x;
         x = put(buf, x, y, right, if is_sel { "▶" } else { " " }, style);
         x = put(buf, x, y, right, &format!("{sym} "), style);
-        x = put(buf, x, y, right, &format!("{:>4} ", step.pointer), dim);
+        // A step known only from its failure in an excerpt has no pointer.
+        let pointer = if step.pointer < 0 {
+            "   ? ".to_string()
+        } else {
+            format!("{:>4} ", step.pointer)
+        };
+        x = put(buf, x, y, right, &pointer, dim);
         let dur = step.duration_ms().map(duration).unwrap_or_default();
         let code = step
             .exit_code

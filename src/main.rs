@@ -316,9 +316,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 let builtin = RuleSet::builtin();
                 for f in &files {
-                    match RuleSet::load_file(f) {
-                        Ok(rules) => {
-                            count += rules.len();
+                    match RuleSet::load_file_each(f) {
+                        Ok((rules, bad)) => {
+                            count += rules.len() + bad.len();
+                            errors.extend(bad.iter().map(|e| e.to_string()));
                             errors.extend(check_rule_file(f, rules, &builtin));
                         }
                         Err(e) => errors.push(e.to_string()),

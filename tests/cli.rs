@@ -208,6 +208,32 @@ fn report_formats_put_findings_first() {
 }
 
 #[test]
+fn kb_check_reports_every_bad_rule_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two-bad.toml");
+    let rule = |id: &str, signal: &str| {
+        format!(
+            "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\n[[rule.signal]]\n{signal}\n\
+             [[rule.cause]]\ntext = \"x\"\nfix = [\"y\"]\n[[rule.example]]\nlog = \"a b\"\n\n"
+        )
+    };
+    let text = rule("bad-regex", "message = '(unclosed'")
+        + &rule("bad-code", "code = \"zz\"")
+        + &rule("twice", "message = 'twice here'")
+        + &rule("twice", "message = 'twice there'");
+    std::fs::write(&file, text).unwrap();
+    let out = tslens().args(["kb", "check"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("two-bad.toml:5:11: bad regex"), "{err}");
+    assert!(
+        err.contains("two-bad.toml:16:8:") && err.contains("bad code `zz`"),
+        "{err}"
+    );
+    assert!(err.contains("duplicate rule id `twice`"), "{err}");
+}
+
+#[test]
 fn kb_check_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");

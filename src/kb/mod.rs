@@ -238,6 +238,14 @@ impl RuleSet {
         schema::parse_rules(path, &text)
     }
 
+    /// Reads one rule file and checks each rule (for `tslens kb check`): the rules that
+    /// are good, and the problem of every one that is not. Err when the file cannot be
+    /// read or is not a rule file at all.
+    pub fn load_file_each(path: &Path) -> Result<(Vec<Rule>, Vec<RuleError>), RuleError> {
+        let text = read_text(path)?;
+        schema::parse_rules_each(path, &text)
+    }
+
     /// Parses and checks rule file text named `origin` in errors (fuzzing, tools that hold
     /// the text already).
     pub fn parse_text(origin: &str, text: &str) -> Result<Vec<Rule>, RuleError> {

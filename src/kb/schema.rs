@@ -261,6 +261,20 @@ struct RawExample {
 
 /// Parses and checks every rule in one file's text. `path` is only used in errors.
 pub(crate) fn parse_rules(path: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
+    let (rules, mut errors) = parse_rules_each(path, text)?;
+    match errors.is_empty() {
+        true => Ok(rules),
+        false => Err(errors.swap_remove(0)),
+    }
+}
+
+/// The rules of a file that build, with the problem of each rule that does not and each
+/// id used twice (rule problems in file order, then duplicates); Err when the file is not
+/// a rule file at all (bad TOML, no `[[rule]]`).
+pub(crate) fn parse_rules_each(
+    path: &Path,
+    text: &str,
+) -> Result<(Vec<Rule>, Vec<RuleError>), RuleError> {
     let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     if raw.rule.is_empty() {
         return Err(RuleError::at(
@@ -273,23 +287,28 @@ pub(crate) fn parse_rules(path: &Path, text: &str) -> Result<Vec<Rule>, RuleErro
     }
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(raw.rule.len());
+    let mut errors = Vec::new();
     let lines = LineIndex::new(text);
     for raw_rule in raw.rule {
-        let rule = build_rule(path, text, &lines, raw_rule)?;
-        rules.push(rule);
-    }
-    for rule in &rules {
-        if !seen.insert(rule.id.as_str()) {
-            return Err(RuleError {
-                path: path.to_path_buf(),
-                line: rule.id_line,
-                column: 1,
-                kind: RuleErrorKind::DuplicateId,
-                reason: format!("duplicate rule id `{}` in this file", rule.id),
-            });
+        match build_rule(path, text, &lines, raw_rule) {
+            Ok(rule) => rules.push(rule),
+            Err(e) => errors.push(e),
         }
     }
-    Ok(rules)
+    rules.retain(|rule: &Rule| {
+        if seen.insert(rule.id.clone()) {
+            return true;
+        }
+        errors.push(RuleError {
+            path: path.to_path_buf(),
+            line: rule.id_line,
+            column: 1,
+            kind: RuleErrorKind::DuplicateId,
+            reason: format!("duplicate rule id `{}` in this file", rule.id),
+        });
+        false
+    });
+    Ok((rules, errors))
 }
 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> RuleError {

@@ -39,15 +39,21 @@ pub struct RuleLiterals {
     pub patterns: Vec<String>,
 }
 
-/// The literals of every message signal (`unless` ones included) of `rules`. With no
-/// literal in the pattern, the signal's codes may serve: a record the signal matches must
-/// spell one of them.
+/// Literals one of which a record must hold for `sig`'s message signal to match it: its
+/// pattern's, or with none, its codes' (a record the signal matches must spell one of
+/// them). None when neither gives a usable set.
+pub(crate) fn signal_literals(sig: &crate::kb::Signal) -> Option<Vec<Vec<u8>>> {
+    (sig.literals.clone()).or_else(|| code_literals(&sig.codes))
+}
+
+/// The literals of every message signal (`unless` ones included) of `rules`
+/// ([`signal_literals`]), and the patterns that have none.
 pub fn rule_literals(rules: &crate::kb::RuleSet) -> RuleLiterals {
     let mut out = RuleLiterals::default();
     for rule in rules.rules() {
         for sig in rule.signals.iter().chain(&rule.unless) {
             let Some(pat) = &sig.message else { continue };
-            match (sig.literals.clone()).or_else(|| code_literals(&sig.codes)) {
+            match signal_literals(sig) {
                 Some(set) => out.literals.extend(set),
                 None if sig.case_sensitive => out.patterns.push(format!("(?:{pat})")),
                 None => out.patterns.push(format!("(?i:{pat})")),

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use regex::bytes::{Regex as BytesRegex, RegexBuilder as BytesRegexBuilder};
 
-use super::literals::code_literals;
+use super::literals::signal_literals;
 use super::patterns::{Patterns, Route};
 use super::schema::{Mode, Rule, Signal};
 use super::{Evidence, Finding, MatchRecord};
@@ -254,7 +254,7 @@ impl Compiled {
 /// How a signal's pattern is reached: by the pattern's literals, else by its codes' (a
 /// record it matches must spell one of them), else everywhere.
 fn signal_route(signal: &Signal) -> Route {
-    match (signal.literals.clone()).or_else(|| code_literals(&signal.codes)) {
+    match signal_literals(signal) {
         Some(set) => Route::Literals(set),
         None => Route::Everywhere,
     }

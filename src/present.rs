@@ -89,6 +89,57 @@ pub fn code_name(code: u32) -> Option<&'static str> {
     crate::codes::name(code)
 }
 
+/// The reading of a small number as the exit code of the tool whose log says the run
+/// failed: MDT's error numbers have script names and messages, not Win32 ones (5212 is
+/// "LiteTouch.wsf: Welcome wizard failed or was cancelled", not a cluster error).
+pub fn tool_reading(
+    code: u32,
+    activity: Option<crate::analysis::ends::Activity>,
+) -> Option<crate::codes::ToolReading> {
+    let tool = match activity? {
+        crate::analysis::ends::Activity::Mdt => crate::codes::MDT_TOOL,
+        _ => return None,
+    };
+    if code > 0xFFFF {
+        return None;
+    }
+    crate::codes::decode(code)
+        .tool_readings
+        .into_iter()
+        .find(|r| r.tool == tool)
+}
+
+/// The name shown beside a run's exit code, wherever one is shown (the explorer's steps
+/// title, the report's outcome line, the JSON's `summary.exit_code_name`): the tool's
+/// reading when the log that failed is a tool's with numbers of its own (MDT), else
+/// [`code_name`]; none for 0, which needs no name.
+pub fn exit_code_name(
+    code: u32,
+    activity: Option<crate::analysis::ends::Activity>,
+) -> Option<String> {
+    if code == 0 {
+        return None;
+    }
+    if activity == Some(crate::analysis::ends::Activity::Mdt) && code <= 0xFFFF {
+        // Windows' name for the number would mislead; MDT's own, when its table has it.
+        return tool_reading(code, activity).map(|r| match r.name {
+            Some(n) => format!("{n}: {}", r.meaning.trim_end_matches('.')),
+            None => r.meaning.trim_end_matches('.').to_string(),
+        });
+    }
+    code_name(code).map(str::to_string)
+}
+
+/// The name shown beside a step's exit code (a task-sequence step's codes are Windows'):
+/// [`code_name`], none for 0.
+pub fn step_code_name(code: u32) -> Option<&'static str> {
+    // Most steps end with 0: no lookup for them.
+    if code == 0 {
+        return None;
+    }
+    code_name(code)
+}
+
 /// A code with its name in brackets when it has one to show: `0x80070005 (E_ACCESSDENIED)`.
 pub fn code_and_name(code: u32) -> String {
     match code_name(code) {

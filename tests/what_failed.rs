@@ -52,9 +52,13 @@ fn evidence_lines(f: &Value) -> Vec<u64> {
 }
 
 fn text_report(path: &Path) -> String {
+    report_as(path, "text")
+}
+
+fn report_as(path: &Path, format: &str) -> String {
     let out = assert_cmd::Command::cargo_bin("tslens")
         .unwrap()
-        .arg("report")
+        .args(["report", "--format", format])
         .arg(path)
         .output()
         .unwrap();
@@ -107,6 +111,38 @@ fn ccmsetup_failure_is_decoded() {
     let t = text_report(&path);
     assert!(t.contains("Outcome: failed"), "{t}");
     assert!(!t.contains("No known problem matched"), "{t}");
+}
+
+/// The report names the run's and the steps' exit codes as the explorer does (one
+/// function, `present::code_name`): the outcome line, the steps table and Markdown say
+/// `0x80070002 ERROR_FILE_NOT_FOUND`, and the JSON adds `exit_code_name` beside each
+/// `exit_code` (SPEC: other keys may be added), leaving the contract's keys as they were.
+#[test]
+fn exit_codes_are_named_as_the_explorer_names_them() {
+    let path = real("bitlocker/memdocs-win11-adk-preprovision-takeownership.log");
+    let v = cli_support::report_json(&path);
+    assert_eq!(v["summary"]["exit_code"], "0x80070002");
+    assert_eq!(v["summary"]["exit_code_name"], "ERROR_FILE_NOT_FOUND");
+    assert_eq!(v["steps"][0]["exit_code"], "0x80070002");
+    assert_eq!(v["steps"][0]["exit_code_name"], "ERROR_FILE_NOT_FOUND");
+    let t = text_report(&path);
+    let outcome = t.lines().next().unwrap();
+    assert!(
+        outcome.ends_with("(exit code 0x80070002 ERROR_FILE_NOT_FOUND)"),
+        "{outcome}"
+    );
+    let steps = t.split("Steps:").nth(1).unwrap();
+    assert!(steps.contains("0x80070002 ERROR_FILE_NOT_FOUND"), "{steps}");
+    let md = report_as(&path, "markdown");
+    assert!(
+        md.contains("(exit code `0x80070002` ERROR_FILE_NOT_FOUND)"),
+        "{md}"
+    );
+    assert!(md.contains("| 0x80070002 ERROR_FILE_NOT_FOUND |"), "{md}");
+    // A code with no name to show, and a step that succeeded with 0, have none.
+    let ccm = cli_support::report_json(&real("ccmsetup/kb2737378-policyagentprovider.log"));
+    assert_eq!(ccm["summary"]["exit_code"], "0x00000643");
+    assert_eq!(ccm["summary"]["exit_code_name"], "ERROR_INSTALL_FAILURE");
 }
 
 /// ccmsetup's install of client.msi ("Installation failed with error code 1603") fails
@@ -192,6 +228,17 @@ fn mdt_failure_number_is_named_by_mdt() {
     assert_eq!(code.as_deref(), Some("0x0000145C"));
     let title = what_failed(&v)["title"].as_str().unwrap().to_string();
     assert!(title.contains("5212 (LiteTouch.wsf"), "{title}");
+    // Named by MDT beside the code too, not by Windows' table.
+    let name = v["summary"]["exit_code_name"].as_str().unwrap();
+    assert!(name.starts_with("LiteTouch.wsf: Welcome wizard"), "{name}");
+    let t = text_report(&path);
+    assert!(
+        t.lines()
+            .next()
+            .unwrap()
+            .contains("(exit code 0x0000145C LiteTouch.wsf: Welcome wizard"),
+        "{t}"
+    );
 }
 
 /// NetSetup.log with "NetpDoDomainJoin: status: 0xa8b" (the fourth case).

@@ -81,17 +81,8 @@ struct Candidate {
     extends: Vec<(u32, u32)>,
 }
 
-/// The reading of a small number as the exit code of the tool whose log says the run
-/// failed (MDT's error numbers have script names, not Win32 ones).
 fn tool_reading(c: u32, activity: Option<Activity>) -> Option<crate::codes::ToolReading> {
-    let tool = match activity? {
-        Activity::Mdt => crate::codes::MDT_TOOL,
-        _ => return None,
-    };
-    if c > 0xFFFF {
-        return None;
-    }
-    decode(c).tool_readings.into_iter().find(|r| r.tool == tool)
+    crate::present::tool_reading(c, activity)
 }
 
 /// `code_text` with the phase and operation of the code's extend code, when one of

@@ -56,6 +56,10 @@ pub struct Summary {
     pub failing_step: Option<String>,
     /// Exit code of the run.
     pub exit_code: Option<String>,
+    /// The exit code's name as the explorer shows it beside the code (see
+    /// [`crate::present::exit_code_name`]); null when it has none or is 0. Added to the
+    /// contract's keys (SPEC: other keys may be added).
+    pub exit_code_name: Option<String>,
     /// Where the run failed before any step ran (boot media, PXE, the wizard), in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_before_steps: Option<String>,
@@ -95,6 +99,7 @@ impl<'a> Steps<'a> {
             name: &s.name,
             outcome: s.outcome.name(),
             exit_code: s.exit_code.map(Hex),
+            exit_code_name: s.exit_code.and_then(crate::present::step_code_name),
             start: s.start.map(|t| Stamp(t.local)),
             end: s.end.map(|t| Stamp(t.local)),
             duration_ms: s.duration_ms(),
@@ -128,6 +133,8 @@ pub struct StepReport<'a> {
     pub outcome: &'static str,
     /// Exit code, when the log gave one.
     pub exit_code: Option<Hex>,
+    /// The exit code's name as the explorer's steps pane shows it; null for 0 or none.
+    pub exit_code_name: Option<&'static str>,
     /// Start time as the log wrote it.
     pub start: Option<Stamp>,
     /// End time as the log wrote it.
@@ -222,6 +229,9 @@ impl<'a> Report<'a> {
                 outcome: run.outcome.name(),
                 failing_step: run.failing_step.clone(),
                 exit_code: run.exit_code.map(hex),
+                exit_code_name: run
+                    .exit_code
+                    .and_then(|c| crate::present::exit_code_name(c, run.failed_activity)),
                 failure_before_steps: run.failure_before_steps.clone(),
             },
             steps,
@@ -360,6 +370,11 @@ fn format_steps(
         key(buf, false, "exit_code");
         match s.exit_code {
             Some(c) => quoted(buf, &c.bytes()),
+            None => buf.extend_from_slice(b"null"),
+        }
+        key(buf, false, "exit_code_name");
+        match s.exit_code_name {
+            Some(n) => string(buf, n)?,
             None => buf.extend_from_slice(b"null"),
         }
         for (name, t) in [("start", s.start), ("end", s.end)] {

@@ -12,6 +12,37 @@ fn code(c: Option<super::Hex>) -> String {
     c.map_or_else(|| "-".into(), |h| h.to_string())
 }
 
+/// The run's exit code as the explorer's steps title shows it: the code, then its name
+/// when it has one (`0x80070002 ERROR_FILE_NOT_FOUND`).
+fn run_code(code: &str, name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{code} {n}"),
+        None => code.to_string(),
+    }
+}
+
+/// The width of the steps table's name column: the longest code name shown, up to 28
+/// (as the explorer's steps pane sizes it); 0 when no step's code has a name.
+fn names_width(r: &Report) -> usize {
+    // The steps themselves, not their reports: those look up each step's line.
+    (r.steps.steps.iter())
+        .filter_map(|s| s.exit_code.and_then(crate::present::step_code_name))
+        .map(|n| n.chars().count().min(28))
+        .max()
+        .unwrap_or(0)
+}
+
+/// A step's code name cut to `w` characters, padded to `w` and led by a space; nothing
+/// when no step has one.
+fn name_cell(name: Option<&str>, w: usize) -> String {
+    if w == 0 {
+        return String::new();
+    }
+    let n = sanitize(name.unwrap_or(""));
+    let n = crate::sanitize::fit_width(&n, w);
+    format!(" {n:<w$}")
+}
+
 fn ms(d: Option<i64>) -> String {
     d.map_or_else(|| "-".into(), duration)
 }
@@ -30,7 +61,10 @@ pub fn render_text(r: &Report) -> String {
             .unwrap_or_default(),
         s.exit_code
             .as_ref()
-            .map(|c| format!(" (exit code {c})"))
+            .map(|c| format!(
+                " (exit code {})",
+                sanitize(&run_code(c, s.exit_code_name.as_deref()))
+            ))
             .unwrap_or_default()
     );
     if let Some(b) = &s.failure_before_steps {
@@ -142,14 +176,16 @@ pub fn render_text(r: &Report) -> String {
     }
     if !r.steps.is_empty() {
         let _ = writeln!(o, "\nSteps:");
+        let w = names_width(r);
         for st in r.steps.iter() {
             let _ = writeln!(
                 o,
-                "  {:>4} {:<40} {:<9} {:>10} {:>9}  line {}",
+                "  {:>4} {:<40} {:<9} {:>10}{} {:>9}  line {}",
                 pointer(st.index),
                 sanitize(st.name),
                 st.outcome,
                 code(st.exit_code),
+                name_cell(st.exit_code_name, w),
                 ms(st.duration_ms),
                 st.line
             );
@@ -177,7 +213,10 @@ pub fn render_markdown(r: &Report) -> String {
             .unwrap_or_default(),
         s.exit_code
             .as_ref()
-            .map(|c| format!(" (exit code `{c}`)"))
+            .map(|c| match &s.exit_code_name {
+                Some(n) => format!(" (exit code `{c}` {})", md_escape(n)),
+                None => format!(" (exit code `{c}`)"),
+            })
             .unwrap_or_default()
     );
     if let Some(b) = &s.failure_before_steps {
@@ -252,13 +291,17 @@ pub fn render_markdown(r: &Report) -> String {
     if !r.steps.is_empty() {
         let _ = writeln!(o, "## Steps\n\n| # | step | outcome | exit code | duration | line |\n|---|---|---|---|---|---|");
         for st in r.steps.iter() {
+            let code = match st.exit_code_name {
+                Some(n) => format!("{} {}", code(st.exit_code), md_escape(n)),
+                None => code(st.exit_code),
+            };
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} |",
                 pointer(st.index),
                 md_escape(st.name),
                 st.outcome,
-                code(st.exit_code),
+                code,
                 ms(st.duration_ms),
                 st.line
             );

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Borders, Widget};
 
 use crate::analysis::StepOutcome;
-use crate::present::{code_name, duration, failure_place, hex};
+use crate::present::{duration, exit_code_name, failure_place, hex, step_code_name};
 use crate::sanitize::{display_width, sanitize};
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::Role;
@@ -25,9 +25,10 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
     }
     if let Some(c) = t.exit_code {
         title.push_str(&format!(" · {}", hex(c)));
-        if let Some(n) = code_name(c).filter(|_| c != 0) {
+        // Named as the report's outcome line names it.
+        if let Some(n) = exit_code_name(c, t.failed_activity) {
             title.push(' ');
-            title.push_str(n);
+            title.push_str(&sanitize(&n));
         }
     }
     title.push(' ');
@@ -50,7 +51,7 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
             .iter()
             .skip(top)
             .take(h)
-            .filter_map(|s| s.exit_code.filter(|&c| c != 0).and_then(code_name))
+            .filter_map(|s| s.exit_code.and_then(step_code_name))
             .map(|n| display_width(n).min(28) + 1)
             .max()
             .unwrap_or(0)
@@ -99,11 +100,7 @@ pub(super) fn draw_steps(app: &App, buf: &mut Buffer, area: Rect) {
             .map(hex)
             .unwrap_or_default();
         let head = format!(" {dur:>7} {:<9} {code:<10}", step.outcome.name());
-        let code_name = step
-            .exit_code
-            .filter(|&c| c != 0)
-            .and_then(code_name)
-            .unwrap_or_default();
+        let code_name = step.exit_code.and_then(step_code_name).unwrap_or_default();
         let named = if names_w > 0 {
             let n = crate::sanitize::fit_width(code_name, names_w - 1);
             format!(" {n:<w$}", w = names_w - 1)

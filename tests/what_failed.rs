@@ -182,9 +182,11 @@ fn setupact_result_is_the_failure() {
     assert_eq!(v["sources"][0]["format"], "panther");
     let (outcome, step, code) = summary(&v);
     assert_eq!(outcome, "failed");
+    // The function that returned the result, then the operation that failed (the error
+    // record "Operation failed: ..."; the Info line with those words is not one).
     assert_eq!(
         step.as_deref(),
-        Some("Windows Setup: CSetupManager::Execute")
+        Some("Windows Setup: CSetupManager::Execute, operation Add [1] directory C:\\$WINDOWS.~BT\\Sources\\SafeOS")
     );
     assert_eq!(code.as_deref(), Some("0x80070032"));
     assert!(what_failed(&v)["title"]
@@ -370,4 +372,86 @@ failed to request for Setting wizard error: An error occurred while retrieving p
         "{ev:?} from {second_from}"
     );
     assert_eq!(ev[0], second_from, "{f:#}");
+}
+
+/// A rollback's setupact.log (`$WINDOWS.~BT\Sources\Rollback`) says Setup failed and
+/// rolled back: failed in the phase it rolled back from, with the result it read. The
+/// lines are a public log's (gist.github.com/peteykun/c42795673272902d84cc2538ab2d93c8,
+/// 2020-08-29), as the page shows them.
+#[test]
+fn setup_rollback_log_gives_the_phase_and_result() {
+    let text = r"2020-08-29 09:42:32, Info SP Initiating rollback/uninstall, phase = 0
+2020-08-29 09:42:32, Info Initializing diagnostics helper; data file = C:\$WINDOWS.~BT\Sources\Diagnostics\diagnostics.dat
+2020-08-29 09:42:32, Info Found existing diagnostics data, attempting to load it.
+2020-08-29 09:42:32, Info SP Rollback: Showing splash window with begin text: Attempting to recover installation...
+2020-08-29 09:42:32, Info CTelemetry::MoveTelemetry: Move Telemetry to [C:\$WINDOWS.~BT\Sources\Panther]
+2020-08-29 09:42:33, Info SP Current phase string : OOBEBoot,Start
+2020-08-29 09:42:33, Info SP Current op string : 138,end
+2020-08-29 09:42:33, Info SP Current result string: 2147943467
+2020-08-29 09:42:33, Info SP Current bugcheck string: NULL
+";
+    let (_d, path) = write("setupact.log", text);
+    let v = cli_support::report_json(&path);
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert_eq!(
+        step.as_deref(),
+        Some("Windows Setup: phase OOBEBoot,Start (rolled back)")
+    );
+    assert_eq!(code.as_deref(), Some("0x8007042B"));
+    assert_eq!(v["summary"]["exit_code_name"], "ERROR_PROCESS_ABORTED");
+    assert!(what_failed(&v)["title"]
+        .as_str()
+        .unwrap()
+        .contains("OOBEBoot"));
+    // An uninstall writes the same log with a zero result: nothing failed (our line).
+    let (_u, path) = write(
+        "setupact.log",
+        &text.replace("string: 2147943467", "string: 0"),
+    );
+    let (outcome, _, _) = summary(&cli_support::report_json(&path));
+    assert_ne!(outcome, "failed");
+}
+
+/// Setup crashing in a boot it cannot recover from rolls back (Microsoft's resolution
+/// procedures, tests/real); an operation failing and Setup abandoning the queue (the
+/// setuperr.log of "Log files and resolving upgrade errors", tests/real) and a failed
+/// execution phase (a public setupact.log, tests/real) fail it in that operation and
+/// phase; KB4550023's rollback script lines say it rolled back.
+#[test]
+fn setup_failed_and_rolled_back() {
+    let v = cli_support::report_json(&real("ipu/rollback-bugcheck-0x7e-second-boot.log"));
+    let (outcome, step, _) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    let step = step.unwrap();
+    assert!(
+        step.contains("bug check 0x0000007E") && step.contains("rolled back"),
+        "{step}"
+    );
+    let v = cli_support::report_json(&real(
+        "ipu/migration-gather-corrupt-certificate-0x8007042b-0x2000d.log",
+    ));
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert_eq!(
+        step.as_deref(),
+        Some("Windows Setup: operation Migrate framework (Full)")
+    );
+    assert_eq!(code.as_deref(), Some("0x8007042B"));
+    let v = cli_support::report_json(&real(
+        "setup-windows/rpi5-wim-mount-removable-0xc1420134.log",
+    ));
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert!(step
+        .unwrap()
+        .starts_with("Windows Setup: phase Pre-Finalize, operation Mount WIM file"),);
+    assert_eq!(code.as_deref(), Some("0xC1420134"));
+    let text = r"MOUPG SetupManager::ExecuteRollbackScripts: Running rollback script: [C:\$WINDOWS.~BT\Sources\Scripts\setuprollback.cmd]
+MOUPG SetupManager::ExecuteRollbackScripts: Rollback script [C:\$WINDOWS.~BT\Sources\Scripts\setuprollback.cmd] returned: [0x0]
+";
+    let (_d, path) = write("setupact.log", text);
+    let (outcome, step, _) = summary(&cli_support::report_json(&path));
+    assert_eq!(outcome, "failed");
+    assert!(step.unwrap().contains("rolled back"));
 }

@@ -4,6 +4,7 @@
 //! failed and its code when a log has no task-sequence steps.
 
 use crate::codes::find_codes;
+use crate::parse::Severity;
 
 /// What a log records the end of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,6 +54,10 @@ pub struct End {
     pub code: Option<u32>,
     /// Only names the part that failed: the activity's own end comes later, if at all.
     pub partial: bool,
+    /// Only says where the activity was (Setup's phase when it rolled back): it names
+    /// what failed when a later end of the same activity says it failed, and never says
+    /// by itself that anything failed.
+    pub context: bool,
 }
 
 /// Literals that open (or sit in) the messages [`end_event`] reads; the trigger search
@@ -79,6 +84,15 @@ pub const TRIGGERS: &[&str] = &[
     "WinMain:Hit failure",
     // `CSetupManager::Execute(284): Result = 0x...` and `X::ExecuteRoutine: Result = 0x...`.
     ": Result = 0x",
+    // Windows Setup's rollback log and its failed operations (see `setup_rollback`).
+    "Current result string",
+    "Current phase string",
+    "Cannot recover the system",
+    "Crash 0x",
+    "Running rollback script",
+    "operations queue failed",
+    "Failed execution phase",
+    "Operation failed: ",
 ];
 
 fn first_code(s: &str) -> Option<u32> {
@@ -106,8 +120,122 @@ fn mdt_failure(msg: &str) -> Option<&str> {
     (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
 }
 
-/// Reads one record's message.
+/// Windows Setup saying it failed and rolled back, or which operation failed, in the
+/// words of its logs:
+///
+/// - the rollback's own setupact.log (`$WINDOWS.~BT\Sources\Rollback`) starts with what
+///   it read from `rollbackinfo.ini`: `SP Current phase string : OOBEBoot,Start`, `SP
+///   Current result string: 2147943467` (a public log, gist.github.com/peteykun
+///   c42795673272902d84cc2538ab2d93c8; the result is the HRESULT in decimal, 0x8007042B);
+/// - after a crash Setup cannot recover from: `SP Crash 0x0000007E detected` ... `SP Cannot
+///   recover the system.` then `Rollback: Showing splash window with restoring text`
+///   (Microsoft's Windows upgrade resolution procedures, 0xC1900101 - 0x4000D);
+/// - the rollback scripts run once the rollback finished: `MOUPG
+///   SetupManager::ExecuteRollbackScripts: Running rollback script: [...setuprollback.cmd]`
+///   (KB4550023);
+/// - an operation failing and Setup abandoning the rest: `SP Operation failed: Migrate
+///   framework (Full). Error: 0x8007042B[gle=0x000000b7]` ... `SP
+///   CSetupPlatformPrivate::Execute: Execution of operations queue failed, abandoning.
+///   Error: 0x8007042B[gle=0x000000b7]` (Microsoft's "Log files and resolving upgrade
+///   errors", setuperr.log example), or the phase it was in: `SP ExecuteOperations: Failed
+///   execution phase Pre-Finalize. Error: 0xC1420134` (a public setupact.log,
+///   tests/real/setup-windows/rpi5-wim-mount-removable-0xc1420134.log).
+///
+/// An uninstall (going back by choice) writes the same rollback log, so neither the
+/// phase, nor "Initiating rollback/uninstall", nor the restoring splash text says by
+/// itself that the upgrade failed: a result other than 0, a crash Setup could not recover
+/// from, the failure scripts or an abandoned operations queue do.
+fn setup_rollback(msg: &str, severity: Option<Severity>) -> Option<End> {
+    let setup = |failed, detail: Option<String>, code, partial, context| End {
+        activity: Activity::WindowsSetup,
+        failed,
+        detail,
+        code,
+        partial,
+        context,
+    };
+    if let Some((_, rest)) = msg.split_once("Current result string") {
+        let n = rest.trim_start_matches([' ', ':']).trim();
+        let n = n.split_whitespace().next().unwrap_or(n);
+        let code = n
+            .parse::<u32>()
+            .ok()
+            .or_else(|| crate::codes::parse_code_arg(n).ok())?;
+        // 0: nothing failed (an uninstall the user asked for).
+        return (code != 0).then(|| {
+            setup(
+                true,
+                Some("rolled back".to_string()),
+                Some(code),
+                false,
+                false,
+            )
+        });
+    }
+    if let Some((_, rest)) = msg.split_once("Current phase string") {
+        let phase = rest.trim_start_matches([' ', ':']).trim();
+        let phase: String = phase.chars().take(80).collect();
+        return (!phase.is_empty() && phase != "NULL")
+            .then(|| setup(false, Some(format!("phase {phase}")), None, true, true));
+    }
+    if msg.contains("Cannot recover the system") {
+        let detail = "rolled back: the system could not be recovered".to_string();
+        return Some(setup(true, Some(detail), None, false, false));
+    }
+    if let Some((_, rest)) = msg.split_once("Crash 0x") {
+        // A bug check code, not a Win32 error: named in the detail, not as the run's code.
+        let code = rest.split_whitespace().next().unwrap_or("");
+        if !rest.contains("detected") || code.is_empty() {
+            return None;
+        }
+        let detail = format!("bug check 0x{code}");
+        return Some(setup(true, Some(detail), None, true, false));
+    }
+    if msg.contains("ExecuteRollbackScripts: Running rollback script") {
+        let detail = "rolled back (its rollback scripts ran)".to_string();
+        return Some(setup(true, Some(detail), None, false, false));
+    }
+    if let Some((_, rest)) = msg.split_once("Failed execution phase ") {
+        let phase = rest.split(". Error").next().unwrap_or(rest).trim();
+        let phase: String = phase.chars().take(80).collect();
+        let code = first_code(rest);
+        return Some(setup(
+            true,
+            Some(format!("phase {phase}")),
+            code,
+            false,
+            false,
+        ));
+    }
+    if msg.contains("Execution of operations queue failed") {
+        return Some(setup(true, None, first_code(msg), false, false));
+    }
+    if let Some((_, rest)) = msg.split_once("Operation failed: ") {
+        // Only as an error record: the words alone are not Setup's failure.
+        if severity.is_some_and(|s| s != Severity::Error) {
+            return None;
+        }
+        let what = rest.split(". Error").next().unwrap_or(rest).trim();
+        let what: String = what.chars().take(120).collect();
+        return Some(setup(
+            true,
+            Some(format!("operation {what}")),
+            first_code(rest),
+            true,
+            false,
+        ));
+    }
+    None
+}
+
+/// Reads one record's message (its severity unknown: see [`end_event_at`]).
 pub fn end_event(msg: &str) -> Option<End> {
+    end_event_at(msg, None)
+}
+
+/// Reads one record's message, of severity `severity` when the caller knows it: some
+/// words say a run failed only in an error record.
+pub fn end_event_at(msg: &str, severity: Option<Severity>) -> Option<End> {
     let msg = msg.trim();
     let end = |activity, failed, detail: Option<String>, code| End {
         activity,
@@ -115,6 +243,7 @@ pub fn end_event(msg: &str) -> Option<End> {
         detail,
         code,
         partial: false,
+        context: false,
     };
     if msg.contains("CcmSetup failed with error code") {
         return Some(end(Activity::ClientInstall, true, None, first_code(msg)));
@@ -223,7 +352,7 @@ pub fn end_event(msg: &str) -> Option<End> {
         let name = func.split('(').next().unwrap_or(func).to_string();
         return Some(end(Activity::WindowsSetup, true, Some(name), Some(code)));
     }
-    None
+    setup_rollback(msg, severity)
 }
 
 #[cfg(test)]
@@ -322,6 +451,64 @@ mod tests {
         assert_eq!(
             e.detail.as_deref(),
             Some("pre-validate sysprep cleanup internal providers")
+        );
+    }
+
+    /// Windows Setup's rollback and failed operations, in the words of public logs: a
+    /// rollback's setupact.log (gist.github.com/peteykun/c42795673272902d84cc2538ab2d93c8),
+    /// Microsoft's resolution procedures (0xC1900101 - 0x4000D), KB4550023's rollback
+    /// script lines, the setuperr.log example of "Log files and resolving upgrade errors"
+    /// and a setupact.log of tests/real (rpi5-wim-mount-removable-0xc1420134). The zero
+    /// result and the Info "Operation failed:" line are ours.
+    #[test]
+    fn reads_setups_rollback_and_failed_operations() {
+        let e = end_event("2020-08-29 09:42:33, Info SP Current result string: 2147943467")
+            .expect("result");
+        assert_eq!(
+            (e.activity, e.failed, e.partial, e.code),
+            (Activity::WindowsSetup, true, false, Some(0x8007042B))
+        );
+        // An uninstall the user asked for writes the same log, with nothing failed.
+        assert_eq!(end_event("SP Current result string: 0"), None);
+        let e = end_event("SP Current phase string : OOBEBoot,Start").expect("phase");
+        assert!(e.context && e.partial && !e.failed);
+        assert_eq!(e.detail.as_deref(), Some("phase OOBEBoot,Start"));
+        let e = end_event("Info SP     Crash 0x0000007E detected").expect("crash");
+        assert_eq!((e.partial, e.code), (true, None));
+        assert_eq!(e.detail.as_deref(), Some("bug check 0x0000007E"));
+        let e = end_event("Info SP     Cannot recover the system.").expect("recover");
+        assert!(e.failed && !e.partial);
+        assert!(end_event("MOUPG SetupManager::ExecuteRollbackScripts: Running rollback script: [C:\\$WINDOWS.~BT\\Sources\\Scripts\\setuprollback.cmd]").expect("scripts").failed);
+        let e = end_event("27:09, Error           SP     CSetupPlatformPrivate::Execute: Execution of operations queue failed, abandoning. Error: 0x8007042B[gle=0x000000b7]").expect("queue");
+        assert_eq!((e.failed, e.code), (true, Some(0x8007042B)));
+        let e = end_event_at(
+            "27:09, Error           SP     Operation failed: Migrate framework (Full). Error: 0x8007042B[gle=0x000000b7]",
+            Some(Severity::Error),
+        )
+        .expect("operation");
+        assert_eq!(
+            (e.partial, e.detail.as_deref()),
+            (true, Some("operation Migrate framework (Full)"))
+        );
+        assert_eq!(
+            end_event_at(
+                "Operation failed: counted for telemetry",
+                Some(Severity::Info)
+            ),
+            None
+        );
+        let e =
+            end_event("ExecuteOperations: Failed execution phase Pre-Finalize. Error: 0xC1420134")
+                .expect("phase failed");
+        assert_eq!(
+            (e.partial, e.code, e.detail.as_deref()),
+            (false, Some(0xC1420134), Some("phase Pre-Finalize"))
+        );
+        // Not a failure: the words of a successful upgrade's setupact.log.
+        assert_eq!(end_event("Rollback disabled successfully"), None);
+        assert_eq!(
+            end_event("Info SP Initiating rollback/uninstall, phase = 0"),
+            None
         );
     }
 }

@@ -6,12 +6,12 @@
 //! or skipped (its condition is false, or it is disabled). Reboots resume the same run
 //! with the next pointer; a step that starts after the run ended begins a new run.
 
-use super::ends::{end_event, Activity, End};
+use super::ends::{end_event_at, Activity, End};
 use super::needle::{Needle, NeedleRev};
 
 use crate::codes::find_codes;
 use crate::log::RecordRef;
-use crate::parse::Timestamp;
+use crate::parse::{Severity, Timestamp};
 
 static COMPLETED: Needle = Needle::new("Successfully completed the action (");
 static COMPLETED_END: NeedleRev = NeedleRev::new(") with");
@@ -250,8 +250,15 @@ pub enum StepEvent {
     End(End),
 }
 
-/// Reads one record's message for the timeline.
+/// Reads one record's message for the timeline (its severity unknown: see
+/// [`step_event_at`]).
 pub fn step_event(msg: &str) -> Option<StepEvent> {
+    step_event_at(msg, None)
+}
+
+/// Reads one record's message for the timeline, of severity `severity` when the caller
+/// knows it (some other logs' words end a run only in an error record).
+pub fn step_event_at(msg: &str, severity: Option<Severity>) -> Option<StepEvent> {
     let msg = msg.trim();
     if let Some(rest) = msg.strip_prefix("Start executing an instruction.") {
         let name = NAME
@@ -332,7 +339,7 @@ pub fn step_event(msg: &str) -> Option<StepEvent> {
             text: text.to_string(),
         });
     }
-    end_event(msg).map(StepEvent::End)
+    end_event_at(msg, severity).map(StepEvent::End)
 }
 
 /// Builds the timeline from records in merged order.
@@ -637,7 +644,7 @@ fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
     let last_whole = ends.iter().rposition(|(_, e)| !e.partial);
     let deciding = match last_whole {
         Some(i) => i,
-        None => match ends.iter().rposition(|(_, e)| e.failed) {
+        None => match ends.iter().rposition(|(_, e)| e.failed && !e.context) {
             Some(i) => i,
             None => return,
         },
@@ -648,19 +655,25 @@ fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
         t.exit_code = end.code;
         return;
     }
-    // The first part of the same activity that failed before this end says what failed.
-    let part = ends[..deciding]
-        .iter()
-        .find(|(_, e)| e.partial && e.failed && e.activity == end.activity)
-        .and_then(|(_, e)| e.detail.clone());
-    let detail = match (&end.detail, part) {
+    // The first part of the same activity that failed before this end says what failed;
+    // else the last place the activity said it was (Setup's phase).
+    let before = &ends[..deciding];
+    let same = |e: &End| e.partial && e.activity == end.activity;
+    let part = (before.iter())
+        .find(|(_, e)| same(e) && e.failed && !e.context)
+        .or_else(|| before.iter().rev().find(|(_, e)| same(e) && e.context))
+        .map(|(_, e)| e);
+    let detail = match (&end.detail, part.and_then(|p| p.detail.clone())) {
+        // Setup's phase or crash, then that it rolled back: "phase OOBEBoot,Start (rolled
+        // back)".
+        (Some(d), Some(p)) if d.starts_with("rolled back") => Some(format!("{p} ({d})")),
         (Some(d), Some(p)) if end.partial => Some(format!("{d}; {p}")),
         (Some(d), Some(p)) => Some(format!("{d}, {p}")),
         (Some(d), None) => Some(d.clone()),
         (None, p) => p,
     };
     t.outcome = RunOutcome::Failed;
-    t.exit_code = end.code;
+    t.exit_code = end.code.or(part.and_then(|p| p.code));
     t.failed_activity = Some(end.activity);
     t.failing_step = Some(match detail {
         Some(d) => format!("{}: {d}", end.activity.name()),

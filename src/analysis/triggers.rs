@@ -238,7 +238,7 @@ fn read_marked(meta: &RecordMeta, raw: &[u8], marks: Marks) -> Trigger {
             .flatten(),
         // Wizard errors are found as summaries; the timeline reads them too.
         step: (marks.step || marks.summary)
-            .then(|| steps::step_event(&message))
+            .then(|| steps::step_event_at(&message, Some(meta.severity())))
             .flatten(),
     }
 }

@@ -6,7 +6,10 @@ use std::path::Path;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("kb");
-    println!("cargo:rerun-if-changed={}", dir.display());
+    // Paths relative to the package and `CARGO_MANIFEST_DIR` in the generated code, not
+    // this checkout's absolute path: a target folder copied to another worktree would
+    // otherwise keep embedding (and watching) the first checkout's files.
+    println!("cargo:rerun-if-changed=kb");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("kb/ is part of the source tree")
         .filter_map(|e| e.ok())
@@ -16,11 +19,11 @@ fn main() {
     names.sort();
     let mut out = String::from("&[\n");
     for name in &names {
-        println!("cargo:rerun-if-changed={}", dir.join(name).display());
+        println!("cargo:rerun-if-changed=kb/{name}");
         let _ = writeln!(
             out,
-            "    (\"kb/{name}\", include_str!({:?})),",
-            dir.join(name).display().to_string()
+            "    (\"kb/{name}\", include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/kb/{name}")
         );
     }
     out.push(']');

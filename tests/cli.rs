@@ -335,6 +335,52 @@ log = "Network Access Account is not set"
     );
 }
 
+/// A user rule whose example a built-in rule takes first is flagged: `report` would name
+/// the built-in rule, so the user's rule would never be the answer on that text. The
+/// example lines are the built-in `naa-not-set` rule's own (TSMBootstrap's words).
+#[test]
+fn kb_check_flags_an_example_a_built_in_rule_takes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("site.toml");
+    std::fs::write(
+        &file,
+        r#"[[rule]]
+id = "our-naa-missing"
+title = "Our NAA is missing again"
+priority = 60
+[[rule.signal]]
+message = 'Network Access Account is not set'
+[[rule.cause]]
+text = "The site's NAA was removed."
+fix = ["Set it again."]
+[[rule.example]]
+log = '''
+Found empty NetworkAccessUsername/NetworkAccessPassword from NAAConfig CCM_NetworkAccessAccount
+Network Access Account is not set
+'''
+"#,
+    )
+    .unwrap();
+    let out = tslens().args(["kb", "check"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("site.toml:11:1: the example of 'our-naa-missing' fires 'naa-not-set' first"),
+        "{err}"
+    );
+    // Ranked above the built-in rule, the same example is the user's rule's own.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("priority = 60", "priority = 95\nconfidence = \"high\"");
+    std::fs::write(&file, text).unwrap();
+    let out = tslens().args(["kb", "check"]).arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `kb list` narrows by family and by words, `kb list --families` counts them, and
 /// `kb show ID` prints one rule with its sources; an unknown id or family is one line, exit 2.
 #[test]

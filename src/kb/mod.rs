@@ -199,6 +199,47 @@ impl RuleSet {
         Ok(RuleSet { rules, compiled })
     }
 
+    /// A set of `base`'s rules with `rules` added, as `report` would hold them with a user
+    /// file loaded (for `kb check`): a base rule is left out when `rules` reuse its id, and
+    /// so is its whole file when `rules` are a working copy of it (a file of the same name
+    /// sharing ids), since the copy replaces the embedded one. Only the added rules' patterns are compiled to check them; the base
+    /// set's are trusted and compile when a log needs them.
+    pub fn with_added(base: &RuleSet, rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
+        let mut ids = HashSet::new();
+        for rule in &rules {
+            if !ids.insert(rule.id.as_str()) {
+                return Err(duplicate(rule, "another rule in this set"));
+            }
+        }
+        // A file sharing ids with the built-in file of its name is a working copy of it.
+        let names: HashSet<_> = base
+            .rules
+            .iter()
+            .filter(|b| ids.contains(b.id.as_str()))
+            .filter_map(|b| b.file.file_name())
+            .filter(|n| rules.iter().any(|r| r.file.file_name() == Some(n)))
+            .collect();
+        let mut all: Vec<Rule> = base
+            .rules
+            .iter()
+            .filter(|b| {
+                !ids.contains(b.id.as_str())
+                    && b.file.file_name().is_none_or(|n| !names.contains(n))
+            })
+            .cloned()
+            .collect();
+        let first = all.len();
+        all.extend(rules);
+        let compiled = Compiled::new(&all);
+        compiled
+            .check_patterns(first..all.len())
+            .map_err(|(r, reason)| too_large(&all[r], &reason))?;
+        Ok(RuleSet {
+            rules: all,
+            compiled,
+        })
+    }
+
     /// Adds the rule files (`*.toml`) of a directory, in name order.
     ///
     /// A file with any problem is skipped whole and its error returned; the

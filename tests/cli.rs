@@ -279,15 +279,23 @@ fn user_themes_are_found_by_name_and_checked_before_the_screen() {
     assert!(stderr_line(&out).contains("mine.toml:3"));
 }
 
+/// Runs `kb check` on a rule file holding `text`: its exit code and standard error.
+fn kb_check(name: &str, text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).unwrap();
+    let out = tslens().args(["kb", "check"]).arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code(), err)
+}
+
 /// `kb check` runs each example through report's own pipeline: a rule whose only signal
 /// is a bare code passes a direct match on an info line, yet report never selects that
 /// line; and an id taken from a built-in rule is refused.
 #[test]
 fn kb_check_runs_examples_through_the_report_pipeline() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("mine.toml");
-    std::fs::write(
-        &file,
+    let (code, err) = kb_check(
+        "mine.toml",
         r#"[[rule]]
 id = "my-bare-code"
 title = "A rule with only a code"
@@ -310,11 +318,8 @@ fix = ["y"]
 [[rule.example]]
 log = "Network Access Account is not set"
 "#,
-    )
-    .unwrap();
-    let out = tslens().args(["kb", "check"]).arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    );
+    assert_eq!(code, Some(2));
     assert!(
         err.contains(
             "mine.toml:10:1: the example of 'my-bare-code' does not fire through report's pipeline"
@@ -340,11 +345,7 @@ log = "Network Access Account is not set"
 /// example lines are the built-in `naa-not-set` rule's own (TSMBootstrap's words).
 #[test]
 fn kb_check_flags_an_example_a_built_in_rule_takes_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("site.toml");
-    std::fs::write(
-        &file,
-        r#"[[rule]]
+    let text = r#"[[rule]]
 id = "our-naa-missing"
 title = "Our NAA is missing again"
 priority = 60
@@ -358,27 +359,17 @@ log = '''
 Found empty NetworkAccessUsername/NetworkAccessPassword from NAAConfig CCM_NetworkAccessAccount
 Network Access Account is not set
 '''
-"#,
-    )
-    .unwrap();
-    let out = tslens().args(["kb", "check"]).arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+"#;
+    let (code, err) = kb_check("site.toml", text);
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("site.toml:11:1: the example of 'our-naa-missing' fires 'naa-not-set' first"),
         "{err}"
     );
     // Ranked above the built-in rule, the same example is the user's rule's own.
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("priority = 60", "priority = 95\nconfidence = \"high\"");
-    std::fs::write(&file, text).unwrap();
-    let out = tslens().args(["kb", "check"]).arg(&file).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = text.replace("priority = 60", "priority = 95\nconfidence = \"high\"");
+    let (code, err) = kb_check("site.toml", &text);
+    assert_eq!(code, Some(0), "{err}");
 }
 
 /// `kb list` narrows by family and by words, `kb list --families` counts them, and

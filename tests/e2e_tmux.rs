@@ -320,6 +320,47 @@ fn follow_shows_appends_across_a_rollover_once() {
     assert!(!t.alternate_screen_on());
 }
 
+/// `F` in a log opened without `--follow` follows its file from then on, as `less`'s `F`
+/// does: what the task sequence writes next shows up, each record once, whether it was
+/// written before the file was read again or after.
+#[test]
+fn f_follows_a_log_opened_without_follow() {
+    for folder in [false, true] {
+        let Some(t) = Tmux::start("f_follows_a_log_opened_without_follow") else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join("smsts.log");
+        // Opened as a folder, its live smsts.log is the file followed.
+        let opened = if folder { dir.path() } else { live.as_path() };
+        f_follows(&t, &live, opened);
+    }
+}
+
+fn f_follows(t: &Tmux, live: &Path, opened: &Path) {
+    std::fs::write(live, live_records("alpha", 0..3)).unwrap();
+    t.run(&format!("{} --poll 50 {}", bin(), opened.display()));
+    t.wait_for("alpha 2");
+    // Written while the log is only read: nothing shows it yet.
+    append_to(live, &live_records("alpha", 3..4));
+    t.keys(&["F"]);
+    t.wait_for("alpha 3");
+    append_to(live, &live_records("alpha", 4..7));
+    let s = t.wait_for("alpha 6");
+    let rows: Vec<&str> = s
+        .lines()
+        .map(|l| l.split('│').next().unwrap_or("").trim_end())
+        .collect();
+    for i in 0..7 {
+        let needle = format!("alpha {i}");
+        let count = rows.iter().filter(|r| r.ends_with(&needle)).count();
+        assert_eq!(count, 1, "{needle:?} in\n{s}");
+    }
+    assert!(s.contains("FOLLOW"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}
+
 #[test]
 fn a_log_truncated_under_the_explorer_is_said_and_reloaded() {
     let Some(t) = Tmux::start("a_log_truncated_under_the_explorer_is_said_and_reloaded") else {

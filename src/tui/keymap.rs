@@ -278,7 +278,7 @@ bindings! {
     3, [Ch('t')], ToggleSteps, "show or hide the step timeline";
     4, [Ch('y')], CopyRecord, "copy the record or chain (OSC 52)";
     4, [Ch('Y')], CopyFinding, "copy the finding with its evidence";
-    4, [Ch('F')], ToggleFollow, "follow the end of the log";
+    4, [Ch('F')], ToggleFollow, "follow the end of the log and its file as it grows";
     4, [Ch('U')], ToggleUtc, "times in UTC / as written in the log";
     4, [Ch('M')], ToggleMouse, "mouse: capture / leave to the terminal";
     4, [Ch('X')], CleanSession, "start clean: forget this log's session";

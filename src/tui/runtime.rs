@@ -252,6 +252,9 @@ struct Plan {
     load: Vec<Input>,
     /// Per input of `load`: followed from where loading stopped.
     followed: Vec<bool>,
+    /// Per input of `load`: a file named on the command line (or a folder's live
+    /// `smsts.log`), which `F` follows in a log opened without `--follow`.
+    followable: Vec<bool>,
     /// Folders whose live `smsts.log` is followed (given with `--follow`).
     dirs: Vec<PathBuf>,
     /// Files named with `--follow` that do not exist yet: followed from their first byte
@@ -284,6 +287,7 @@ fn plan(args: &ExploreArgs) -> Result<Plan> {
     let mut p = Plan {
         load: Vec::new(),
         followed: Vec::new(),
+        followable: Vec::new(),
         dirs: Vec::new(),
         waiting: Vec::new(),
         stdin: false,
@@ -328,6 +332,7 @@ fn plan(args: &ExploreArgs) -> Result<Plan> {
                 if !matches!(&f, Input::File(path) if is_live_smsts(path)) {
                     p.load.push(f);
                     p.followed.push(false);
+                    p.followable.push(false);
                 }
             }
             continue;
@@ -339,8 +344,12 @@ fn plan(args: &ExploreArgs) -> Result<Plan> {
             // A FIFO or `<(cmd)` cannot be reopened and followed by name: it is read as the
             // stream it is, to its end.
             let named = matches!(&f, Input::File(q) if q == path && q.is_file());
+            // `F` on a folder opened without `--follow` follows the smsts.log in it.
+            let live_in_folder = path.is_dir()
+                && matches!(&f, Input::File(q) if is_live_smsts(q) && q.parent() == Some(path) && q.is_file());
             p.load.push(f);
             p.followed.push(args.follow && named);
+            p.followable.push(named || live_in_folder);
         }
     }
     Ok(p)
@@ -408,8 +417,8 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     if let Some(notice) = super::app::skipped_notice(&plan.skipped) {
         app.notice = Some(notice);
     }
-    // What `R` reads again: the files opened without following.
-    let reload = (!plan.any()).then(|| plan.load.clone());
+    // What `R` reads again, and `F` follows: the files opened without following.
+    let reload = (!plan.any()).then(|| (plan.load.clone(), plan.followable.clone(), plan.poll));
     let mut live = Live::new(plan, engine.clone());
     if !needs_worker {
         // Nothing to wait for: the streams start with the screen.
@@ -436,7 +445,7 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
     .context("cannot open the terminal")?;
     app.update(Msg::Resize(size.width, size.height));
     let mut screen = Screen::new(Rect::new(0, 0, size.width, size.height));
-    let reloader = Reloader {
+    let mut reloader = Reloader {
         inputs: reload,
         engine,
     };
@@ -447,7 +456,7 @@ pub fn run(args: &ExploreArgs, rules: RuleSet) -> Result<u8> {
         load_rx,
         go_tx,
         &mut live,
-        &reloader,
+        &mut reloader,
     );
     drop(terminal);
     drop(guard);
@@ -845,7 +854,7 @@ fn event_loop(
     load_rx: Receiver<LoadMsg>,
     go: Sender<()>,
     live: &mut Live,
-    reloader: &Reloader,
+    reloader: &mut Reloader,
 ) -> Result<Option<i32>> {
     let input_rx = spawn_input();
     let signal_rx = spawn_signals()?;
@@ -946,6 +955,19 @@ fn event_loop(
                             app.dirty = true;
                         }
                     },
+                    Effect::FollowFiles => match reloader.follow() {
+                        Some((rx, plan)) => {
+                            load_rx = rx;
+                            live.plan = Some(plan);
+                        }
+                        None => {
+                            app.notice = Some(
+                                "F keeps to the end: none of these inputs is a file that can be followed"
+                                    .into(),
+                            );
+                            app.dirty = true;
+                        }
+                    },
                     Effect::Mouse(on) => {
                         MOUSE.store(on, Ordering::SeqCst);
                         let mut out = std::io::stdout();
@@ -990,22 +1012,50 @@ fn event_loop(
     }
 }
 
-/// Reads the inputs again on a worker, for `R`.
+/// Reads the inputs again on a worker, for `R`, or to follow them, for `F`.
 struct Reloader {
-    /// The files to read, or `None` when the log is followed (its followers own it).
-    inputs: Option<Vec<Input>>,
+    /// The files to read, which of them `F` follows, and the poll interval; `None` when
+    /// the log is followed (its followers own it).
+    inputs: Option<(Vec<Input>, Vec<bool>, Duration)>,
     engine: Arc<Engine>,
 }
 
 impl Reloader {
     /// Starts a reload; the receiver replaces the loop's loading channel.
     fn start(&self) -> Option<Receiver<LoadMsg>> {
-        let inputs = self.inputs.clone()?;
+        let (inputs, _, _) = self.inputs.clone()?;
+        self.spawn(inputs, Vec::new())
+    }
+
+    /// Starts reading the files again to follow them: loading cuts each followed file
+    /// where its follower takes over, so nothing is shown twice or skipped. The plan is
+    /// the followers' to start once that load is in. From then on the log is followed.
+    fn follow(&mut self) -> Option<(Receiver<LoadMsg>, Plan)> {
+        let (inputs, followable, poll) = self.inputs.clone()?;
+        if !followable.iter().any(|f| *f) {
+            return None;
+        }
+        let rx = self.spawn(inputs.clone(), followable.clone())?;
+        self.inputs = None;
+        let plan = Plan {
+            load: inputs,
+            followed: followable.clone(),
+            followable,
+            dirs: Vec::new(),
+            waiting: Vec::new(),
+            stdin: false,
+            poll,
+            skipped: Vec::new(),
+        };
+        Some((rx, plan))
+    }
+
+    fn spawn(&self, inputs: Vec<Input>, follow: Vec<bool>) -> Option<Receiver<LoadMsg>> {
         let engine = self.engine.clone();
         let (tx, rx) = unbounded();
         std::thread::Builder::new()
             .name("tslens-reload".into())
-            .spawn(move || load::load_full(&inputs, &engine, &tx, &[]))
+            .spawn(move || load::load_full(&inputs, &engine, &tx, &follow))
             .ok()?;
         Some(rx)
     }

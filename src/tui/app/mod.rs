@@ -61,6 +61,9 @@ pub enum Effect {
     Redraw,
     /// Read the inputs again from disk.
     Reload,
+    /// `F` in a log opened without following: read the files again and follow them from
+    /// where that reading stops, as `--follow` would have (what `less`'s `F` does).
+    FollowFiles,
     /// Capture the mouse (true) or leave it to the terminal.
     Mouse(bool),
     /// Give the terminal back and stop the process until the shell continues it.
@@ -375,6 +378,10 @@ impl App {
                 if self.view.follow {
                     self.live.new_below = 0;
                     self.set_cursor(self.rows.len().saturating_sub(1), false);
+                    // Nothing feeds the log yet: ask for its files to be followed.
+                    if self.live.streams.is_empty() {
+                        fx.push(Effect::FollowFiles);
+                    }
                 }
                 self.notice = Some(if self.view.follow {
                     "following the end of the log (F to stop)".into()

@@ -26,6 +26,14 @@ pub(crate) struct Shift {
     pub by: usize,
 }
 
+/// A row whose cells in the kept columns (see [`write_diff`]) are those the terminal shows
+/// on row `from` (before its scroll, if any), moved to row `row`: not compared again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Keep {
+    pub row: usize,
+    pub from: usize,
+}
+
 /// What a row scrolled in at the bottom holds: blank, in the default colours.
 static BLANK: Cell = Cell::EMPTY;
 
@@ -146,12 +154,17 @@ fn ctcolor(c: Color) -> CColor {
 }
 
 /// Appends to `out` what turns the screen `prev` (after the scroll `shift`, if any) into
-/// `next`. The buffers cover the same area.
+/// `next`. The buffers cover the same area. The columns `cols` of the rows in `kept`
+/// (sorted by row) are known to be equal in both and are not compared: the caller copied
+/// them. Wide symbols do not reach past their edges and their cells have no diff option (the
+/// view sets none), so the bytes are those of the whole comparison.
 pub(crate) fn write_diff(
     out: &mut Vec<u8>,
     prev: &Buffer,
     next: &Buffer,
     shift: Option<Shift>,
+    kept: &[Keep],
+    cols: std::ops::Range<usize>,
 ) -> io::Result<()> {
     let area = next.area;
     let w = usize::from(area.width.max(1));
@@ -176,7 +189,24 @@ pub(crate) fn write_diff(
         modifier: Modifier::empty(),
     };
     let mut pos = 0;
+    // The next kept span, as cell indices.
+    let mut spans = kept
+        .iter()
+        .map(|k| (k.row * w + cols.start, k.row * w + cols.end.min(w)));
+    let mut span = spans.next();
     while pos < len {
+        while let Some((from, to)) = span {
+            if pos < from {
+                break;
+            }
+            if pos < to {
+                pos = to;
+            }
+            span = spans.next();
+        }
+        if pos >= len {
+            break;
+        }
         let i = pos;
         pos += 1;
         let c = &cur[i];
@@ -457,7 +487,68 @@ mod tests {
                 (by < bottom - top).then_some(Shift { top, bottom, by })
             });
             let mut ours = Vec::new();
-            write_diff(&mut ours, &prev, &next, shift).expect("in memory");
+            write_diff(&mut ours, &prev, &next, shift, &[], 0..0).expect("in memory");
+            let theirs = ratatui_bytes(&prev, &next, shift);
+            prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Columns of rows said to be kept (copied from where the terminal shows them) are
+        /// not compared, and the bytes are still those of the whole comparison.
+        #[test]
+        fn kept_columns_write_what_the_whole_comparison_writes(
+            prev in cells(6 * 5),
+            next_cells in cells(6 * 5),
+            keep in prop::collection::vec(any::<bool>(), 6 * 5),
+            rows in prop::collection::vec(any::<bool>(), 5),
+            cols in (0..6usize, 1..7usize),
+            scroll in prop::option::of((0..5usize, 1..6usize, 1..5usize)),
+        ) {
+            let area = Rect::new(2, 1, 6, 5);
+            let w = 6;
+            let (a, b) = (cols.0.min(cols.1.saturating_sub(1)), cols.1.max(cols.0 + 1).min(w));
+            let mut prev = buffer(area, prev);
+            let next: Vec<Cell> = next_cells
+                .into_iter()
+                .zip(&keep)
+                .enumerate()
+                .map(|(i, (c, k))| if *k { prev.content[i].clone() } else { c })
+                .collect();
+            let mut next = buffer(area, next);
+            let shift = scroll.and_then(|(top, h, by)| {
+                let bottom = (top + h).min(5);
+                (by < bottom - top).then_some(Shift { top, bottom, by })
+            });
+            let mut kept = Vec::new();
+            for (y, _) in rows.iter().enumerate().filter(|(_, k)| **k) {
+                let from = match shift {
+                    Some(s) if y >= s.top && y < s.bottom => {
+                        match Some(y + s.by).filter(|&f| f < s.bottom) {
+                            Some(f) => f,
+                            None => continue,
+                        }
+                    }
+                    _ => y,
+                };
+                // A kept span's last symbol is narrow: none reaches past its edge.
+                let last = prev.content[from * w + b - 1].clone();
+                let mut narrow = last.clone();
+                narrow.set_symbol("a");
+                narrow.diff_option = CellDiffOption::None;
+                prev.content[from * w + b - 1] = narrow;
+                // Kept cells are plain ones: the view sets no cell's diff option (a cell to
+                // write always would have to be compared).
+                for x in a..b {
+                    prev.content[from * w + x].diff_option = CellDiffOption::None;
+                    next.content[y * w + x] = prev.content[from * w + x].clone();
+                }
+                kept.push(Keep { row: y, from });
+            }
+            let mut ours = Vec::new();
+            write_diff(&mut ours, &prev, &next, shift, &kept, a..b).expect("in memory");
             let theirs = ratatui_bytes(&prev, &next, shift);
             prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
         }
@@ -473,7 +564,7 @@ mod tests {
             c.set_symbol(["a", "b", "c"][i / 4]);
         }
         let mut same = Vec::new();
-        write_diff(&mut same, &prev, &prev, None).expect("in memory");
+        write_diff(&mut same, &prev, &prev, None, &[], 0..0).expect("in memory");
         assert_eq!(same, b"\x1b[39m\x1b[49m\x1b[59m\x1b[0m");
         // The rows scrolled up by one: "b" and "c" moved up, a new "d" row at the bottom.
         let mut next = prev.clone();
@@ -486,7 +577,7 @@ mod tests {
             bottom: 3,
             by: 1,
         };
-        write_diff(&mut scrolled, &prev, &next, Some(shift)).expect("in memory");
+        write_diff(&mut scrolled, &prev, &next, Some(shift), &[], 0..0).expect("in memory");
         assert_eq!(
             String::from_utf8_lossy(&scrolled),
             "\x1b[3;1Hdddd\x1b[39m\x1b[49m\x1b[59m\x1b[0m"

@@ -17,6 +17,7 @@ pub mod load;
 pub mod panel;
 pub mod rows;
 pub mod runtime;
+pub mod screen;
 pub mod search;
 pub mod session;
 pub mod theme;

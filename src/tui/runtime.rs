@@ -10,14 +10,12 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use crossbeam_channel::{bounded, never, select_biased, unbounded, Receiver, Sender};
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::buffer::Buffer;
-use ratatui::crossterm::cursor::{Hide, MoveTo, Show};
+use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
-    LeaveAlternateScreen,
+    self, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
 };
-use ratatui::crossterm::{execute, queue};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
@@ -30,10 +28,8 @@ use crate::source::SourceError;
 use crate::tui::theme::{detect_color_depth, ColorDepth, Theme};
 
 use super::app::{App, Effect, Msg, Options};
-use super::diff::{write_diff, Shift};
 use super::load::{self, LoadMsg, Loaded, PREVIEW_BYTES};
 use super::session;
-use super::view::{draw_screen, log_rows};
 
 /// The longest wait between two frames while something changes: a frame at least every
 /// 33 ms, however costly frames are.
@@ -587,30 +583,16 @@ impl Live {
     }
 }
 
-/// What the terminal shows, cell by cell, and the frame being built. The explorer compares
-/// and writes its frames itself rather than through `Terminal::draw`, so that when the
-/// log's rows have moved up since the last frame (a followed log growing) the terminal
-/// scrolls them, one escape sequence, and only what then differs is written: compared
-/// row against row, every row of the log that moved differs and was written again.
+/// The screen as the terminal shows it (see [`super::screen`]), and what its frames cost.
 struct Screen {
-    /// What is on screen, as the terminal was last told.
-    shown: Buffer,
-    /// The next frame, blank until drawn.
-    next: Buffer,
-    /// The log's rows at the last frame (see [`log_rows`]).
-    log: Option<(Rect, usize)>,
-    /// The frame's bytes, gathered before they go to the terminal in one write.
-    out: Vec<u8>,
+    cells: super::screen::Screen,
     times: FrameTimes,
 }
 
 impl Screen {
     fn new(area: Rect) -> Screen {
         Screen {
-            shown: Buffer::empty(area),
-            next: Buffer::empty(area),
-            log: None,
-            out: Vec::new(),
+            cells: super::screen::Screen::new(area),
             times: FrameTimes::default(),
         }
     }
@@ -623,66 +605,29 @@ impl Screen {
             terminal.backend_mut(),
             ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
         );
-        self.forget();
-    }
-
-    /// The screen is blank (or unknown): the next frame writes every cell that is not.
-    fn forget(&mut self) {
-        self.shown.reset();
-        self.log = None;
+        self.cells.forget();
     }
 
     /// The terminal's new size.
     fn resize(&mut self, terminal: &mut Terminal<CrosstermBackend<Out>>, w: u16, h: u16) {
         let area = Rect::new(0, 0, w, h);
-        if self.shown.area != area {
+        if self.cells.resize(area) {
             // Clears the screen too.
             let _ = terminal.resize(area);
-            self.shown.resize(area);
-            self.next.resize(area);
-            self.next.reset();
-            self.forget();
         }
     }
 
     fn draw(&mut self, terminal: &mut Terminal<CrosstermBackend<Out>>, app: &App) -> Result<()> {
         let t = Instant::now();
-        let area = self.shown.area;
-        if self.next.area != area {
-            self.next.resize(area);
-            self.next.reset();
-        }
-        let cursor = draw_screen(app, &mut self.next, area);
-        let rows = log_rows(app, area);
-        let built = t.elapsed();
-        // One synchronized update per frame, gathered here and written at once: the
-        // terminal shows it whole or not at all.
-        let out = &mut self.out;
-        out.clear();
-        let _ = queue!(out, BeginSynchronizedUpdate);
-        let shift = scroll_of(self.log, rows).map(|(region, by)| {
-            let _ = scroll_up(out, region, by);
+        let frame = self.cells.frame(app);
+        let (built, scrolled) = (frame.built, frame.scrolled);
+        let written = terminal.backend_mut().write_all(frame.bytes);
+        if scrolled {
             self.times.scrolls += 1;
-            let top = usize::from(region.y.saturating_sub(area.y));
-            Shift {
-                top,
-                bottom: top + usize::from(region.height),
-                by: usize::from(by),
-            }
-        });
-        write_diff(out, &self.shown, &self.next, shift)?;
-        let _ = match cursor {
-            None => queue!(out, Hide),
-            Some(pos) => queue!(out, Show, MoveTo(pos.x, pos.y)),
-        };
-        let _ = queue!(out, EndSynchronizedUpdate);
-        let written = terminal.backend_mut().write_all(out);
-        // The old frame is the next one's buffer: drawing it starts with every cell blank.
-        std::mem::swap(&mut self.shown, &mut self.next);
-        self.log = rows;
+        }
         if written.is_err() {
             // What reached the terminal is unknown.
-            self.forget();
+            self.cells.forget();
         }
         written?;
         Backend::flush(terminal.backend_mut())?;
@@ -690,32 +635,6 @@ impl Screen {
         self.times.frame(built, t.elapsed(), bytes);
         Ok(())
     }
-}
-
-/// Terminal scroll regions: every terminal emulator a Unix explorer runs in has them (tmux,
-/// screen, xterm and its kin, Windows Terminal through SSH); a Windows console may be one
-/// without virtual-terminal sequences, so it keeps writing rows.
-const SCROLL_REGIONS: bool = cfg!(unix);
-
-/// How the log's rows moved between two frames, if by scrolling up: the rows to scroll
-/// (the screen's whole width: a region's margins are rows) and by how many.
-fn scroll_of(was: Option<(Rect, usize)>, now: Option<(Rect, usize)>) -> Option<(Rect, u16)> {
-    let ((was, top0), (now, top1)) = (was?, now?);
-    if !SCROLL_REGIONS || was != now || top1 <= top0 {
-        return None;
-    }
-    let by = u16::try_from(top1 - top0).ok()?;
-    (by < now.height).then_some((now, by))
-}
-
-/// Scrolls the rows of `region` up by `by` (the columns beside the log scroll with them; the
-/// frame's comparison then writes what differs there). The rows that come in at the bottom
-/// are blank in the colours the last frame left set: the default ones.
-fn scroll_up(out: &mut impl Write, region: Rect, by: u16) -> std::io::Result<()> {
-    let top = region.y + 1;
-    let bottom = region.y + region.height;
-    // Set the region, scroll it, give the whole screen back as the region.
-    write!(out, "\x1b[0m\x1b[{top};{bottom}r\x1b[{by}S\x1b[r")
 }
 
 /// Frame costs and waits for `TSLENS_TIMINGS`, printed when the explorer ends: where the

@@ -260,6 +260,7 @@ impl App {
     /// Puts a saved session back; what no longer fits the log (a source gone, a pattern
     /// that no longer compiles, a window past the end) is left out.
     pub fn restore(&mut self, s: &Session) {
+        self.view_gen += 1;
         for m in &s.bookmarks {
             let Some((si, src)) = self
                 .log

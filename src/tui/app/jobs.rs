@@ -140,6 +140,7 @@ impl App {
     /// Runs pending work (filtering, seeking, counting) for about `budget`. Returns true
     /// when work remains.
     pub fn work(&mut self, budget: Duration) -> bool {
+        self.view_gen += 1;
         let deadline = Instant::now() + budget;
         // Records between two looks at the clock: few enough that a pattern on the
         // backtracking engine (look-around) cannot hold a key up for long.

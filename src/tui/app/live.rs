@@ -89,6 +89,7 @@ impl App {
             }
         };
         self.live.streams.push(Stream { source });
+        self.view_gen += 1;
         self.live.streams.len() - 1
     }
 
@@ -96,6 +97,7 @@ impl App {
     /// first record, or after `G`), it stays there as records arrive; moving up stops it,
     /// `F` stops or starts it.
     pub fn follow_pipe(&mut self) {
+        self.view_gen += 1;
         self.live.pipe_refollow = true;
         if !self.view.follow && self.view.cursor + 1 >= self.rows.len() {
             self.view.follow = true;
@@ -212,6 +214,8 @@ impl App {
         }
         match removed {
             Some(at) => {
+                // Records replaced: rows already drawn may show others now.
+                self.view_gen += 1;
                 self.index.truncate(at);
                 self.rows.truncate(at);
                 if let Some(job) = self.filter.job.as_mut() {
@@ -293,6 +297,7 @@ impl App {
     /// Puts in a fresh analysis of the live log, keeping the cursor's record and the view's
     /// place; announces a finding not seen before.
     fn install_analysis(&mut self, analysis: Analysis) {
+        self.view_gen += 1;
         let anchor = self.current_pos();
         let offset = self.view.cursor.saturating_sub(self.view.top);
         let fresh: Vec<String> = analysis
@@ -336,6 +341,7 @@ impl App {
             return;
         }
         self.live.open_when_analysed = false;
+        self.view_gen += 1;
         if !self.view.moved && !self.view.follow {
             if let Some(i) = self.analysis.opening_finding() {
                 self.open_finding(i);

@@ -127,6 +127,7 @@ impl App {
                 continue;
             }
             self.load.changed_told.push(i);
+            self.view_gen += 1;
             self.notice = Some(format!(
                 "{} changed on disk while open (truncated?): what follows its new end shows as ␀. R reloads it",
                 src.text.path

@@ -146,6 +146,12 @@ pub struct App {
     pub live: Live,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
+    /// Changes whenever what a log row draws may have changed by anything but records
+    /// appended at the end (a key, the analysis, a filter's progress, a record replaced):
+    /// a frame keeps a row the terminal shows only when this and the row's record and
+    /// selection are what they were (see [`crate::tui::screen`]). State set from outside
+    /// these methods (a test setting a field) must bump it too.
+    pub view_gen: u64,
 }
 
 impl App {
@@ -206,6 +212,7 @@ impl App {
             notice: None,
             live: Live::default(),
             dirty: true,
+            view_gen: 0,
         }
     }
 
@@ -266,6 +273,16 @@ impl App {
     /// Applies one message; returns what the runtime must do.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut fx = Vec::new();
+        // Records appended change no row already drawn (a replaced one says so itself).
+        if !matches!(
+            &msg,
+            Msg::Follow {
+                event: FollowEvent::Records { .. },
+                ..
+            }
+        ) {
+            self.view_gen += 1;
+        }
         match msg {
             Msg::Key(key) => {
                 // Windows reports releases too; only presses act.

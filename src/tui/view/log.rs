@@ -61,7 +61,15 @@ fn columns(app: &App, width: u16) -> Columns {
     }
 }
 
-pub(super) fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
+/// The widths of the log view's columns for a view `width` wide, as [`draw_log`] lays
+/// them out: gutter, line, time, source, component, thread.
+pub(super) fn column_widths(app: &App, width: u16) -> [u16; 6] {
+    let c = columns(app, width);
+    [c.gutter, c.line, c.time, c.source, c.component, c.thread]
+}
+
+/// Draws the log view; the body rows marked in `keep` are left as they are.
+pub(super) fn draw_log(app: &App, buf: &mut Buffer, area: Rect, keep: &[bool]) {
     let theme = &app.theme;
     let cols = columns(app, area.width);
     let right = area.x + area.width;
@@ -129,6 +137,9 @@ pub(super) fn draw_log(app: &App, buf: &mut Buffer, area: Rect) {
         let row = top + i;
         if row >= len {
             break;
+        }
+        if keep.get(i).copied().unwrap_or(false) {
+            continue;
         }
         let y = area.y + 1 + i as u16;
         draw_row(app, buf, Rect::new(area.x, y, area.width, 1), &cols, row);

@@ -3,7 +3,7 @@
 //! the overview strip, the filter pane, the side panel, the step timeline, the status line and
 //! the help; here, what they share.
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
@@ -47,6 +47,18 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
 /// Draws the whole screen into `buf` over `area`; returns where the cursor is shown, if
 /// anywhere (a prompt being typed).
 pub(crate) fn draw_screen(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
+    draw_screen_keeping(app, buf, area, &[])
+}
+
+/// [`draw_screen`], but the log rows marked in `keep` (one flag per row of the log's body,
+/// in the order [`log_row_keys`] gives them) are left as `buf` holds them: neither blanked
+/// nor drawn. The caller puts the same row there.
+pub(crate) fn draw_screen_keeping(
+    app: &App,
+    buf: &mut Buffer,
+    area: Rect,
+    keep: &[bool],
+) -> Option<Position> {
     let lay = layout(app, area);
     let theme = &app.theme;
     // The whole screen, cell after cell: `Buffer::set_style` finds each cell by its
@@ -54,9 +66,27 @@ pub(crate) fn draw_screen(app: &App, buf: &mut Buffer, area: Rect) -> Option<Pos
     // cell is blanked first: the explorer draws into its previous frame, not a reset buffer.
     let normal = theme.style(Role::Normal);
     if buf.area == area {
-        for cell in &mut buf.content {
-            cell.reset();
-            cell.set_style(normal);
+        let mut blank = Cell::EMPTY;
+        blank.set_style(normal);
+        let w = usize::from(area.width.max(1));
+        let first = usize::from((lay.log.y + 1).saturating_sub(area.y));
+        let cols = usize::from(lay.log.x.saturating_sub(area.x))
+            ..usize::from(lay.log.x.saturating_sub(area.x) + lay.log.width);
+        for (y, row) in buf.content.chunks_mut(w).enumerate() {
+            let kept = !lay.too_small
+                && y.checked_sub(first)
+                    .and_then(|i| keep.get(i))
+                    .copied()
+                    .unwrap_or(false);
+            if kept {
+                let (head, rest) = row.split_at_mut(cols.start.min(row.len()));
+                head.fill(blank.clone());
+                if let Some(tail) = rest.get_mut(cols.len()..) {
+                    tail.fill(blank.clone());
+                }
+            } else {
+                row.fill(blank.clone());
+            }
         }
     } else {
         buf.set_style(area, normal);
@@ -65,7 +95,7 @@ pub(crate) fn draw_screen(app: &App, buf: &mut Buffer, area: Rect) -> Option<Pos
         draw_too_small(buf, area, theme);
         return None;
     }
-    draw_log(app, buf, lay.log);
+    draw_log(app, buf, lay.log, keep);
     if let Some(r) = lay.overview {
         draw_overview(app, buf, r);
     }
@@ -83,6 +113,64 @@ pub(crate) fn draw_screen(app: &App, buf: &mut Buffer, area: Rect) -> Option<Pos
         draw_help(app, buf, area, scroll);
     }
     cursor
+}
+
+/// What a log row draws depends on, besides the state that [`App::view_gen`] stands for:
+/// two rows with equal keys are drawn cell for cell the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RowKey {
+    gen: u64,
+    row: usize,
+    pos: usize,
+    selected: bool,
+    columns: [u16; 6],
+    x: u16,
+    width: u16,
+}
+
+/// Calls `each(y, key)` for each log row the screen for `area` shows, top to bottom, and
+/// returns the rectangle of the log's body (its rows, the header and the overview left
+/// out). `None`, and no call, when no log rows show.
+pub(crate) fn log_row_keys(
+    app: &App,
+    area: Rect,
+    mut each: impl FnMut(u16, RowKey),
+) -> Option<Rect> {
+    let lay = layout(app, area);
+    if lay.too_small || app.help.is_some() {
+        return None;
+    }
+    let body = lay.log_body_rows();
+    let len = app.rows.len();
+    if body == 0 || len == 0 {
+        return None;
+    }
+    let columns = log::column_widths(app, lay.log.width);
+    let top = first_shown(app, body);
+    for i in 0..body {
+        let row = top + i;
+        let Some(kind) = app.rows.row(row).filter(|_| row < len) else {
+            break;
+        };
+        each(
+            lay.log.y + 1 + i as u16,
+            RowKey {
+                gen: app.view_gen,
+                row,
+                pos: kind.pos(),
+                selected: row == app.view.cursor,
+                columns,
+                x: lay.log.x,
+                width: lay.log.width,
+            },
+        );
+    }
+    Some(Rect::new(
+        lay.log.x,
+        lay.log.y + 1,
+        lay.log.width,
+        body as u16,
+    ))
 }
 
 /// The log's rows as the screen for `area` shows them: the rectangle they fill (the

@@ -1,0 +1,219 @@
+//! What the terminal shows, cell by cell, and the bytes that turn it into the next frame.
+//!
+//! The explorer compares and writes its frames itself rather than through
+//! `Terminal::draw`: when the log's rows have moved up since the last frame (a followed log
+//! growing) the terminal scrolls them, one escape sequence, and only what then differs is
+//! written. And a log row the terminal already shows, the same record drawn the same way
+//! (see [`RowKey`]), is neither drawn nor compared again: its cells are copied from where
+//! the terminal has it. While a log is followed, that is all of its rows but the new ones
+//! and the two whose selection moved. The bytes are the same either way (a test holds
+//! them equal to those of the frame drawn whole).
+
+use std::time::{Duration, Instant};
+
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::cursor::{Hide, MoveTo, Show};
+use ratatui::crossterm::queue;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::layout::Rect;
+
+use super::app::App;
+use super::diff::{write_diff, Keep, Shift};
+use super::view::{draw_screen_keeping, log_row_keys, log_rows, RowKey};
+
+/// Terminal scroll regions: every terminal emulator a Unix explorer runs in has them (tmux,
+/// screen, xterm and its kin, Windows Terminal through SSH); a Windows console may be one
+/// without virtual-terminal sequences, so it keeps writing rows.
+const SCROLL_REGIONS: bool = cfg!(unix);
+
+/// The terminal's screen as the explorer last wrote it, and the next frame.
+pub struct Screen {
+    /// What is on screen, as the terminal was last told.
+    shown: Buffer,
+    /// The next frame, drawn over what the frame before the last left.
+    next: Buffer,
+    /// The log's rows at the last frame (see [`log_rows`]).
+    log: Option<(Rect, usize)>,
+    /// Per row of `shown`: the log row drawn there, if one is.
+    keys: Vec<Option<RowKey>>,
+    /// This frame's log rows: drawn, or kept from `shown`.
+    now: Vec<Option<RowKey>>,
+    keep: Vec<bool>,
+    spans: Vec<Keep>,
+    /// The frame's bytes, gathered so that they go to the terminal in one write.
+    out: Vec<u8>,
+}
+
+/// A frame's bytes and what it took.
+pub struct Frame<'a> {
+    /// What to write to the terminal, synchronized-update brackets included.
+    pub bytes: &'a [u8],
+    /// The time it took to draw the frame into its buffer (the view).
+    pub built: Duration,
+    /// The terminal is told to scroll the log's rows.
+    pub scrolled: bool,
+}
+
+impl Screen {
+    /// A blank screen of `area`.
+    pub fn new(area: Rect) -> Screen {
+        Screen {
+            shown: Buffer::empty(area),
+            next: Buffer::empty(area),
+            log: None,
+            keys: Vec::new(),
+            now: Vec::new(),
+            keep: Vec::new(),
+            spans: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// The screen's area.
+    pub fn area(&self) -> Rect {
+        self.shown.area
+    }
+
+    /// The screen is blank (or unknown): the next frame writes every cell that is not.
+    pub fn forget(&mut self) {
+        self.shown.reset();
+        self.log = None;
+        self.keys.clear();
+    }
+
+    /// The terminal's new size (the terminal is cleared by the caller). True when it
+    /// changed.
+    pub fn resize(&mut self, area: Rect) -> bool {
+        if self.shown.area == area {
+            return false;
+        }
+        self.shown.resize(area);
+        self.next.resize(area);
+        self.next.reset();
+        self.forget();
+        true
+    }
+
+    /// Draws `app` and returns the bytes that turn the screen into it. The screen then
+    /// counts them as written: when they cannot be, [`forget`](Screen::forget) it.
+    pub fn frame(&mut self, app: &App) -> Frame<'_> {
+        let t = Instant::now();
+        let area = self.shown.area;
+        if self.next.area != area {
+            self.next.resize(area);
+            self.next.reset();
+        }
+        let rows = log_rows(app, area);
+        let shift = scroll_of(self.log, rows).map(|(region, by)| {
+            let top = usize::from(region.y.saturating_sub(area.y));
+            (
+                region,
+                by,
+                Shift {
+                    top,
+                    bottom: top + usize::from(region.height),
+                    by: usize::from(by),
+                },
+            )
+        });
+        // The log rows kept: drawn the same way as the row the terminal shows where the
+        // scroll leaves it.
+        let w = usize::from(area.width);
+        let h = usize::from(area.height);
+        self.now.clear();
+        self.now.resize(h, None);
+        self.keep.clear();
+        self.spans.clear();
+        let body = log_row_keys(app, area, |y, key| {
+            let y = usize::from(y - area.y);
+            let from = match shift {
+                Some((_, _, s)) if y >= s.top && y < s.bottom => {
+                    Some(y + s.by).filter(|&f| f < s.bottom)
+                }
+                _ => Some(y),
+            };
+            let kept = from.and_then(|f| self.keys.get(f).copied().flatten()) == Some(key);
+            if let Some(slot) = self.now.get_mut(y) {
+                *slot = Some(key);
+            }
+            self.keep.push(kept);
+            if kept {
+                self.spans.push(Keep {
+                    row: y,
+                    from: from.unwrap_or(y),
+                });
+            }
+        });
+        let cursor = draw_screen_keeping(app, &mut self.next, area, &self.keep);
+        let built = t.elapsed();
+        let cols = body.map_or(0..0, |b| {
+            usize::from(b.x - area.x)..usize::from(b.x - area.x + b.width)
+        });
+        for k in &self.spans {
+            let (to, from) = (k.row * w, k.from * w);
+            if let (Some(dst), Some(src)) = (
+                self.next.content.get_mut(to + cols.start..to + cols.end),
+                self.shown.content.get(from + cols.start..from + cols.end),
+            ) {
+                dst.clone_from_slice(src);
+            }
+        }
+        // One synchronized update per frame, gathered here and written at once: the
+        // terminal shows it whole or not at all.
+        let out = &mut self.out;
+        out.clear();
+        let _ = queue!(out, BeginSynchronizedUpdate);
+        if let Some((region, by, _)) = shift {
+            scroll_up(out, region, by);
+        }
+        let _ = write_diff(
+            out,
+            &self.shown,
+            &self.next,
+            shift.map(|s| s.2),
+            &self.spans,
+            cols,
+        );
+        let _ = match cursor {
+            None => queue!(out, Hide),
+            Some(pos) => queue!(out, Show, MoveTo(pos.x, pos.y)),
+        };
+        let _ = queue!(out, EndSynchronizedUpdate);
+        // The old frame is the next one's buffer: drawing it starts with every cell blank.
+        std::mem::swap(&mut self.shown, &mut self.next);
+        std::mem::swap(&mut self.keys, &mut self.now);
+        self.log = rows;
+        Frame {
+            bytes: &self.out,
+            built,
+            scrolled: shift.is_some(),
+        }
+    }
+
+    /// What the terminal shows, as far as the screen knows.
+    pub fn shown(&self) -> &Buffer {
+        &self.shown
+    }
+}
+
+/// How the log's rows moved between two frames, if by scrolling up: the rows to scroll
+/// (the screen's whole width: a region's margins are rows) and by how many.
+fn scroll_of(was: Option<(Rect, usize)>, now: Option<(Rect, usize)>) -> Option<(Rect, u16)> {
+    let ((was, top0), (now, top1)) = (was?, now?);
+    if !SCROLL_REGIONS || was != now || top1 <= top0 {
+        return None;
+    }
+    let by = u16::try_from(top1 - top0).ok()?;
+    (by < now.height).then_some((now, by))
+}
+
+/// Scrolls the rows of `region` up by `by` (the columns beside the log scroll with them; the
+/// frame's comparison then writes what differs there). The rows that come in at the bottom
+/// are blank in the colours the last frame left set: the default ones.
+fn scroll_up(out: &mut Vec<u8>, region: Rect, by: u16) {
+    use std::io::Write;
+    let top = region.y + 1;
+    let bottom = region.y + region.height;
+    // Set the region, scroll it, give the whole screen back as the region.
+    let _ = write!(out, "\x1b[0m\x1b[{top};{bottom}r\x1b[{by}S\x1b[r");
+}

@@ -455,3 +455,75 @@ MOUPG SetupManager::ExecuteRollbackScripts: Rollback script [C:\$WINDOWS.~BT\Sou
     assert_eq!(outcome, "failed");
     assert!(step.unwrap().contains("rolled back"));
 }
+
+/// A DISM.EXE session that failed, from a public dism.log (Microsoft Q&A 1166627, "How to
+/// fix Exchange Server Update error 0x800f0905 from KB5022291", 2023-02-02; its lines as
+/// the page shows them, the blank lines between them and some of the session's middle
+/// left out): failed in DISM with the session's HRESULT, the first failing frame named,
+/// though the session's close comes after. The same session with its failure lines taken
+/// out, and a later successful session after the failed one, are no failure.
+#[test]
+fn dism_session_failure_is_read_and_its_close_is_not_a_success() {
+    let head = r#"2023-02-02 14:29:26, Info DISM DISM.EXE: <----- Starting Dism.exe session ----->
+2023-02-02 14:29:26, Info DISM DISM.EXE:
+2023-02-02 14:29:26, Info DISM DISM.EXE: Executing command line: dism.exe /online /Add-Package /PackagePath:"C:\install\Windows_Updates\Windows10.0-KB5022291-x64.cab" /PreventPending
+2023-02-02 14:29:28, Info DISM DISM Package Manager: PID=42316 TID=43476 Initiating Changes on Package with values: 4, 7 - CDISMPackage::Internal_ChangePackageState
+2023-02-02 14:29:28, Info DISM DISM Package Manager: PID=42316 TID=43476 CBS session options=0x10100! - CDISMPackageManager::Internal_Finalize
+"#;
+    let failure = r"2023-02-02 14:31:29, Info DISM DISM Package Manager: PID=42316 TID=34280 Error in operation: (null) (CBS HRESULT=0x800f0905) - CCbsConUIHandler::Error
+2023-02-02 14:31:29, Error DISM DISM Package Manager: PID=42316 TID=43476 Failed finalizing changes. - CDISMPackageManager::Internal_Finalize(hr:0x800f0905)
+2023-02-02 14:31:29, Error DISM DISM Package Manager: PID=42316 TID=43476 Failed processing package changes with session options - CDISMPackageManager::ProcessChangesWithOptions(hr:0x800f0905)
+2023-02-02 14:31:29, Error DISM DISM Package Manager: PID=42316 TID=43476 Failed while processing command add-package. - CPackageManagerCLIHandler::ExecuteCmdLine(hr:0x800f0905)
+2023-02-02 14:31:29, Error DISM DISM.EXE: DISM Package Manager processed the command line but failed. HRESULT=800F0905
+";
+    let tail = r"2023-02-02 14:31:29, Info DISM DISM Package Manager: PID=42316 TID=43476 Finalizing CBS core. - CDISMPackageManager::Finalize
+2023-02-02 14:32:05, Info DISM DISM Manager: PID=28956 TID=35396 Closing session event handle 0x204 - CDISMManager::CleanupImageSessionEntry
+2023-02-02 14:32:05, Info DISM DISM.EXE: Image session has been closed. Reboot required=no.
+2023-02-02 14:32:05, Info DISM DISM.EXE:
+2023-02-02 14:32:05, Info DISM DISM.EXE: <----- Ending Dism.exe session ----->
+";
+    let (_d, path) = write("dism.log", &format!("{head}{failure}{tail}"));
+    let v = cli_support::report_json(&path);
+    assert_eq!(v["sources"][0]["format"], "panther");
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert_eq!(step.as_deref(), Some("DISM: Failed finalizing changes"));
+    assert_eq!(code.as_deref(), Some("0x800F0905"));
+    // The session's failure lines taken out: its close says it succeeded.
+    let (_s, path) = write("dism.log", &format!("{head}{tail}"));
+    let (outcome, _, _) = summary(&cli_support::report_json(&path));
+    assert_eq!(outcome, "succeeded");
+    // The failed session, then a successful one: the last session is the log's word.
+    let (_t, path) = write("dism.log", &format!("{head}{failure}{tail}{head}{tail}"));
+    let v = cli_support::report_json(&path);
+    let (outcome, _, _) = summary(&v);
+    assert_eq!(outcome, "succeeded", "{v:#}");
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["id"] != "what-failed"));
+}
+
+/// DISM's console ("Error: 0x800f081f", a public README quoting KB2913316, tests/real)
+/// and a dism.log excerpt whose last records are error frames with no session end (an
+/// Azure Local TSG, tests/real) fail in DISM with the code; a warning's "(hr:0x...)" in
+/// the same excerpt is not the failure.
+#[test]
+fn dism_console_and_excerpt_failures() {
+    let v = cli_support::report_json(&real(
+        "servicing/server-gui-install-0x800f081f-source-not-found.log",
+    ));
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert_eq!(step.as_deref(), Some("DISM"));
+    assert_eq!(code.as_deref(), Some("0x800F081F"));
+    assert_eq!(v["summary"]["exit_code_name"], "CBS_E_SOURCE_MISSING");
+    let v = cli_support::report_json(&real("servicing/dismhost-blocked-asr-0x80070005.log"));
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert!(step
+        .unwrap()
+        .contains("Failed to create dismhost.exe servicing process"),);
+    assert_eq!(code.as_deref(), Some("0x80070005"));
+}

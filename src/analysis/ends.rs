@@ -58,6 +58,18 @@ pub struct End {
     /// what failed when a later end of the same activity says it failed, and never says
     /// by itself that anything failed.
     pub context: bool,
+    /// Opens or closes one run of the tool (a DISM.EXE session): a close says the run
+    /// succeeded unless that run said it failed (see `StepBuilder`).
+    pub boundary: Option<Boundary>,
+}
+
+/// Where a tool's run starts or ends in a log that holds several runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boundary {
+    /// The run starts: what failed before is another run's.
+    Start,
+    /// The run ends.
+    End,
 }
 
 /// Literals that open (or sit in) the messages [`end_event`] reads; the trigger search
@@ -84,16 +96,42 @@ pub const TRIGGERS: &[&str] = &[
     "WinMain:Hit failure",
     // `CSetupManager::Execute(284): Result = 0x...` and `X::ExecuteRoutine: Result = 0x...`.
     ": Result = 0x",
-    // Windows Setup's rollback log and its failed operations (see `setup_rollback`).
-    "Current result string",
-    "Current phase string",
-    "Cannot recover the system",
-    "Crash 0x",
-    "Running rollback script",
-    "operations queue failed",
-    "Failed execution phase",
-    "Operation failed: ",
 ];
+
+/// Literals in the messages [`setup_rollback`] and [`dism`] read, searched for with the
+/// others of [`TRIGGERS`]. Each is taken from a middle whose first bytes are rare in
+/// Setup's, DISM's and TSManager's logs ("Current", "Operation", "DISM" and "Image" open
+/// thousands of their lines, and every one would be checked); the reader checks the whole
+/// phrase.
+pub const SETUP_AND_DISM_TRIGGERS: &[&str] = &[
+    "t result string",
+    "phase string",
+    "Cannot recover",
+    "Crash 0x",
+    "rollback script",
+    "s queue failed",
+    "d execution phase",
+    "n failed: ",
+    "<----- ",
+    "been closed",
+    "(hr:0x",
+    "No operation was performed",
+    "Error: ",
+];
+
+/// Whether a message holds one of [`SETUP_AND_DISM_TRIGGERS`], for callers that do not
+/// know: the trigger search says so of the records it marks, so that the dozen phrases of
+/// Setup and DISM are not looked for in every record the other triggers mark (thousands of
+/// "Failed to ..." lines in a setupact.log).
+fn may_be_setup_or_dism(msg: &str) -> bool {
+    static FINDER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| aho_corasick::AhoCorasick::new(SETUP_AND_DISM_TRIGGERS).ok())
+        .as_ref()
+        // Built from constants, so not expected to fail: then every message is read.
+        .is_none_or(|f| f.is_match(msg))
+}
 
 fn first_code(s: &str) -> Option<u32> {
     find_codes(s).first().map(|h| h.value)
@@ -153,6 +191,7 @@ fn setup_rollback(msg: &str, severity: Option<Severity>) -> Option<End> {
         code,
         partial,
         context,
+        boundary: None,
     };
     if let Some((_, rest)) = msg.split_once("Current result string") {
         let n = rest.trim_start_matches([' ', ':']).trim();
@@ -228,14 +267,96 @@ fn setup_rollback(msg: &str, severity: Option<Severity>) -> Option<End> {
     None
 }
 
+/// DISM saying how its run ended, in the words of dism.log and of DISM's console:
+///
+/// - a DISM.EXE session opens with `DISM.EXE: <----- Starting Dism.exe session ----->` and
+///   closes with `DISM.EXE: Image session has been closed. Reboot required=no.` and
+///   `DISM.EXE: <----- Ending Dism.exe session ----->`, failed or not; a failed one says
+///   `DISM.EXE: DISM Package Manager processed the command line but failed.
+///   HRESULT=800F0905` before it closes (a public dism.log, Microsoft Q&A 1166627, a
+///   session adding KB5022291, 2023-02-02). So a close is the session's success unless
+///   the session said it failed;
+/// - the frames of a failure, each an error record ending in the failing function and its
+///   code: `Error DISM DISM Package Manager: PID=42316 TID=43476 Failed finalizing
+///   changes. - CDISMPackageManager::Internal_Finalize(hr:0x800f0905)` (same log). A
+///   successful session is full of `Failed ... (hr:0x...)` warnings and info records (`A
+///   problem ocurred loading the image session. Retrying...`, tests/real/servicing), so
+///   only error records count, and only as the part that failed: a later close or end
+///   decides;
+/// - the console: `Error: 0x800f081f` (tests/real/servicing) or `Error: 87` alone on its
+///   line, and `DISM failed. No operation was performed.` (a GitHub README quoting
+///   DISM's output for WCF-Pipe-Activation45, 2017-03-10).
+fn dism(msg: &str, severity: Option<Severity>) -> Option<End> {
+    let dism = |failed, detail: Option<String>, code, partial, boundary| End {
+        activity: Activity::Dism,
+        failed,
+        detail,
+        code,
+        partial,
+        context: false,
+        boundary,
+    };
+    if msg.contains("DISM.EXE:") {
+        if msg.contains("<----- Starting Dism.exe session") {
+            return Some(dism(false, None, None, true, Some(Boundary::Start)));
+        }
+        if msg.contains("<----- Ending Dism.exe session")
+            || msg.contains("Image session has been closed")
+        {
+            return Some(dism(false, None, None, false, Some(Boundary::End)));
+        }
+    }
+    if msg.contains("DISM failed. No operation was performed") {
+        return Some(dism(true, None, None, false, None));
+    }
+    if let Some(n) = msg.strip_prefix("Error: ") {
+        // The console's line, alone: the code and nothing else.
+        let n = n.trim();
+        let number = n.bytes().all(|b| b.is_ascii_digit())
+            || (n.len() > 2
+                && n.starts_with("0x")
+                && n[2..].bytes().all(|b| b.is_ascii_hexdigit()));
+        if !number || n.len() > 10 {
+            return None;
+        }
+        let code = crate::codes::parse_code_arg(n).ok()?;
+        return (code != 0).then(|| dism(true, None, Some(code), false, None));
+    }
+    if let Some((text, _)) = msg.split_once("(hr:0x") {
+        if severity.is_some_and(|s| s != Severity::Error) {
+            return None;
+        }
+        // `DISM Package Manager: PID=6108 TID=5192 Failed finalizing changes. -
+        // CDISMPackageManager::Internal_Finalize(hr:0x800f0922)`: what failed is the text
+        // between the thread and the function.
+        let text = text.rsplit_once(" - ").map_or(text, |(t, _)| t);
+        let text = text
+            .rsplit_once(" TID=")
+            .map_or(text, |(_, t)| t.split_once(' ').map_or(t, |(_, rest)| rest));
+        let text = text.trim().trim_matches('"').trim_end_matches('.').trim();
+        if !(text.contains("Failed") || text.contains("failed")) {
+            return None;
+        }
+        let text: String = text.chars().take(120).collect();
+        let code = msg
+            .split_once("(hr:")
+            .and_then(|(_, c)| c.split(')').next())
+            .and_then(|c| crate::codes::parse_code_arg(c.trim()).ok());
+        return Some(dism(true, Some(text), code, true, None));
+    }
+    None
+}
+
 /// Reads one record's message (its severity unknown: see [`end_event_at`]).
 pub fn end_event(msg: &str) -> Option<End> {
-    end_event_at(msg, None)
+    end_event_at(msg, None, None)
 }
 
 /// Reads one record's message, of severity `severity` when the caller knows it: some
-/// words say a run failed only in an error record.
-pub fn end_event_at(msg: &str, severity: Option<Severity>) -> Option<End> {
+/// words say a run failed only in an error record. `tool` says whether the message holds
+/// one of [`SETUP_AND_DISM_TRIGGERS`], when the caller knows (the trigger search does):
+/// else it is looked for.
+pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -> Option<End> {
     let msg = msg.trim();
     let end = |activity, failed, detail: Option<String>, code| End {
         activity,
@@ -244,6 +365,7 @@ pub fn end_event_at(msg: &str, severity: Option<Severity>) -> Option<End> {
         code,
         partial: false,
         context: false,
+        boundary: None,
     };
     if msg.contains("CcmSetup failed with error code") {
         return Some(end(Activity::ClientInstall, true, None, first_code(msg)));
@@ -334,6 +456,7 @@ pub fn end_event_at(msg: &str, severity: Option<Severity>) -> Option<End> {
     {
         return Some(end(Activity::Dism, true, None, first_code(msg)));
     }
+
     if msg.contains("halting sysprep execution") {
         return Some(end(Activity::Sysprep, true, None, first_code(msg)));
     }
@@ -352,7 +475,10 @@ pub fn end_event_at(msg: &str, severity: Option<Severity>) -> Option<End> {
         let name = func.split('(').next().unwrap_or(func).to_string();
         return Some(end(Activity::WindowsSetup, true, Some(name), Some(code)));
     }
-    setup_rollback(msg, severity)
+    if !tool.unwrap_or_else(|| may_be_setup_or_dism(msg)) {
+        return None;
+    }
+    dism(msg, severity).or_else(|| setup_rollback(msg, severity))
 }
 
 #[cfg(test)]
@@ -484,6 +610,7 @@ mod tests {
         let e = end_event_at(
             "27:09, Error           SP     Operation failed: Migrate framework (Full). Error: 0x8007042B[gle=0x000000b7]",
             Some(Severity::Error),
+            None,
         )
         .expect("operation");
         assert_eq!(
@@ -493,7 +620,8 @@ mod tests {
         assert_eq!(
             end_event_at(
                 "Operation failed: counted for telemetry",
-                Some(Severity::Info)
+                Some(Severity::Info),
+                None
             ),
             None
         );
@@ -509,6 +637,45 @@ mod tests {
         assert_eq!(
             end_event("Info SP Initiating rollback/uninstall, phase = 0"),
             None
+        );
+    }
+
+    /// DISM's words, from a public dism.log (Microsoft Q&A 1166627, a DISM.EXE session
+    /// adding KB5022291, 2023-02-02), a TSG's dismhost excerpt (tests/real/servicing) and
+    /// DISM's console (tests/real/servicing); "Error: 87 packages" is ours.
+    #[test]
+    fn reads_dism_sessions_and_console() {
+        let e = end_event("DISM.EXE: <----- Starting Dism.exe session ----->").expect("start");
+        assert_eq!(e.boundary, Some(Boundary::Start));
+        let e = end_event("DISM.EXE: Image session has been closed. Reboot required=no.")
+            .expect("close");
+        assert_eq!((e.boundary, e.failed), (Some(Boundary::End), false));
+        let e = end_event("DISM.EXE: <----- Ending Dism.exe session ----->").expect("end");
+        assert_eq!(e.boundary, Some(Boundary::End));
+        let e = end_event_at("DISM Package Manager: PID=42316 TID=43476 Failed finalizing changes. - CDISMPackageManager::Internal_Finalize(hr:0x800f0905)", Some(Severity::Error), None).expect("frame");
+        assert_eq!(
+            (e.activity, e.partial, e.code, e.detail.as_deref()),
+            (
+                Activity::Dism,
+                true,
+                Some(0x800f0905),
+                Some("Failed finalizing changes")
+            )
+        );
+        // A warning's failure is one DISM retried or went past.
+        assert_eq!(end_event_at("DISM Manager: PID=13912 TID=14268 A problem ocurred loading the image session. Retrying...  - CDISMManager::CreateImageSession(hr:0x80070005)", Some(Severity::Warning), None), None);
+        assert_eq!(end_event_at("DISM Provider Store: PID=7144 TID=2448 Failed to load the provider: PEProvider.dll. - CDISMProviderStore::Internal_GetProvider(hr:0x8007007e)", Some(Severity::Warning), None), None);
+        let e = end_event("Error: 0x800f081f").expect("console");
+        assert_eq!(
+            (e.failed, e.partial, e.code),
+            (true, false, Some(0x800f081f))
+        );
+        assert_eq!(end_event("Error: 87").expect("87").code, Some(87));
+        assert_eq!(end_event("Error: 87 packages"), None);
+        assert!(
+            end_event("DISM failed. No operation was performed.")
+                .expect("failed")
+                .failed
         );
     }
 }

@@ -66,6 +66,9 @@ pub struct Marks {
     pub step: bool,
     /// Looks like a chain's summary line.
     pub summary: bool,
+    /// Holds one of Windows Setup's or DISM's end literals
+    /// ([`ends::SETUP_AND_DISM_TRIGGERS`]), read only where one is.
+    pub tool: bool,
 }
 
 /// A record the knowledge base will read, with what it needs of it (the message scan takes

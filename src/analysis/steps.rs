@@ -6,7 +6,7 @@
 //! or skipped (its condition is false, or it is disabled). Reboots resume the same run
 //! with the next pointer; a step that starts after the run ended begins a new run.
 
-use super::ends::{end_event_at, Activity, End};
+use super::ends::{end_event_at, Activity, Boundary, End};
 use super::needle::{Needle, NeedleRev};
 
 use crate::codes::find_codes;
@@ -253,12 +253,18 @@ pub enum StepEvent {
 /// Reads one record's message for the timeline (its severity unknown: see
 /// [`step_event_at`]).
 pub fn step_event(msg: &str) -> Option<StepEvent> {
-    step_event_at(msg, None)
+    step_event_at(msg, None, None)
 }
 
 /// Reads one record's message for the timeline, of severity `severity` when the caller
-/// knows it (some other logs' words end a run only in an error record).
-pub fn step_event_at(msg: &str, severity: Option<Severity>) -> Option<StepEvent> {
+/// knows it (some other logs' words end a run only in an error record), `tool` saying
+/// whether it holds one of [`super::ends::SETUP_AND_DISM_TRIGGERS`] when the caller
+/// knows (see [`end_event_at`]).
+pub fn step_event_at(
+    msg: &str,
+    severity: Option<Severity>,
+    tool: Option<bool>,
+) -> Option<StepEvent> {
     let msg = msg.trim();
     if let Some(rest) = msg.strip_prefix("Start executing an instruction.") {
         let name = NAME
@@ -339,7 +345,7 @@ pub fn step_event_at(msg: &str, severity: Option<Severity>) -> Option<StepEvent>
             text: text.to_string(),
         });
     }
-    end_event_at(msg, severity).map(StepEvent::End)
+    end_event_at(msg, severity, tool).map(StepEvent::End)
 }
 
 /// Builds the timeline from records in merged order.
@@ -355,6 +361,8 @@ pub struct StepBuilder {
     wizard_at: Option<usize>,
     /// Other logs' ends, in merged order.
     ends: Vec<(usize, End)>,
+    /// The DISM.EXE session read now said it failed: its close is no success.
+    dism_failed: bool,
 }
 
 impl StepBuilder {
@@ -543,8 +551,25 @@ impl StepBuilder {
                     }
                 }
             }
-            StepEvent::End(end) => self.ends.push((pos, end)),
+            StepEvent::End(end) => self.end(pos, end),
         }
+    }
+
+    /// Another log's end. A DISM.EXE session's close is its success unless the session
+    /// said it failed: then the failure stays the last word (the close follows every
+    /// session, failed or not).
+    fn end(&mut self, pos: usize, end: End) {
+        if end.activity == Activity::Dism {
+            match end.boundary {
+                Some(Boundary::Start) => {
+                    self.dism_failed = false;
+                    return;
+                }
+                Some(Boundary::End) if self.dism_failed => return,
+                _ => self.dism_failed |= end.failed && !end.partial,
+            }
+        }
+        self.ends.push((pos, end));
     }
 
     fn end_run(&mut self, outcome: RunOutcome, code: Option<u32>) {
@@ -641,7 +666,11 @@ impl StepBuilder {
 /// last activity to end decides; parts that failed before it (an MSI action, an MDT
 /// script's FAILURE) name what failed when its end names nothing.
 fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
-    let last_whole = ends.iter().rposition(|(_, e)| !e.partial);
+    // A DISM.EXE session's close decides only in a log where no other tool ended: DISM
+    // runs inside other tools' runs (Setup, a task sequence step), whose end is theirs.
+    let others = |e: &End| e.activity != Activity::Dism;
+    let weak = |e: &End| e.boundary == Some(Boundary::End) && ends.iter().any(|(_, o)| others(o));
+    let last_whole = ends.iter().rposition(|(_, e)| !e.partial && !weak(e));
     let deciding = match last_whole {
         Some(i) => i,
         None => match ends.iter().rposition(|(_, e)| e.failed && !e.context) {
@@ -673,7 +702,12 @@ fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
         (None, p) => p,
     };
     t.outcome = RunOutcome::Failed;
-    t.exit_code = end.code.or(part.and_then(|p| p.code));
+    // The code: the end's, else the part's, else the last one the same activity gave
+    // before it (DISM's console prints the code, then "DISM failed.").
+    let earlier = (before.iter().rev())
+        .filter(|(_, e)| e.activity == end.activity && e.failed)
+        .find_map(|(_, e)| e.code);
+    t.exit_code = end.code.or(part.and_then(|p| p.code)).or(earlier);
     t.failed_activity = Some(end.activity);
     t.failing_step = Some(match detail {
         Some(d) => format!("{}: {d}", end.activity.name()),

@@ -34,6 +34,8 @@ pub struct Triggers {
     searcher: Searcher,
     /// Pattern ids of the summary literals; every other id but 0 (`HRESULT=`) is a step's.
     summary: std::ops::Range<usize>,
+    /// Pattern ids of [`super::ends::SETUP_AND_DISM_TRIGGERS`] (step literals too).
+    tool: std::ops::Range<usize>,
     /// Bytes searched between two prefetches of the next block ([`PART`]; tests cut finer).
     part: usize,
 }
@@ -93,6 +95,8 @@ impl Triggers {
         lits.extend(chains::SUMMARY_TRIGGERS);
         lits.extend(steps::TRIGGERS);
         lits.extend(super::ends::TRIGGERS);
+        let tool = lits.len()..lits.len() + super::ends::SETUP_AND_DISM_TRIGGERS.len();
+        lits.extend(super::ends::SETUP_AND_DISM_TRIGGERS);
         // "Failed to" and "Failed to run the action" start at the same byte: the first
         // listed wins, and a summary is read for steps too (see `read_marked`).
         let packed = aho_corasick::packed::Config::new()
@@ -115,6 +119,7 @@ impl Triggers {
         Some(Triggers {
             searcher,
             summary: 1..1 + chains::SUMMARY_TRIGGERS.len(),
+            tool,
             part: PART,
         })
     }
@@ -127,6 +132,7 @@ impl Triggers {
             marks.summary = true;
         } else {
             marks.step = true;
+            marks.tool |= self.tool.contains(&id);
         }
     }
 
@@ -238,7 +244,7 @@ fn read_marked(meta: &RecordMeta, raw: &[u8], marks: Marks) -> Trigger {
             .flatten(),
         // Wizard errors are found as summaries; the timeline reads them too.
         step: (marks.step || marks.summary)
-            .then(|| steps::step_event_at(&message, Some(meta.severity())))
+            .then(|| steps::step_event_at(&message, Some(meta.severity()), Some(marks.tool)))
             .flatten(),
     }
 }
@@ -349,6 +355,7 @@ mod tests {
             frame,
             step,
             summary,
+            tool: false,
         };
         let (got, _) = both(&searchers[0], &texts[0]);
         let want = vec![

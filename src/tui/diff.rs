@@ -26,12 +26,14 @@ pub(crate) struct Shift {
     pub by: usize,
 }
 
-/// A row whose cells in the kept columns (see [`write_diff`]) are those the terminal shows
-/// on row `from` (before its scroll, if any), moved to row `row`: not compared again.
+/// Cells `start..end` of row `row` that are those the terminal shows on row `from` (before
+/// its scroll, if any): not compared again (see [`write_diff`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Keep {
     pub row: usize,
     pub from: usize,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// What a row scrolled in at the bottom holds: blank, in the default colours.
@@ -154,9 +156,8 @@ fn ctcolor(c: Color) -> CColor {
 }
 
 /// Appends to `out` what turns the screen `prev` (after the scroll `shift`, if any) into
-/// `next`. The buffers cover the same area. The columns `cols` of the rows in `kept`
-/// (sorted by row) are known to be equal in both and are not compared: the caller copied
-/// them. Wide symbols do not reach past their edges and their cells have no diff option (the
+/// `next`. The buffers cover the same area. The cells in `kept` (sorted by row, then
+/// column) are known to be equal in both and are not compared: the caller copied them. Wide symbols do not reach past their edges and their cells have no diff option (the
 /// view sets none), so the bytes are those of the whole comparison.
 pub(crate) fn write_diff(
     out: &mut Vec<u8>,
@@ -164,7 +165,6 @@ pub(crate) fn write_diff(
     next: &Buffer,
     shift: Option<Shift>,
     kept: &[Keep],
-    cols: std::ops::Range<usize>,
 ) -> io::Result<()> {
     let area = next.area;
     let w = usize::from(area.width.max(1));
@@ -192,7 +192,7 @@ pub(crate) fn write_diff(
     // The next kept span, as cell indices.
     let mut spans = kept
         .iter()
-        .map(|k| (k.row * w + cols.start, k.row * w + cols.end.min(w)));
+        .map(|k| (k.row * w + k.start, k.row * w + k.end.min(w)));
     let mut span = spans.next();
     while pos < len {
         while let Some((from, to)) = span {
@@ -487,7 +487,7 @@ mod tests {
                 (by < bottom - top).then_some(Shift { top, bottom, by })
             });
             let mut ours = Vec::new();
-            write_diff(&mut ours, &prev, &next, shift, &[], 0..0).expect("in memory");
+            write_diff(&mut ours, &prev, &next, shift, &[]).expect("in memory");
             let theirs = ratatui_bytes(&prev, &next, shift);
             prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
         }
@@ -545,10 +545,10 @@ mod tests {
                     prev.content[from * w + x].diff_option = CellDiffOption::None;
                     next.content[y * w + x] = prev.content[from * w + x].clone();
                 }
-                kept.push(Keep { row: y, from });
+                kept.push(Keep { row: y, from, start: a, end: b });
             }
             let mut ours = Vec::new();
-            write_diff(&mut ours, &prev, &next, shift, &kept, a..b).expect("in memory");
+            write_diff(&mut ours, &prev, &next, shift, &kept).expect("in memory");
             let theirs = ratatui_bytes(&prev, &next, shift);
             prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
         }
@@ -564,7 +564,7 @@ mod tests {
             c.set_symbol(["a", "b", "c"][i / 4]);
         }
         let mut same = Vec::new();
-        write_diff(&mut same, &prev, &prev, None, &[], 0..0).expect("in memory");
+        write_diff(&mut same, &prev, &prev, None, &[]).expect("in memory");
         assert_eq!(same, b"\x1b[39m\x1b[49m\x1b[59m\x1b[0m");
         // The rows scrolled up by one: "b" and "c" moved up, a new "d" row at the bottom.
         let mut next = prev.clone();
@@ -577,7 +577,7 @@ mod tests {
             bottom: 3,
             by: 1,
         };
-        write_diff(&mut scrolled, &prev, &next, Some(shift), &[], 0..0).expect("in memory");
+        write_diff(&mut scrolled, &prev, &next, Some(shift), &[]).expect("in memory");
         assert_eq!(
             String::from_utf8_lossy(&scrolled),
             "\x1b[3;1Hdddd\x1b[39m\x1b[49m\x1b[59m\x1b[0m"

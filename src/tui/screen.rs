@@ -6,8 +6,9 @@
 //! written. And a log row the terminal already shows, the same record drawn the same way
 //! (see [`RowKey`]), is neither drawn nor compared again: its cells are copied from where
 //! the terminal has it. While a log is followed, that is all of its rows but the new ones
-//! and the two whose selection moved. The bytes are the same either way (a test holds
-//! them equal to those of the frame drawn whole).
+//! and the two whose selection moved. The step timeline, below them, is kept the same way
+//! while the step it shows and the analysis stay. The bytes are the same either way (tests
+//! hold the kept screen equal to the frame drawn whole, and the bytes to ratatui's).
 
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,7 @@ use ratatui::layout::Rect;
 
 use super::app::App;
 use super::diff::{write_diff, Keep, Shift};
-use super::view::{draw_screen_keeping, log_row_keys, log_rows, RowKey};
+use super::view::{draw_screen_keeping, log_row_keys, log_rows, steps_key, Kept, RowKey, StepsKey};
 
 /// Terminal scroll regions: every terminal emulator a Unix explorer runs in has them (tmux,
 /// screen, xterm and its kin, Windows Terminal through SSH); a Windows console may be one
@@ -36,6 +37,8 @@ pub struct Screen {
     log: Option<(Rect, usize)>,
     /// Per row of `shown`: the log row drawn there, if one is.
     keys: Vec<Option<RowKey>>,
+    /// The step timeline `shown` has, if any.
+    steps: Option<StepsKey>,
     /// This frame's log rows: drawn, or kept from `shown`.
     now: Vec<Option<RowKey>>,
     keep: Vec<bool>,
@@ -62,6 +65,7 @@ impl Screen {
             next: Buffer::empty(area),
             log: None,
             keys: Vec::new(),
+            steps: None,
             now: Vec::new(),
             keep: Vec::new(),
             spans: Vec::new(),
@@ -79,6 +83,7 @@ impl Screen {
         self.shown.reset();
         self.log = None;
         self.keys.clear();
+        self.steps = None;
     }
 
     /// The terminal's new size (the terminal is cleared by the caller). True when it
@@ -141,19 +146,58 @@ impl Screen {
                 self.spans.push(Keep {
                     row: y,
                     from: from.unwrap_or(y),
+                    start: 0,
+                    end: 0,
                 });
             }
         });
-        let cursor = draw_screen_keeping(app, &mut self.next, area, &self.keep);
-        let built = t.elapsed();
-        let cols = body.map_or(0..0, |b| {
-            usize::from(b.x - area.x)..usize::from(b.x - area.x + b.width)
+        let cols = body.map_or((0, 0), |b| {
+            (
+                usize::from(b.x - area.x),
+                usize::from(b.x - area.x + b.width),
+            )
         });
+        for k in &mut self.spans {
+            (k.start, k.end) = cols;
+        }
+        // The step timeline, below the log's rows (never scrolled), when nothing it shows
+        // changed.
+        let steps = steps_key(app, area);
+        let keep_steps = steps.is_some_and(|k| {
+            let r = k.area();
+            let outside = shift.is_none_or(|(region, _, _)| {
+                r.y >= region.y + region.height || r.y + r.height <= region.y
+            });
+            outside && self.steps == Some(k)
+        });
+        if let (true, Some(k)) = (keep_steps, steps) {
+            let r = k.area();
+            for y in r.y..r.y + r.height {
+                let y = usize::from(y - area.y);
+                self.spans.push(Keep {
+                    row: y,
+                    from: y,
+                    start: usize::from(r.x - area.x),
+                    end: usize::from(r.x - area.x + r.width),
+                });
+            }
+            self.spans.sort_unstable_by_key(|k| (k.row, k.start));
+        }
+        let cursor = draw_screen_keeping(
+            app,
+            &mut self.next,
+            area,
+            Kept {
+                rows: &self.keep,
+                steps: keep_steps,
+            },
+        );
+        let built = t.elapsed();
         for k in &self.spans {
             let (to, from) = (k.row * w, k.from * w);
             if let (Some(dst), Some(src)) = (
-                self.next.content.get_mut(to + cols.start..to + cols.end),
-                self.shown.content.get(from + cols.start..from + cols.end),
+                self.next.content.get_mut(to + k.start..to + k.end),
+                self.shown.content.get(from + k.start..from + k.end),
             ) {
                 dst.clone_from_slice(src);
             }
@@ -172,7 +216,6 @@ impl Screen {
             &self.next,
             shift.map(|s| s.2),
             &self.spans,
-            cols,
         );
         let _ = match cursor {
             None => queue!(out, Hide),
@@ -182,6 +225,7 @@ impl Screen {
         // The old frame is the next one's buffer: drawing it starts with every cell blank.
         std::mem::swap(&mut self.shown, &mut self.next);
         std::mem::swap(&mut self.keys, &mut self.now);
+        self.steps = steps;
         self.log = rows;
         Frame {
             bytes: &self.out,

@@ -47,17 +47,26 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
 /// Draws the whole screen into `buf` over `area`; returns where the cursor is shown, if
 /// anywhere (a prompt being typed).
 pub(crate) fn draw_screen(app: &App, buf: &mut Buffer, area: Rect) -> Option<Position> {
-    draw_screen_keeping(app, buf, area, &[])
+    draw_screen_keeping(app, buf, area, Kept::default())
 }
 
-/// [`draw_screen`], but the log rows marked in `keep` (one flag per row of the log's body,
-/// in the order [`log_row_keys`] gives them) are left as `buf` holds them: neither blanked
-/// nor drawn. The caller puts the same row there.
+/// What a frame leaves as the buffer holds it (the caller puts there what the terminal
+/// shows): log rows, and the step timeline.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Kept<'a> {
+    /// One flag per row of the log's body, in the order [`log_row_keys`] gives them.
+    pub rows: &'a [bool],
+    /// The step timeline (see [`steps_key`]).
+    pub steps: bool,
+}
+
+/// [`draw_screen`], but what `keep` marks is left as `buf` holds it: neither blanked nor
+/// drawn.
 pub(crate) fn draw_screen_keeping(
     app: &App,
     buf: &mut Buffer,
     area: Rect,
-    keep: &[bool],
+    keep: Kept<'_>,
 ) -> Option<Position> {
     let lay = layout(app, area);
     let theme = &app.theme;
@@ -65,27 +74,39 @@ pub(crate) fn draw_screen_keeping(
     // position, which costs a frame more than it should on every one of its cells. Each
     // cell is blanked first: the explorer draws into its previous frame, not a reset buffer.
     let normal = theme.style(Role::Normal);
+    let steps = lay.steps.filter(|_| keep.steps && !lay.too_small);
     if buf.area == area {
         let mut blank = Cell::EMPTY;
         blank.set_style(normal);
         let w = usize::from(area.width.max(1));
         let first = usize::from((lay.log.y + 1).saturating_sub(area.y));
-        let cols = usize::from(lay.log.x.saturating_sub(area.x))
-            ..usize::from(lay.log.x.saturating_sub(area.x) + lay.log.width);
+        let cols = |r: Rect| {
+            let x = usize::from(r.x.saturating_sub(area.x));
+            x..x + usize::from(r.width)
+        };
         for (y, row) in buf.content.chunks_mut(w).enumerate() {
-            let kept = !lay.too_small
-                && y.checked_sub(first)
-                    .and_then(|i| keep.get(i))
-                    .copied()
-                    .unwrap_or(false);
-            if kept {
-                let (head, rest) = row.split_at_mut(cols.start.min(row.len()));
-                head.fill(blank.clone());
-                if let Some(tail) = rest.get_mut(cols.len()..) {
-                    tail.fill(blank.clone());
-                }
+            let sy = area.y.saturating_add(y as u16);
+            let kept = if lay.too_small {
+                None
+            } else if y
+                .checked_sub(first)
+                .and_then(|i| keep.rows.get(i))
+                .copied()
+                .unwrap_or(false)
+            {
+                Some(cols(lay.log))
             } else {
-                row.fill(blank.clone());
+                steps.filter(|r| sy >= r.y && sy < r.y + r.height).map(cols)
+            };
+            match kept {
+                Some(c) => {
+                    let (head, rest) = row.split_at_mut(c.start.min(row.len()));
+                    head.fill(blank.clone());
+                    if let Some(tail) = rest.get_mut(c.len()..) {
+                        tail.fill(blank.clone());
+                    }
+                }
+                None => row.fill(blank.clone()),
             }
         }
     } else {
@@ -95,14 +116,14 @@ pub(crate) fn draw_screen_keeping(
         draw_too_small(buf, area, theme);
         return None;
     }
-    draw_log(app, buf, lay.log, keep);
+    draw_log(app, buf, lay.log, keep.rows);
     if let Some(r) = lay.overview {
         draw_overview(app, buf, r);
     }
     if let Some(r) = lay.filters {
         draw_filters(app, buf, r);
     }
-    if let Some(r) = lay.steps {
+    if let Some(r) = lay.steps.filter(|_| steps.is_none()) {
         draw_steps(app, buf, r);
     }
     if let Some(r) = lay.panel {
@@ -126,6 +147,40 @@ pub(crate) struct RowKey {
     columns: [u16; 6],
     x: u16,
     width: u16,
+}
+
+/// What the step timeline draws depends on, besides [`App::view_gen`]: equal keys, equal
+/// panes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StepsKey {
+    gen: u64,
+    area: Rect,
+    anchor: Option<usize>,
+    top: usize,
+}
+
+/// Where the step timeline is on the screen for `area`, and its key; `None` when it does
+/// not show (or the help covers it).
+pub(crate) fn steps_key(app: &App, area: Rect) -> Option<StepsKey> {
+    let lay = layout(app, area);
+    if lay.too_small || app.help.is_some() {
+        return None;
+    }
+    let r = lay.steps?;
+    let rows = usize::from(r.height.saturating_sub(1));
+    Some(StepsKey {
+        gen: app.view_gen,
+        area: r,
+        anchor: app.steps_anchor(),
+        top: app.steps_first_shown(rows),
+    })
+}
+
+impl StepsKey {
+    /// The rectangle the timeline fills.
+    pub(crate) fn area(&self) -> Rect {
+        self.area
+    }
 }
 
 /// Calls `each(y, key)` for each log row the screen for `area` shows, top to bottom, and

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::facility::{hresult_facility, nt_facility};
 use super::meanings::{extra_name, meaning_of, tool_readings, ToolReading};
 use super::names::{NAMES, NTSTATUS_NAMES, WIN32_NAMES};
-use super::{cbs, configmgr, mdt};
+use super::{cbs, configmgr, intune, mdt};
 
 /// Where the generated Win32, HRESULT and NTSTATUS names come from.
 const NAMES_SOURCE: &str =
@@ -213,9 +213,10 @@ pub fn meaning(value: u32) -> Option<&'static str> {
     }
 }
 
-/// ConfigMgr's own message for one of its codes (facility 2000, 0x87D0xxxx..).
+/// ConfigMgr's own message for one of its codes (facility 2000, 0x87D0xxxx..), or
+/// Intune's text for the few Intune codes ConfigMgr's table lacks.
 fn configmgr_message(value: u32) -> Option<&'static str> {
-    find(configmgr::MESSAGES, value)
+    find(configmgr::MESSAGES, value).or_else(|| find(intune::MESSAGES, value))
 }
 
 /// The HTTP status inside a FACILITY_HTTP value (0x801901F4 is HTTP 500).
@@ -258,7 +259,11 @@ fn sources_of(d: &Decoded) -> Vec<&'static str> {
         add(NAMES_SOURCE);
     }
     if d.message.is_some() {
-        add(configmgr::SOURCE);
+        if find(configmgr::MESSAGES, d.value).is_some() {
+            add(configmgr::SOURCE);
+        } else {
+            add(intune::SOURCE);
+        }
     }
     if d.meaning.is_some() && d.meaning != d.message {
         add(MEANINGS_SOURCE);
@@ -962,6 +967,23 @@ mod tests {
         assert_eq!(d.meaning, d.message);
         assert!(d.meaning.is_some());
         assert!(decode(0x87D0_0324).to_string().contains("Message:"));
+    }
+
+    #[test]
+    fn intune_codes_have_their_text_and_source() {
+        for (v, words) in [
+            (0x87D3_00C9, "unmonitored process"),
+            (0x8103_6502, "in time"),
+        ] {
+            let d = decode(v);
+            assert!(d.message.unwrap_or_default().contains(words), "0x{v:08X}");
+            assert!(
+                d.sources.iter().any(|s| s.contains("Intune")),
+                "{:?}",
+                d.sources
+            );
+            assert!(!d.sources.iter().any(|s| s.contains("SrsResources")));
+        }
     }
 
     #[test]

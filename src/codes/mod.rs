@@ -4,8 +4,9 @@
 //! (name, severity, facility, meaning, warnings); [`parse_code_arg`] reads a
 //! code typed on the command line. Names come from a table generated from
 //! Microsoft's metadata (`names.rs`); the servicing (CBS) names, ConfigMgr's
-//! message text and MDT's error numbers have tables of their own (`cbs.rs`,
-//! `configmgr.rs`, `mdt.rs`), each citing its source; meanings are
+//! message text, Intune's text for a few of its codes and MDT's error numbers have
+//! tables of their own (`cbs.rs`, `configmgr.rs`, `intune.rs`, `mdt.rs`), each citing its
+//! source; meanings are
 //! hand-written (`meanings.rs`).
 
 mod cbs;
@@ -13,6 +14,7 @@ mod configmgr;
 mod decode;
 mod extract;
 mod facility;
+mod intune;
 mod mdt;
 mod meanings;
 mod names;

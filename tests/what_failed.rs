@@ -527,3 +527,35 @@ fn dism_console_and_excerpt_failures() {
         .contains("Failed to create dismhost.exe servicing process"),);
     assert_eq!(code.as_deref(), Some("0x80070005"));
 }
+
+/// A failed PXE boot as the client's screen shows it (xcat2/confluent issue #109,
+/// tests/real) and TSPxe failing to start the task sequence in WinPE (Microsoft's
+/// smsandmom blog, tests/real) fail with what failed; the service's SMSPXE.log of a boot
+/// image's install (KB4468601, tests/real) says nothing failed.
+#[test]
+fn pxe_boot_and_tspxe_failures() {
+    let v = cli_support::report_json(&real(
+        "boot-pxe/xcat-6815-pxe-boot-aborted-wdsnbp-ip-helper.log",
+    ));
+    let (outcome, step, _) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert!(step.unwrap().starts_with("PXE boot: PXE Boot aborted"));
+    let v = cli_support::report_json(&real("boot-pxe/smsandmom-pxe-variable-file.log"));
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert!(step.unwrap().contains("PXE variable file"));
+    assert_eq!(code.as_deref(), Some("0x80004005"));
+    let v = cli_support::report_json(&real(
+        "boot-pxe/kb4468601-smspxe-new-boot-image-success.log",
+    ));
+    let (outcome, _, _) = summary(&v);
+    assert_ne!(outcome, "failed");
+    // The firmware's error (Microsoft's PXE service point troubleshooting guide).
+    let (_d, path) = write("pxe-screen.txt", "PXE-E53: No boot filename received\n");
+    let (outcome, step, _) = summary(&cli_support::report_json(&path));
+    assert_eq!(outcome, "failed");
+    assert_eq!(
+        step.as_deref(),
+        Some("PXE boot: PXE-E53: No boot filename received")
+    );
+}

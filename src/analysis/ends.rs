@@ -23,6 +23,10 @@ pub enum Activity {
     Sysprep,
     /// Windows Setup (Panther setupact/setuperr.log).
     WindowsSetup,
+    /// A computer's PXE boot, as its firmware's screen tells it.
+    PxeBoot,
+    /// The task sequence's start in WinPE after a PXE boot (TSPxe, in smsts.log).
+    TsBoot,
 }
 
 impl Activity {
@@ -36,6 +40,8 @@ impl Activity {
             Activity::Dism => "DISM",
             Activity::Sysprep => "Sysprep",
             Activity::WindowsSetup => "Windows Setup",
+            Activity::PxeBoot => "PXE boot",
+            Activity::TsBoot => "Task sequence start from PXE (TSPxe)",
         }
     }
 }
@@ -98,12 +104,12 @@ pub const TRIGGERS: &[&str] = &[
     ": Result = 0x",
 ];
 
-/// Literals in the messages [`setup_rollback`] and [`dism`] read, searched for with the
-/// others of [`TRIGGERS`]. Each is taken from a middle whose first bytes are rare in
+/// Literals in the messages [`setup_rollback`], [`dism`] and [`pxe`] read, searched for
+/// with the others of [`TRIGGERS`]. Each is taken from a middle whose first bytes are rare in
 /// Setup's, DISM's and TSManager's logs ("Current", "Operation", "DISM" and "Image" open
 /// thousands of their lines, and every one would be checked); the reader checks the whole
 /// phrase.
-pub const SETUP_AND_DISM_TRIGGERS: &[&str] = &[
+pub const TOOL_TRIGGERS: &[&str] = &[
     "t result string",
     "phase string",
     "Cannot recover",
@@ -117,17 +123,22 @@ pub const SETUP_AND_DISM_TRIGGERS: &[&str] = &[
     "(hr:0x",
     "No operation was performed",
     "Error: ",
+    "PXE-E",
+    "PXE Boot aborted",
+    "PxeGetPxeData failed",
+    // "Failed to download pxe variable file": "Failed to" is a summary trigger, found first.
+    "pxe variable file",
 ];
 
-/// Whether a message holds one of [`SETUP_AND_DISM_TRIGGERS`], for callers that do not
-/// know: the trigger search says so of the records it marks, so that the dozen phrases of
-/// Setup and DISM are not looked for in every record the other triggers mark (thousands of
-/// "Failed to ..." lines in a setupact.log).
-fn may_be_setup_or_dism(msg: &str) -> bool {
+/// Whether a message holds one of [`TOOL_TRIGGERS`], for callers that do not know: the
+/// trigger search says so of the records it marks, so that the phrases of Setup, DISM and
+/// PXE are not looked for in every record the other triggers mark (thousands of "Failed to
+/// ..." lines in a setupact.log).
+fn may_be_tool_end(msg: &str) -> bool {
     static FINDER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
         std::sync::OnceLock::new();
     FINDER
-        .get_or_init(|| aho_corasick::AhoCorasick::new(SETUP_AND_DISM_TRIGGERS).ok())
+        .get_or_init(|| aho_corasick::AhoCorasick::new(TOOL_TRIGGERS).ok())
         .as_ref()
         // Built from constants, so not expected to fail: then every message is read.
         .is_none_or(|f| f.is_match(msg))
@@ -347,6 +358,61 @@ fn dism(msg: &str, severity: Option<Severity>) -> Option<End> {
     None
 }
 
+/// A PXE boot or the task sequence's start after it failing, in the words the client
+/// shows or logs:
+///
+/// - the firmware's screen: `PXE-E53: No boot filename received`, `PXE-E3B: TFTP Error -
+///   File not Found`, `PXE-E55 Proxy DHCP Service did not reply to request on port 4011`
+///   (Microsoft's "Troubleshooting the PXE Service Point and WDS in Configuration Manager
+///   2007"), and `PXE Boot aborted. Booting to next device...` when WDS answered with
+///   abortpxe.com (xcat2/confluent issue #109, tests/real/boot-pxe);
+/// - TSPxe in WinPE: `Failed to download pxe variable file. Code(0x00000001)` then
+///   `PxeGetPxeData failed with 0x80004005` (Microsoft's smsandmom blog, 2008,
+///   tests/real/boot-pxe).
+///
+/// SMSPXE.log, the service's side, has no end: a service answers many computers, and
+/// "no deployment for this one" is routine there, so none of its lines is read here.
+fn pxe(msg: &str) -> Option<End> {
+    let end = |activity, detail: Option<String>, code, partial| End {
+        activity,
+        failed: true,
+        detail,
+        code,
+        partial,
+        context: false,
+        boundary: None,
+    };
+    if let Some((_, rest)) = msg.split_once("PXE-E") {
+        // `PXE-E53: No boot filename received`: the error's number and words.
+        let number: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if number.len() != 2 {
+            return None;
+        }
+        let text: String = format!("PXE-E{rest}").chars().take(100).collect();
+        return Some(end(
+            Activity::PxeBoot,
+            Some(text.trim().to_string()),
+            None,
+            false,
+        ));
+    }
+    if msg.contains("PXE Boot aborted") {
+        let detail = "PXE Boot aborted (the server sent no boot program)".to_string();
+        return Some(end(Activity::PxeBoot, Some(detail), None, false));
+    }
+    if let Some((_, rest)) = msg.split_once("PxeGetPxeData failed") {
+        return Some(end(Activity::TsBoot, None, first_code(rest), false));
+    }
+    if msg.contains("Failed to download pxe variable file") {
+        let detail = "download of the PXE variable file".to_string();
+        return Some(end(Activity::TsBoot, Some(detail), None, true));
+    }
+    None
+}
+
 /// Reads one record's message (its severity unknown: see [`end_event_at`]).
 pub fn end_event(msg: &str) -> Option<End> {
     end_event_at(msg, None, None)
@@ -354,7 +420,7 @@ pub fn end_event(msg: &str) -> Option<End> {
 
 /// Reads one record's message, of severity `severity` when the caller knows it: some
 /// words say a run failed only in an error record. `tool` says whether the message holds
-/// one of [`SETUP_AND_DISM_TRIGGERS`], when the caller knows (the trigger search does):
+/// one of [`TOOL_TRIGGERS`], when the caller knows (the trigger search does):
 /// else it is looked for.
 pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -> Option<End> {
     let msg = msg.trim();
@@ -475,10 +541,12 @@ pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -
         let name = func.split('(').next().unwrap_or(func).to_string();
         return Some(end(Activity::WindowsSetup, true, Some(name), Some(code)));
     }
-    if !tool.unwrap_or_else(|| may_be_setup_or_dism(msg)) {
+    if !tool.unwrap_or_else(|| may_be_tool_end(msg)) {
         return None;
     }
-    dism(msg, severity).or_else(|| setup_rollback(msg, severity))
+    dism(msg, severity)
+        .or_else(|| setup_rollback(msg, severity))
+        .or_else(|| pxe(msg))
 }
 
 #[cfg(test)]
@@ -677,5 +745,36 @@ mod tests {
                 .expect("failed")
                 .failed
         );
+    }
+
+    /// The client's words for a failed PXE boot and TS start (the sources of `pxe`); "the
+    /// PXE-M0F" line is an Intel boot agent's message, not an error.
+    #[test]
+    fn reads_pxe_and_tspxe_failures() {
+        let e = end_event("PXE-E53: No boot filename received").expect("e53");
+        assert_eq!(
+            (e.activity, e.failed, e.detail.as_deref()),
+            (
+                Activity::PxeBoot,
+                true,
+                Some("PXE-E53: No boot filename received")
+            )
+        );
+        assert!(
+            end_event("PXE-E55 Proxy DHCP Service did not reply to request on port 4011").is_some()
+        );
+        assert!(
+            end_event("PXE Boot aborted. Booting to next device...")
+                .expect("abort")
+                .failed
+        );
+        assert_eq!(end_event("PXE-M0F: Exiting Intel Boot Agent"), None);
+        let e = end_event("PxeGetPxeData failed with 0x80004005 TSPxe").expect("tspxe");
+        assert_eq!((e.activity, e.code), (Activity::TsBoot, Some(0x80004005)));
+        let e = end_event("Failed to download pxe variable file. Code(0x00000001) TSPxe")
+            .expect("variables");
+        assert!(e.partial);
+        // The service's side: routine, not an end.
+        assert_eq!(end_event("PXE::CBootImageManager::QueryWIMInfo"), None);
     }
 }

@@ -66,8 +66,8 @@ pub struct Marks {
     pub step: bool,
     /// Looks like a chain's summary line.
     pub summary: bool,
-    /// Holds one of Windows Setup's or DISM's end literals
-    /// ([`ends::SETUP_AND_DISM_TRIGGERS`]), read only where one is.
+    /// Holds one of the end literals of Windows Setup, DISM and PXE
+    /// ([`ends::TOOL_TRIGGERS`]), read only where one is.
     pub tool: bool,
 }
 

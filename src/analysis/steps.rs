@@ -258,7 +258,7 @@ pub fn step_event(msg: &str) -> Option<StepEvent> {
 
 /// Reads one record's message for the timeline, of severity `severity` when the caller
 /// knows it (some other logs' words end a run only in an error record), `tool` saying
-/// whether it holds one of [`super::ends::SETUP_AND_DISM_TRIGGERS`] when the caller
+/// whether it holds one of [`super::ends::TOOL_TRIGGERS`] when the caller
 /// knows (see [`end_event_at`]).
 pub fn step_event_at(
     msg: &str,

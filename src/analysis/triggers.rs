@@ -34,7 +34,7 @@ pub struct Triggers {
     searcher: Searcher,
     /// Pattern ids of the summary literals; every other id but 0 (`HRESULT=`) is a step's.
     summary: std::ops::Range<usize>,
-    /// Pattern ids of [`super::ends::SETUP_AND_DISM_TRIGGERS`] (step literals too).
+    /// Pattern ids of [`super::ends::TOOL_TRIGGERS`] (step literals too).
     tool: std::ops::Range<usize>,
     /// Bytes searched between two prefetches of the next block ([`PART`]; tests cut finer).
     part: usize,
@@ -95,8 +95,8 @@ impl Triggers {
         lits.extend(chains::SUMMARY_TRIGGERS);
         lits.extend(steps::TRIGGERS);
         lits.extend(super::ends::TRIGGERS);
-        let tool = lits.len()..lits.len() + super::ends::SETUP_AND_DISM_TRIGGERS.len();
-        lits.extend(super::ends::SETUP_AND_DISM_TRIGGERS);
+        let tool = lits.len()..lits.len() + super::ends::TOOL_TRIGGERS.len();
+        lits.extend(super::ends::TOOL_TRIGGERS);
         // "Failed to" and "Failed to run the action" start at the same byte: the first
         // listed wins, and a summary is read for steps too (see `read_marked`).
         let packed = aho_corasick::packed::Config::new()

@@ -559,3 +559,24 @@ fn pxe_boot_and_tspxe_failures() {
         Some("PXE boot: PXE-E53: No boot filename received")
     );
 }
+
+/// MDT lines of KB4046108 as published, CMTrace markup that lost its `!` and is read as
+/// plain text (tests/real): the failing step is the MDT message, without the record's
+/// date and component.
+#[test]
+fn mdt_line_read_as_plain_text_names_only_its_message() {
+    let v = cli_support::report_json(&real("disk/kb4046108-surface-1tb-disk0-7711.log"));
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert_eq!(
+        step.as_deref(),
+        Some("MDT deployment: FAILURE ( 7711 ): Disk OSDDiskIndex(0) can not be found!")
+    );
+    assert_eq!(code.as_deref(), Some("0x00001E1F"));
+    let t = text_report(&real("disk/kb4046108-surface-1tb-disk0-7711.log"));
+    let outcome = t.lines().next().unwrap();
+    assert!(
+        !outcome.contains("component=") && !outcome.contains("]LOG]"),
+        "{outcome}"
+    );
+}

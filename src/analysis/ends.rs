@@ -413,6 +413,21 @@ fn pxe(msg: &str) -> Option<End> {
     None
 }
 
+/// The text of a CMTrace record read as plain text, without the record's frame: a line
+/// pasted where the markup lost its `!` (`<[LOG[FAILURE ( 7711 ): Disk OSDDiskIndex(0) can
+/// not be found!]LOG]><time="12:54:12.000+000" date="06-09-2017" component="ZTIDiskpart"
+/// ...>`, KB4046108 as published, tests/real/disk) is not framed as CMTrace, and its
+/// date and component would otherwise end up in what failed. Other text is returned as is.
+pub(crate) fn cmtrace_text(msg: &str) -> &str {
+    let Some(end) = msg.find("]LOG]") else {
+        return msg;
+    };
+    let text = &msg[..end];
+    text.strip_prefix("<![LOG[")
+        .or_else(|| text.strip_prefix("<[LOG["))
+        .unwrap_or(text)
+}
+
 /// Reads one record's message (its severity unknown: see [`end_event_at`]).
 pub fn end_event(msg: &str) -> Option<End> {
     end_event_at(msg, None, None)
@@ -423,7 +438,7 @@ pub fn end_event(msg: &str) -> Option<End> {
 /// one of [`TOOL_TRIGGERS`], when the caller knows (the trigger search does):
 /// else it is looked for.
 pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -> Option<End> {
-    let msg = msg.trim();
+    let msg = cmtrace_text(msg.trim());
     let end = |activity, failed, detail: Option<String>, code| End {
         activity,
         failed,
@@ -776,5 +791,17 @@ mod tests {
         assert!(e.partial);
         // The service's side: routine, not an end.
         assert_eq!(end_event("PXE::CBootImageManager::QueryWIMInfo"), None);
+    }
+
+    /// An MDT line of KB4046108 as published (CMTrace markup without its `!`, read as
+    /// plain text): what failed is the message, not its date and component.
+    #[test]
+    fn a_cmtrace_line_read_as_plain_text_gives_its_message() {
+        let e = end_event(r#"<[LOG[FAILURE ( 7711 ): Disk OSDDiskIndex(0) can not be found!]LOG]><time="12:54:12.000+000" date="06-09-2017" component="ZTIDiskpart" context="" type="3" thread="" file="ZTIDiskpart">"#).expect("mdt");
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("FAILURE ( 7711 ): Disk OSDDiskIndex(0) can not be found!")
+        );
+        assert_eq!(e.code, Some(7711));
     }
 }

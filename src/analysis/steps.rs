@@ -265,7 +265,8 @@ pub fn step_event_at(
     severity: Option<Severity>,
     tool: Option<bool>,
 ) -> Option<StepEvent> {
-    let msg = msg.trim();
+    // A CMTrace line read as plain text: its message, not its date and component.
+    let msg = super::ends::cmtrace_text(msg.trim());
     if let Some(rest) = msg.strip_prefix("Start executing an instruction.") {
         let name = NAME
             .end_in(rest)

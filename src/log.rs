@@ -466,27 +466,64 @@ impl Log {
 /// Orders every record of several sources by UTC time, stably. A record with no readable
 /// time takes the time of the record before it in its own source, so continuation and
 /// plain lines stay next to their neighbours.
+///
+/// A record's key is the latest time read in its source so far, so each source's keys never
+/// go down: the order is a merge of sorted runs rather than a sort. Each step takes, from
+/// the source whose next record comes first, every record up to the next record of any
+/// other source, found by bisection; two logs that do not overlap in time merge in one step.
 fn merge_by_time(sources: &[Source]) -> Vec<RecordRef> {
-    let mut keyed: Vec<(i64, RecordRef)> =
-        Vec::with_capacity(sources.iter().map(|s| s.records.len()).sum());
     let mut day = None;
-    for (si, src) in sources.iter().enumerate() {
-        let mut last = i64::MIN;
-        for (i, meta) in src.records.iter().enumerate() {
-            if let Some(t) = parse::utc_of(meta, src.raw(i), &mut day) {
-                last = t.max(last);
+    let keys: Vec<Vec<i64>> = (sources.iter())
+        .map(|src| {
+            let mut last = i64::MIN;
+            (src.records.iter().enumerate())
+                .map(|(i, meta)| {
+                    if let Some(t) = parse::utc_of(meta, src.raw(i), &mut day) {
+                        last = t.max(last);
+                    }
+                    last
+                })
+                .collect()
+        })
+        .collect();
+    let mut merged = Vec::with_capacity(keys.iter().map(Vec::len).sum());
+    let mut next = vec![0usize; keys.len()];
+    loop {
+        // The first next record of all, (key, source), and the first of the others.
+        let mut first: Option<(i64, usize)> = None;
+        let mut second: Option<(i64, usize)> = None;
+        for (s, k) in keys.iter().enumerate() {
+            let Some(&t) = next.get(s).and_then(|&i| k.get(i)) else {
+                continue;
+            };
+            if first.is_none_or(|f| (t, s) < f) {
+                second = first;
+                first = Some((t, s));
+            } else if second.is_none_or(|o| (t, s) < o) {
+                second = Some((t, s));
             }
-            keyed.push((
-                last,
-                RecordRef {
-                    source: si as u32,
-                    index: i as u32,
-                },
-            ));
+        }
+        let Some((_, s)) = first else {
+            break;
+        };
+        let (Some(k), Some(from)) = (keys.get(s), next.get(s).copied()) else {
+            break;
+        };
+        let run = k.get(from..).unwrap_or_default();
+        // Ties go to the lower source, as a stable sort by (time, source, index) puts them.
+        let take = match second {
+            None => run.len(),
+            Some(o) => run.partition_point(|&t| (t, s) < o).max(1),
+        };
+        merged.extend((from..from + take).map(|i| RecordRef {
+            source: s as u32,
+            index: i as u32,
+        }));
+        if let Some(n) = next.get_mut(s) {
+            *n = from + take;
         }
     }
-    keyed.sort_by_key(|(t, r)| (*t, *r));
-    keyed.into_iter().map(|(_, r)| r).collect()
+    merged
 }
 
 #[cfg(test)]
@@ -518,6 +555,47 @@ mod merge_tests {
         let last = log.len() - 1;
         assert_eq!(log.message(log.at(last)), "b3");
         assert_eq!(log.position(log.at(last)), last);
+    }
+
+    proptest::proptest! {
+        /// The merge of sorted runs orders records as a stable sort of every record by its
+        /// key (the latest time of its source so far) does: logs that overlap, interleave,
+        /// share times, go back in time, or have records with no time.
+        #[test]
+        fn merge_orders_as_a_stable_sort_by_time(
+            logs in proptest::collection::vec(
+                proptest::collection::vec(proptest::option::of(0u32..6), 0..40),
+                1..5,
+            ),
+        ) {
+            let sources: Vec<Source> = (logs.iter().enumerate())
+                .map(|(s, log)| {
+                    let text: String = (log.iter().enumerate())
+                        .map(|(i, t)| match t {
+                            Some(t) => format!(
+                                "<![LOG[s{s} r{i}]LOG]!><time=\"10:00:0{t}.000+000\" date=\"11-26-2026\" component=\"C\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n"
+                            ),
+                            None => format!("s{s} r{i} with no time\r\n"),
+                        })
+                        .collect();
+                    src(&format!("s{s}"), &text)
+                })
+                .collect();
+            let mut keyed = Vec::new();
+            let mut day = None;
+            for (si, src) in sources.iter().enumerate() {
+                let mut last = i64::MIN;
+                for (i, meta) in src.records.iter().enumerate() {
+                    if let Some(t) = parse::utc_of(meta, src.raw(i), &mut day) {
+                        last = t.max(last);
+                    }
+                    keyed.push((last, RecordRef { source: si as u32, index: i as u32 }));
+                }
+            }
+            keyed.sort_by_key(|(t, r)| (*t, *r));
+            let want: Vec<RecordRef> = keyed.into_iter().map(|(_, r)| r).collect();
+            proptest::prop_assert_eq!(merge_by_time(&sources), want);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! parse stay available as raw text and never make the record disappear.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use memchr::memmem;
 
@@ -294,10 +295,14 @@ pub(crate) struct Day {
 /// of records in a row).
 pub(crate) fn utc_of(meta: &RecordMeta, span: &[u8], day: &mut Option<Day>) -> Option<i64> {
     let body = span.strip_prefix(super::BOM).unwrap_or(span);
-    let canonical = (meta.format() == Format::CmTrace)
+    let tail = (meta.format() == Format::CmTrace)
         .then(|| meta.cmtrace_parts(body))
         .flatten()
-        .and_then(|(_, tail)| canonical_values(trim_end_ws(tail)));
+        .map(|(_, tail)| tail);
+    if let Some(utc) = tail.and_then(|t| day.as_ref().and_then(|d| same_day_utc(t, d))) {
+        return Some(utc);
+    }
+    let canonical = tail.and_then(|tail| canonical_values(trim_end_ws(tail)));
     let Some([time, date, ..]) = canonical else {
         return fields_of(meta, span).timestamp().and_then(|t| t.utc());
     };
@@ -335,12 +340,84 @@ pub(crate) fn utc_of(meta: &RecordMeta, span: &[u8], day: &mut Option<Day>) -> O
     }
 }
 
+/// [`utc_of`] for the tail ConfigMgr writes on nearly every record, on the day of the
+/// record before: `<time="HH:MM:SS.mmm+BIAS" date="` and the date `known` holds, then
+/// attributes none of which names `time` or `date` again (the last value of a key is the
+/// one [`any_attributes`] keeps). Read at fixed places, without a search for each value.
+/// `None` for anything else, which [`utc_of`] reads the long way.
+fn same_day_utc(tail: &[u8], known: &Day) -> Option<i64> {
+    let (head, r) = tail.split_first_chunk::<7>()?;
+    if head != b"<time=\"" {
+        return None;
+    }
+    let (clock, r) = r.split_first_chunk::<12>()?;
+    let ms = clock_millis(clock)?;
+    // The bias up to the value's closing quote: none, or a sign and one to nine digits.
+    let (bias, r) = match r.split_first()? {
+        (b'"', r) => (0, r),
+        (&sign @ (b'+' | b'-'), r) => {
+            let digits = r.iter().take(10).position(|&c| c == b'"')?;
+            let (num, r) = r.split_at_checked(digits)?;
+            if num.is_empty() || !num.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let v = num.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0'));
+            let v = if sign == b'-' { -v } else { v };
+            if !BIAS_RANGE.contains(&v) {
+                return None;
+            }
+            (v, r.get(1..)?)
+        }
+        _ => return None,
+    };
+    let (head, r) = r.split_first_chunk::<7>()?;
+    if head != b" date=\"" || known.len != known.text.len() {
+        return None;
+    }
+    // The known date holds no quote, so a value that starts with it and a quote is it.
+    let (date, r) = r.split_first_chunk::<10>()?;
+    let (&quote, rest) = r.split_first()?;
+    if date != &known.text || quote != b'"' || names_time_or_date(rest) {
+        return None;
+    }
+    Some(known.midnight + ms + i64::from(bias) * 60_000)
+}
+
+/// True when `rest` holds `time=` or `date=`: an attribute that would set the time or date
+/// read before it again.
+fn names_time_or_date(rest: &[u8]) -> bool {
+    // Both keys in one vectorised pass (most tails are under a hundred bytes).
+    static KEYS: LazyLock<Option<aho_corasick::packed::Searcher>> =
+        LazyLock::new(|| aho_corasick::packed::Searcher::new(["time=", "date="]));
+    match KEYS.as_ref() {
+        Some(keys) => keys.find(rest).is_some(),
+        None => memmem::find(rest, b"time=").is_some() || memmem::find(rest, b"date=").is_some(),
+    }
+}
+
 /// `HH:MM:SS.mmm`, with or without a bias (`+480`, `-60`), the form ConfigMgr writes: the
 /// milliseconds since midnight and the bias, as [`parse_time`] reads them. `None` for any
 /// other form (more or fewer fraction digits, a time out of range), which `parse_time`
 /// reads instead.
 fn millis_of_day(s: &[u8]) -> Option<(i64, Option<i32>)> {
-    let (clock, rest) = s.split_at_checked(12)?;
+    let (clock, rest) = s.split_first_chunk::<12>()?;
+    let ms = clock_millis(clock)?;
+    let bias = match rest {
+        [] => None,
+        [sign @ (b'+' | b'-'), num @ ..]
+            if (1..=9).contains(&num.len()) && num.iter().all(u8::is_ascii_digit) =>
+        {
+            let v = num.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0'));
+            Some(if *sign == b'-' { -v } else { v })
+        }
+        _ => return None,
+    };
+    Some((ms, bias))
+}
+
+/// `HH:MM:SS.mmm` as milliseconds since midnight; `None` for any other form or a time out
+/// of range.
+fn clock_millis(clock: &[u8; 12]) -> Option<i64> {
     let digit = |i: usize| {
         let d = clock[i].wrapping_sub(b'0');
         (d < 10).then_some(i64::from(d))
@@ -354,17 +431,7 @@ fn millis_of_day(s: &[u8]) -> Option<(i64, Option<i32>)> {
     if h >= 24 || m >= 60 || sec >= 60 {
         return None;
     }
-    let bias = match rest {
-        [] => None,
-        [sign @ (b'+' | b'-'), num @ ..]
-            if (1..=9).contains(&num.len()) && num.iter().all(u8::is_ascii_digit) =>
-        {
-            let v = num.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0'));
-            Some(if *sign == b'-' { -v } else { v })
-        }
-        _ => return None,
-    };
-    Some((((h * 60 + m) * 60 + sec) * 1000 + ms, bias))
+    Some(((h * 60 + m) * 60 + sec) * 1000 + ms)
 }
 
 /// Reads `key="value"` pairs in any order; unknown keys are ignored.
@@ -567,6 +634,46 @@ mod tests {
             tails > 1000 && canonical * 10 > tails * 9,
             "{canonical} of {tails}"
         );
+    }
+
+    /// A record on the day of the record before is read at fixed places; it still gives
+    /// what its fields give when the tail names the time or date again (the last value
+    /// wins), bends ConfigMgr's form, or holds a key inside a value.
+    #[test]
+    fn time_on_the_day_before_equals_time_of_the_fields() {
+        let first = "<![LOG[a]LOG]!><time=\"09:00:00.000+000\" date=\"11-26-2026\" component=\"C\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";
+        let tails = [
+            r#"<time="10:00:00.000+000" date="11-26-2026" component="C" context="" type="1" thread="1" file="">"#,
+            r#"<time="10:00:00.000+000" date="11-26-2026" component="C" time="11:00:00.000+000">"#,
+            r#"<time="10:00:00.000+000" date="11-26-2026" date="11-27-2026">"#,
+            r#"<time="10:00:00.000+000" date="11-26-2026" file="a time=b">"#,
+            r#"<time="10:00:00.000+000" date="11-26-2026" xdate="12-01-2026">"#,
+            r#"<time="10:00:00.000" date="11-26-2026" component="C">"#,
+            r#"<time="10:00:00.000-60" date="11-26-2026">"#,
+            r#"<time="10:00:00.000+9999" date="11-26-2026">"#,
+            r#"<time="10:00:00.000+" date="11-26-2026">"#,
+            r#"<time="10:00:00.000+0000000000" date="11-26-2026">"#,
+            r#"<time="24:00:00.000+000" date="11-26-2026">"#,
+            r#"<time="10:00:00.00+000" date="11-26-2026">"#,
+            r#"<time="10:00:00.000+000" date="11-26-20266">"#,
+            r#"<time="10:00:00.000+000" date="11-26-2026"component="C">"#,
+            r#"<time="10:00:00.000+000"  date="11-26-2026">"#,
+            r#"<date="11-26-2026" time="10:00:00.000+000">"#,
+        ];
+        for tail in tails {
+            let text = format!("{first}<![LOG[m]LOG]!>{tail}\r\n");
+            let bytes = text.as_bytes();
+            let records = crate::parse::index_parallel(bytes, 1);
+            assert_eq!(records.len(), 2, "{tail}");
+            let mut day = None;
+            let span = &bytes[..records[1].start as usize];
+            assert!(utc_of(&records[0], span, &mut day).is_some());
+            let span = &bytes[records[1].start as usize..];
+            let whole = fields_of(&records[1], span)
+                .timestamp()
+                .and_then(|t| t.utc());
+            assert_eq!(utc_of(&records[1], span, &mut day), whole, "{tail}");
+        }
     }
 
     /// The time read alone for merging equals the time read with every field, on every

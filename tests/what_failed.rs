@@ -580,3 +580,23 @@ fn mdt_line_read_as_plain_text_names_only_its_message() {
         "{outcome}"
     );
 }
+
+/// SetupDiag's report on an upgrade (Microsoft's SetupDiag article's sample, tests/real):
+/// failed in Windows Setup with SetupDiag's finding and phase, the code it prints after;
+/// not in DISM, though its code line reads like DISM's console. Its report of a successful
+/// upgrade (tests/real) says succeeded.
+#[test]
+fn setupdiag_report_is_setups_end() {
+    let v = cli_support::report_json(&real("ipu/setupdiag-dism-image-session-0x800706ba.log"));
+    let (outcome, step, code) = summary(&v);
+    assert_eq!(outcome, "failed", "{v:#}");
+    assert_eq!(
+        step.as_deref(),
+        Some("Windows Setup: SetupDiag: DISM provider failure, phase Safe OS")
+    );
+    assert_eq!(code.as_deref(), Some("0x800706BA"));
+    let v = cli_support::report_json(&real("ipu/setupdiag-success-oobeboot.log"));
+    let (outcome, _, _) = summary(&v);
+    assert_eq!(outcome, "succeeded", "{v:#}");
+    assert!(v["findings"].as_array().unwrap().is_empty(), "{v:#}");
+}

@@ -67,6 +67,10 @@ pub struct End {
     /// Opens or closes one run of the tool (a DISM.EXE session): a close says the run
     /// succeeded unless that run said it failed (see `StepBuilder`).
     pub boundary: Option<Boundary>,
+    /// Says little of which tool it is (DISM's console code line, a DISM.EXE session's
+    /// close): it decides the run's outcome only in a log where no other tool ended, and
+    /// then lends its code to the end that does decide.
+    pub weak: bool,
 }
 
 /// Where a tool's run starts or ends in a log that holds several runs.
@@ -128,6 +132,10 @@ pub const TOOL_TRIGGERS: &[&str] = &[
     "PxeGetPxeData failed",
     // "Failed to download pxe variable file": "Failed to" is a summary trigger, found first.
     "pxe variable file",
+    // SetupDiag's report (see `setupdiag`): "Last Phase", and "SetupDiag reports" or
+    // "Setupdiag reports" (these two cut where Teddy's buckets cost least, measured).
+    "st Phase",
+    "iag reports",
 ];
 
 /// Whether a message holds one of [`TOOL_TRIGGERS`], for callers that do not know: the
@@ -203,6 +211,7 @@ fn setup_rollback(msg: &str, severity: Option<Severity>) -> Option<End> {
         partial,
         context,
         boundary: None,
+        weak: false,
     };
     if let Some((_, rest)) = msg.split_once("Current result string") {
         let n = rest.trim_start_matches([' ', ':']).trim();
@@ -306,6 +315,7 @@ fn dism(msg: &str, severity: Option<Severity>) -> Option<End> {
         partial,
         context: false,
         boundary,
+        weak: boundary == Some(Boundary::End),
     };
     if msg.contains("DISM.EXE:") {
         if msg.contains("<----- Starting Dism.exe session") {
@@ -331,7 +341,11 @@ fn dism(msg: &str, severity: Option<Severity>) -> Option<End> {
             return None;
         }
         let code = crate::codes::parse_code_arg(n).ok()?;
-        return (code != 0).then(|| dism(true, None, Some(code), false, None));
+        // Other tools print the same line (SetupDiag after its finding): weak.
+        return (code != 0).then(|| End {
+            weak: true,
+            ..dism(true, None, Some(code), false, None)
+        });
     }
     if let Some((text, _)) = msg.split_once("(hr:0x") {
         if severity.is_some_and(|s| s != Severity::Error) {
@@ -381,6 +395,7 @@ fn pxe(msg: &str) -> Option<End> {
         partial,
         context: false,
         boundary: None,
+        weak: false,
     };
     if let Some((_, rest)) = msg.split_once("PXE-E") {
         // `PXE-E53: No boot filename received`: the error's number and words.
@@ -428,6 +443,65 @@ pub(crate) fn cmtrace_text(msg: &str) -> &str {
         .unwrap_or(text)
 }
 
+/// SetupDiag's report on a Windows upgrade, in its words (Microsoft's SetupDiag article,
+/// its sample outputs, and reports quoted in tests/real/ipu):
+///
+/// - `Error: SetupDiag reports down-level failure, Operation: Finalize, Error: 0x8007001F -
+///   0x50015`, `Error: SetupDiag reports DISM provider failure.`, `Setupdiag reports
+///   Optional Component installation failed to open the OC package.`: the upgrade failed,
+///   with the code when the line gives one;
+/// - `Last Phase: Safe OS` (or `Last Phase = Pre OOBE`) on a line of its own, or within
+///   the XML report's one line (`...rollback failure found.Last Phase = Safe OSLast
+///   Operation = ...Error = 0x800736CC-0x20003`): the phase it failed in;
+/// - `SetupDiag reports successful upgrade found.`: it succeeded.
+fn setupdiag(msg: &str) -> Option<End> {
+    let setup = |failed, detail: Option<String>, code, partial, context| End {
+        activity: Activity::WindowsSetup,
+        failed,
+        detail,
+        code,
+        partial,
+        context,
+        boundary: None,
+        weak: false,
+    };
+    let phase_in = |text: &str| {
+        let (_, rest) = text
+            .split_once("Last Phase = ")
+            .or_else(|| text.split_once("Last Phase: "))?;
+        let phase = rest.split("Last Operation").next().unwrap_or(rest).trim();
+        let phase: String = phase.chars().take(60).collect();
+        (!phase.is_empty()).then_some(phase)
+    };
+    if let Some((_, rest)) = msg.split_once("iag reports ") {
+        if rest.starts_with("successful upgrade found") {
+            return Some(setup(false, None, None, false, false));
+        }
+        if !rest.contains("fail") {
+            return None;
+        }
+        let what = rest.split(['.', ',']).next().unwrap_or(rest).trim();
+        let what: String = what.chars().take(100).collect();
+        let detail = match phase_in(rest) {
+            Some(p) => format!("SetupDiag: {what}, phase {p}"),
+            None => format!("SetupDiag: {what}"),
+        };
+        return Some(setup(true, Some(detail), first_code(rest), false, false));
+    }
+    let line = msg.trim_start_matches(['-', ' ']);
+    if line.starts_with("Last Phase") {
+        let phase = phase_in(line)?;
+        return Some(setup(
+            false,
+            Some(format!("phase {phase}")),
+            None,
+            true,
+            true,
+        ));
+    }
+    None
+}
+
 /// Reads one record's message (its severity unknown: see [`end_event_at`]).
 pub fn end_event(msg: &str) -> Option<End> {
     end_event_at(msg, None, None)
@@ -447,6 +521,7 @@ pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -
         partial: false,
         context: false,
         boundary: None,
+        weak: false,
     };
     if msg.contains("CcmSetup failed with error code") {
         return Some(end(Activity::ClientInstall, true, None, first_code(msg)));
@@ -562,6 +637,7 @@ pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -
     dism(msg, severity)
         .or_else(|| setup_rollback(msg, severity))
         .or_else(|| pxe(msg))
+        .or_else(|| setupdiag(msg))
 }
 
 #[cfg(test)]
@@ -803,5 +879,32 @@ mod tests {
             Some("FAILURE ( 7711 ): Disk OSDDiskIndex(0) can not be found!")
         );
         assert_eq!(e.code, Some(7711));
+    }
+
+    /// SetupDiag's report lines (Microsoft's SetupDiag article's samples and reports quoted
+    /// in tests/real/ipu).
+    #[test]
+    fn reads_setupdiag_reports() {
+        let e = end_event("Error: SetupDiag reports down-level failure, Operation: Finalize, Error: 0x8007001F - 0x50015").expect("down-level");
+        assert_eq!(
+            (e.activity, e.failed, e.code, e.detail.as_deref()),
+            (
+                Activity::WindowsSetup,
+                true,
+                Some(0x8007001F),
+                Some("SetupDiag: down-level failure")
+            )
+        );
+        let e = end_event("  <FailureData>0x800736cc-0x20003 Error: SetupDiag reports rollback failure found.Last Phase = Safe OSLast Operation = Add [6] package C:\\$WINDOWS.~BT\\DUImageSandbox\\x.cab to C:\\$WINDOWS.~BT\\NewOSError = 0x800736CC-0x20003</FailureData>").expect("xml");
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("SetupDiag: rollback failure found, phase Safe OS")
+        );
+        assert_eq!(e.code, Some(0x800736CC));
+        let e = end_event("Last Phase: Safe OS").expect("phase");
+        assert!(e.context && !e.failed);
+        assert!(!end_event("FailureData        : {SetupDiag reports successful upgrade found., This appears to be a successful update as the last").expect("success").failed);
+        // DISM's console line is weak: SetupDiag prints the same after its finding.
+        assert!(end_event("Error: 0x800706ba").expect("code").weak);
     }
 }

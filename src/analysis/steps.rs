@@ -669,8 +669,7 @@ impl StepBuilder {
 fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
     // A DISM.EXE session's close decides only in a log where no other tool ended: DISM
     // runs inside other tools' runs (Setup, a task sequence step), whose end is theirs.
-    let others = |e: &End| e.activity != Activity::Dism;
-    let weak = |e: &End| e.boundary == Some(Boundary::End) && ends.iter().any(|(_, o)| others(o));
+    let weak = |e: &End| e.weak && ends.iter().any(|(_, o)| o.activity != e.activity);
     let last_whole = ends.iter().rposition(|(_, e)| !e.partial && !weak(e));
     let deciding = match last_whole {
         Some(i) => i,
@@ -688,10 +687,18 @@ fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
     // The first part of the same activity that failed before this end says what failed;
     // else the last place the activity said it was (Setup's phase).
     let before = &ends[..deciding];
+    // What follows the end up to the next one that is not a part: SetupDiag names the
+    // phase and prints the code after its finding.
+    let after = ends.get(deciding + 1..).unwrap_or_default();
+    let after = &after[..after
+        .iter()
+        .position(|(_, e)| !e.partial && !e.weak)
+        .unwrap_or(after.len())];
     let same = |e: &End| e.partial && e.activity == end.activity;
     let part = (before.iter())
         .find(|(_, e)| same(e) && e.failed && !e.context)
         .or_else(|| before.iter().rev().find(|(_, e)| same(e) && e.context))
+        .or_else(|| after.iter().find(|(_, e)| same(e) && e.context))
         .map(|(_, e)| e);
     let detail = match (&end.detail, part.and_then(|p| p.detail.clone())) {
         // Setup's phase or crash, then that it rolled back: "phase OOBEBoot,Start (rolled
@@ -708,7 +715,10 @@ fn other_logs_outcome(t: &mut Timeline, ends: &[(usize, End)]) {
     let earlier = (before.iter().rev())
         .filter(|(_, e)| e.activity == end.activity && e.failed)
         .find_map(|(_, e)| e.code);
-    t.exit_code = end.code.or(part.and_then(|p| p.code)).or(earlier);
+    let later = (after.iter())
+        .filter(|(_, e)| e.weak && e.failed)
+        .find_map(|(_, e)| e.code);
+    t.exit_code = end.code.or(part.and_then(|p| p.code)).or(earlier).or(later);
     t.failed_activity = Some(end.activity);
     t.failing_step = Some(match detail {
         Some(d) => format!("{}: {d}", end.activity.name()),

@@ -9,7 +9,6 @@
 use std::io;
 
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
-use ratatui::crossterm::cursor::MoveTo;
 use ratatui::crossterm::queue;
 use ratatui::crossterm::style::{
     Attribute, Color as CColor, Colors, Print, SetAttribute, SetBackgroundColor, SetColors,
@@ -116,12 +115,22 @@ struct Pen {
     bg: Color,
     underline: Color,
     modifier: Modifier,
+    /// The colour pairs written so far, and where their bytes are in `said`: a frame uses
+    /// a dozen pairs, hundreds of times each, and formatting one is most of a cell's cost.
+    pairs: Vec<(Color, Color, usize, usize)>,
+    said: Vec<u8>,
 }
 
 impl Pen {
     fn put(&mut self, out: &mut Vec<u8>, x: u16, y: u16, cell: &Cell) -> io::Result<()> {
         if !matches!(self.last, Some((px, py)) if x == px.wrapping_add(1) && y == py) {
-            queue!(out, MoveTo(x, y))?;
+            // `MoveTo`'s bytes, without a formatted write.
+            let mut n = itoa::Buffer::new();
+            out.extend_from_slice(b"\x1b[");
+            out.extend_from_slice(n.format(u32::from(y) + 1).as_bytes());
+            out.push(b';');
+            out.extend_from_slice(n.format(u32::from(x) + 1).as_bytes());
+            out.push(b'H');
         }
         self.last = Some((x, y));
         if cell.modifier != self.modifier {
@@ -129,10 +138,20 @@ impl Pen {
             self.modifier = cell.modifier;
         }
         if cell.fg != self.fg || cell.bg != self.bg {
-            queue!(
-                out,
-                SetColors(Colors::new(ctcolor(cell.fg), ctcolor(cell.bg)))
-            )?;
+            let pair = (cell.fg, cell.bg);
+            let (from, to) = match self.pairs.iter().find(|p| (p.0, p.1) == pair) {
+                Some(p) => (p.2, p.3),
+                None => {
+                    let from = self.said.len();
+                    queue!(
+                        self.said,
+                        SetColors(Colors::new(ctcolor(cell.fg), ctcolor(cell.bg)))
+                    )?;
+                    self.pairs.push((cell.fg, cell.bg, from, self.said.len()));
+                    (from, self.said.len())
+                }
+            };
+            out.extend_from_slice(self.said.get(from..to).unwrap_or_default());
             self.fg = cell.fg;
             self.bg = cell.bg;
         }
@@ -187,6 +206,8 @@ pub(crate) fn write_diff(
         bg: Color::Reset,
         underline: Color::Reset,
         modifier: Modifier::empty(),
+        pairs: Vec::new(),
+        said: Vec::new(),
     };
     let mut pos = 0;
     // The next kept span, as cell indices.
@@ -194,23 +215,37 @@ pub(crate) fn write_diff(
         .iter()
         .map(|k| (k.row * w + k.start, k.row * w + k.end.min(w)));
     let mut span = spans.next();
+    // The row `pos` is in, and where the terminal had that row's cells before its scroll
+    // (`None`: scrolled in blank), found once a row rather than once a cell.
+    let source = |y: usize| match shift {
+        Some(s) if y >= s.top && y < s.bottom => (y + s.by < s.bottom).then(|| (y + s.by) * w),
+        _ => Some(y * w),
+    };
+    let mut row_start = 0;
+    let mut from = source(0);
     while pos < len {
-        while let Some((from, to)) = span {
-            if pos < from {
+        while let Some((start, end)) = span {
+            if pos < start {
                 break;
             }
-            if pos < to {
-                pos = to;
+            if pos < end {
+                pos = end;
             }
             span = spans.next();
         }
         if pos >= len {
             break;
         }
+        if pos >= row_start + w {
+            row_start = pos - pos % w;
+            from = source(pos / w);
+        }
         let i = pos;
         pos += 1;
         let c = &cur[i];
-        let p = shown.at(i);
+        let p = from
+            .and_then(|f| prev.content.get(f + (i - row_start)))
+            .unwrap_or(&BLANK);
         match c.diff_option {
             CellDiffOption::Skip => {}
             _ if is_skip(c) => {}

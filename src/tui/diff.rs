@@ -25,12 +25,11 @@ pub(crate) struct Shift {
     pub by: usize,
 }
 
-/// Cells `start..end` of row `row` that are those the terminal shows on row `from` (before
-/// its scroll, if any): not compared again (see [`write_diff`]).
+/// Cells `start..end` of row `row` that already show what the frame has there (after the
+/// terminal's scroll, if any): not compared again (see [`write_diff`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Keep {
     pub row: usize,
-    pub from: usize,
     pub start: usize,
     pub end: usize,
 }
@@ -176,7 +175,8 @@ fn ctcolor(c: Color) -> CColor {
 
 /// Appends to `out` what turns the screen `prev` (after the scroll `shift`, if any) into
 /// `next`. The buffers cover the same area. The cells in `kept` (sorted by row, then
-/// column) are known to be equal in both and are not compared: the caller copied them. Wide symbols do not reach past their edges and their cells have no diff option (the
+/// column) are those the terminal shows (after its scroll): `next` need not hold them,
+/// they are not compared. Wide symbols do not reach past their edges and their cells have no diff option (the
 /// view sets none), so the bytes are those of the whole comparison.
 pub(crate) fn write_diff(
     out: &mut Vec<u8>,
@@ -208,6 +208,13 @@ pub(crate) fn write_diff(
         modifier: Modifier::empty(),
         pairs: Vec::new(),
         said: Vec::new(),
+    };
+    let in_kept = |k: usize| {
+        let i = kept.partition_point(|s| s.row * w + s.start <= k);
+        i > 0
+            && kept
+                .get(i - 1)
+                .is_some_and(|s| k < s.row * w + s.end.min(w))
     };
     let mut pos = 0;
     // The next kept span, as cell indices.
@@ -281,11 +288,13 @@ pub(crate) fn write_diff(
                 if let Some((mut j, mut end, force)) = trailing {
                     while j < end && j < len {
                         let k = j;
-                        j += width(&cur[k]).max(1);
+                        // A kept cell is the one the terminal shows: `next` may not hold it.
+                        let c = if in_kept(k) { shown.at(k) } else { &cur[k] };
+                        j += width(c).max(1);
                         end = end.max(j).min(len);
-                        if !is_skip(&cur[k]) && (force || shown.at(k).symbol() != cur[k].symbol()) {
+                        if !is_skip(c) && (force || shown.at(k).symbol() != c.symbol()) {
                             let (x, y) = pos_of(k);
-                            pen.put(out, x, y, &cur[k])?;
+                            pen.put(out, x, y, c)?;
                         }
                     }
                     pos = end;
@@ -580,11 +589,17 @@ mod tests {
                     prev.content[from * w + x].diff_option = CellDiffOption::None;
                     next.content[y * w + x] = prev.content[from * w + x].clone();
                 }
-                kept.push(Keep { row: y, from, start: a, end: b });
+                kept.push(Keep { row: y, start: a, end: b });
+            }
+            let theirs = ratatui_bytes(&prev, &next, shift);
+            // What `next` holds where it keeps cells is whatever an older frame left.
+            for k in &kept {
+                for x in k.start..k.end {
+                    next.content[k.row * w + x] = Cell::new("?");
+                }
             }
             let mut ours = Vec::new();
             write_diff(&mut ours, &prev, &next, shift, &kept).expect("in memory");
-            let theirs = ratatui_bytes(&prev, &next, shift);
             prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
         }
     }

@@ -3,16 +3,17 @@
 //! The explorer compares and writes its frames itself rather than through
 //! `Terminal::draw`: when the log's rows have moved up since the last frame (a followed log
 //! growing) the terminal scrolls them, one escape sequence, and only what then differs is
-//! written. And a log row the terminal already shows, the same record drawn the same way
-//! (see [`RowKey`]), is neither drawn nor compared again: its cells are copied from where
-//! the terminal has it. While a log is followed, that is all of its rows but the new ones
-//! and the two whose selection moved. The step timeline, below them, is kept the same way
-//! while the step it shows and the analysis stay. The bytes are the same either way (tests
-//! hold the kept screen equal to the frame drawn whole, and the bytes to ratatui's).
+//! written. And what the terminal already shows drawn the same way (a log row, see
+//! [`RowKey`]; a row of the side panel; the step timeline) is neither drawn nor compared
+//! again: the copy of the screen is scrolled as the terminal is, and only the cells drawn
+//! are put in it. While a log is followed, that leaves the new rows, the two whose
+//! selection moved, the panel's rows that changed, the overview and the status line. The
+//! bytes are the same either way: tests hold the kept screen equal to the frame drawn
+//! whole, and the bytes to ratatui's.
 
 use std::time::{Duration, Instant};
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::crossterm::cursor::{Hide, MoveTo, Show};
 use ratatui::crossterm::queue;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -20,7 +21,9 @@ use ratatui::layout::Rect;
 
 use super::app::App;
 use super::diff::{write_diff, Keep, Shift};
-use super::view::{draw_screen_keeping, log_row_keys, log_rows, steps_key, Kept, RowKey, StepsKey};
+use super::view::{
+    draw_screen_keeping, log_row_keys, log_rows, panel_plan, steps_key, Kept, RowKey, StepsKey,
+};
 
 /// Terminal scroll regions: every terminal emulator a Unix explorer runs in has them (tmux,
 /// screen, xterm and its kin, Windows Terminal through SSH); a Windows console may be one
@@ -31,7 +34,8 @@ const SCROLL_REGIONS: bool = cfg!(unix);
 pub struct Screen {
     /// What is on screen, as the terminal was last told.
     shown: Buffer,
-    /// The next frame, drawn over what the frame before the last left.
+    /// The next frame, drawn over the one before but where kept cells are, which it
+    /// leaves as they were.
     next: Buffer,
     /// The log's rows at the last frame (see [`log_rows`]).
     log: Option<(Rect, usize)>,
@@ -39,6 +43,11 @@ pub struct Screen {
     keys: Vec<Option<RowKey>>,
     /// The step timeline `shown` has, if any.
     steps: Option<StepsKey>,
+    /// Per row of `shown`: what the side panel draws there, if it is there (see
+    /// [`PanelPlan::row_key`](super::view::PanelPlan::row_key)).
+    panel: Vec<Option<u64>>,
+    panel_now: Vec<Option<u64>>,
+    panel_keep: Vec<bool>,
     /// This frame's log rows: drawn, or kept from `shown`.
     now: Vec<Option<RowKey>>,
     keep: Vec<bool>,
@@ -66,6 +75,9 @@ impl Screen {
             log: None,
             keys: Vec::new(),
             steps: None,
+            panel: Vec::new(),
+            panel_now: Vec::new(),
+            panel_keep: Vec::new(),
             now: Vec::new(),
             keep: Vec::new(),
             spans: Vec::new(),
@@ -84,6 +96,7 @@ impl Screen {
         self.log = None;
         self.keys.clear();
         self.steps = None;
+        self.panel.clear();
     }
 
     /// The terminal's new size (the terminal is cleared by the caller). True when it
@@ -145,7 +158,6 @@ impl Screen {
             if kept {
                 self.spans.push(Keep {
                     row: y,
-                    from: from.unwrap_or(y),
                     start: 0,
                     end: 0,
                 });
@@ -176,13 +188,43 @@ impl Screen {
                 let y = usize::from(y - area.y);
                 self.spans.push(Keep {
                     row: y,
-                    from: y,
                     start: usize::from(r.x - area.x),
                     end: usize::from(r.x - area.x + r.width),
                 });
             }
-            self.spans.sort_unstable_by_key(|k| (k.row, k.start));
         }
+        // The side panel's rows: kept where the terminal has the same row where its scroll
+        // left it.
+        let panel = panel_plan(app, area);
+        self.panel_now.clear();
+        self.panel_now.resize(h, None);
+        self.panel_keep.clear();
+        if let Some(p) = &panel {
+            let r = p.area();
+            for sy in r.y..r.y + r.height {
+                let y = usize::from(sy - area.y);
+                let key = p.row_key(sy);
+                let from = match shift {
+                    Some((_, _, s)) if y >= s.top && y < s.bottom => {
+                        Some(y + s.by).filter(|&f| f < s.bottom)
+                    }
+                    _ => Some(y),
+                };
+                let kept = from.and_then(|f| self.panel.get(f).copied().flatten()) == Some(key);
+                if let Some(slot) = self.panel_now.get_mut(y) {
+                    *slot = Some(key);
+                }
+                self.panel_keep.push(kept);
+                if kept {
+                    self.spans.push(Keep {
+                        row: y,
+                        start: usize::from(r.x - area.x),
+                        end: usize::from(r.x - area.x + r.width),
+                    });
+                }
+            }
+        }
+        self.spans.sort_unstable_by_key(|k| (k.row, k.start));
         let cursor = draw_screen_keeping(
             app,
             &mut self.next,
@@ -190,16 +232,19 @@ impl Screen {
             Kept {
                 rows: &self.keep,
                 steps: keep_steps,
+                panel: panel.as_ref().map(|p| (p, &self.panel_keep[..])),
             },
         );
         let built = t.elapsed();
-        for k in &self.spans {
-            let (to, from) = (k.row * w, k.from * w);
-            if let (Some(dst), Some(src)) = (
-                self.next.content.get_mut(to + k.start..to + k.end),
-                self.shown.content.get(from + k.start..from + k.end),
-            ) {
-                dst.clone_from_slice(src);
+        // The screen as the terminal's scroll leaves it: kept cells are then where they are
+        // shown, and only the cells drawn go to it after the comparison.
+        if let Some((_, _, s)) = shift {
+            let cells = &mut self.shown.content;
+            if s.bottom * w <= cells.len() {
+                // Moved as memory moves (a rotation moves one cell at a time).
+                cells.drain(s.top * w..(s.top + s.by) * w);
+                let at = (s.bottom - s.by) * w;
+                cells.splice(at..at, std::iter::repeat_n(Cell::EMPTY, s.by * w));
             }
         }
         // One synchronized update per frame, gathered here and written at once: the
@@ -210,22 +255,32 @@ impl Screen {
         if let Some((region, by, _)) = shift {
             scroll_up(out, region, by);
         }
-        let _ = write_diff(
-            out,
-            &self.shown,
-            &self.next,
-            shift.map(|s| s.2),
-            &self.spans,
-        );
+        let _ = write_diff(out, &self.shown, &self.next, None, &self.spans);
         let _ = match cursor {
             None => queue!(out, Hide),
             Some(pos) => queue!(out, Show, MoveTo(pos.x, pos.y)),
         };
         let _ = queue!(out, EndSynchronizedUpdate);
-        // The old frame is the next one's buffer: drawing it starts with every cell blank.
-        std::mem::swap(&mut self.shown, &mut self.next);
+        // What was drawn: every cell but the kept ones.
+        let len = self.shown.content.len().min(self.next.content.len());
+        let mut at = 0;
+        let gaps = self
+            .spans
+            .iter()
+            .map(|k| (k.row * w + k.start, k.row * w + k.end))
+            .chain(std::iter::once((len, len)));
+        for (start, end) in gaps {
+            if let (Some(dst), Some(src)) = (
+                self.shown.content.get_mut(at..start.max(at)),
+                self.next.content.get(at..start.max(at)),
+            ) {
+                dst.clone_from_slice(src);
+            }
+            at = at.max(end);
+        }
         std::mem::swap(&mut self.keys, &mut self.now);
         self.steps = steps;
+        std::mem::swap(&mut self.panel, &mut self.panel_now);
         self.log = rows;
         Frame {
             bytes: &self.out,

@@ -29,6 +29,7 @@ pub(crate) use help::help_extent;
 use log::draw_log;
 use overview::draw_overview;
 use side_panel::draw_panel;
+pub(crate) use side_panel::PanelPlan;
 use status::draw_status;
 use steps::draw_steps;
 
@@ -51,13 +52,15 @@ pub(crate) fn draw_screen(app: &App, buf: &mut Buffer, area: Rect) -> Option<Pos
 }
 
 /// What a frame leaves as the buffer holds it (the caller puts there what the terminal
-/// shows): log rows, and the step timeline.
-#[derive(Clone, Copy, Debug, Default)]
+/// shows): log rows, the step timeline, rows of the side panel.
+#[derive(Clone, Copy, Default)]
 pub(crate) struct Kept<'a> {
     /// One flag per row of the log's body, in the order [`log_row_keys`] gives them.
     pub rows: &'a [bool],
     /// The step timeline (see [`steps_key`]).
     pub steps: bool,
+    /// The side panel as [`panel_plan`] laid it out, and one flag per row of it.
+    pub panel: Option<(&'a PanelPlan, &'a [bool])>,
 }
 
 /// [`draw_screen`], but what `keep` marks is left as `buf` holds it: neither blanked nor
@@ -75,6 +78,7 @@ pub(crate) fn draw_screen_keeping(
     // cell is blanked first: the explorer draws into its previous frame, not a reset buffer.
     let normal = theme.style(Role::Normal);
     let steps = lay.steps.filter(|_| keep.steps && !lay.too_small);
+    let panel = keep.panel.filter(|_| !lay.too_small);
     if buf.area == area {
         let mut blank = Cell::EMPTY;
         blank.set_style(normal);
@@ -86,27 +90,35 @@ pub(crate) fn draw_screen_keeping(
         };
         for (y, row) in buf.content.chunks_mut(w).enumerate() {
             let sy = area.y.saturating_add(y as u16);
-            let kept = if lay.too_small {
-                None
-            } else if y
-                .checked_sub(first)
-                .and_then(|i| keep.rows.get(i))
-                .copied()
-                .unwrap_or(false)
-            {
-                Some(cols(lay.log))
-            } else {
-                steps.filter(|r| sy >= r.y && sy < r.y + r.height).map(cols)
-            };
-            match kept {
-                Some(c) => {
-                    let (head, rest) = row.split_at_mut(c.start.min(row.len()));
-                    head.fill(blank.clone());
-                    if let Some(tail) = rest.get_mut(c.len()..) {
-                        tail.fill(blank.clone());
-                    }
+            let mut skip: [Option<std::ops::Range<usize>>; 3] = [None, None, None];
+            if !lay.too_small {
+                if y.checked_sub(first)
+                    .and_then(|i| keep.rows.get(i))
+                    .copied()
+                    .unwrap_or(false)
+                {
+                    skip[0] = Some(cols(lay.log));
                 }
-                None => row.fill(blank.clone()),
+                skip[1] = steps.filter(|r| sy >= r.y && sy < r.y + r.height).map(cols);
+                skip[2] = panel
+                    .filter(|(p, k)| {
+                        sy.checked_sub(p.area().y)
+                            .and_then(|i| k.get(usize::from(i)))
+                            .copied()
+                            .unwrap_or(false)
+                    })
+                    .map(|(p, _)| cols(p.area()));
+            }
+            skip.sort_by_key(|r| r.as_ref().map(|r| r.start));
+            let mut at = 0;
+            for r in skip.iter().flatten() {
+                if let Some(gap) = row.get_mut(at..r.start.min(w)) {
+                    gap.fill(blank.clone());
+                }
+                at = at.max(r.end);
+            }
+            if let Some(gap) = row.get_mut(at.min(row.len())..) {
+                gap.fill(blank.clone());
             }
         }
     } else {
@@ -127,7 +139,10 @@ pub(crate) fn draw_screen_keeping(
         draw_steps(app, buf, r);
     }
     if let Some(r) = lay.panel {
-        draw_panel(app, buf, r);
+        match panel {
+            Some((plan, rows)) if plan.area() == r => plan.draw(app, buf, rows),
+            _ => draw_panel(app, buf, r),
+        }
     }
     let cursor = draw_status(app, buf, lay.status);
     if let Some(scroll) = app.help {
@@ -181,6 +196,16 @@ impl StepsKey {
     pub(crate) fn area(&self) -> Rect {
         self.area
     }
+}
+
+/// The side panel of the screen for `area`, laid out; `None` when it does not show (or the
+/// help covers it).
+pub(crate) fn panel_plan(app: &App, area: Rect) -> Option<PanelPlan> {
+    let lay = layout(app, area);
+    if lay.too_small || app.help.is_some() {
+        return None;
+    }
+    lay.panel.map(|r| PanelPlan::new(app, r))
 }
 
 /// Calls `each(y, key)` for each log row the screen for `area` shows, top to bottom, and

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::analysis::{Analysis, RunOutcome};
 use crate::engine::{Depth, Engine};
 use crate::input::machines::Machine;
+use crate::kb::Confidence;
 use crate::log::Log;
 
 pub use follow::follow_ndjson;
@@ -187,10 +188,17 @@ fn log_time(log: &Log, first: bool) -> Option<String> {
 pub const GENERIC_PRIORITY: i32 = 40;
 
 /// The finding a machine is grouped under: the top known problem, not the diagnosis built
-/// from the log (one id for every failure) nor generic advice.
+/// from the log (one id for every failure) nor generic advice, nor a low-confidence guess.
+/// A low-confidence finding is a signature its rule's telling lines did not confirm (a
+/// transient "Failed to get client identity" the sequence recovered from fires one on
+/// every machine): as a group it would lump unrelated failures, as generic advice would,
+/// so such machines are grouped by their failing step and root code instead.
 fn cause_finding(r: &MachineResult) -> Option<&FindingBrief> {
-    (r.findings.iter())
-        .find(|f| f.id != crate::analysis::diagnosis::ID && f.priority > GENERIC_PRIORITY)
+    (r.findings.iter()).find(|f| {
+        f.id != crate::analysis::diagnosis::ID
+            && f.priority > GENERIC_PRIORITY
+            && f.confidence != Confidence::Low.as_str()
+    })
 }
 
 /// The cause a failed machine is grouped under, and its words: the top known problem, else
@@ -369,4 +377,50 @@ pub fn scan_all(
         }
     });
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(id: &str, confidence: Confidence, priority: i32) -> FindingBrief {
+        FindingBrief {
+            id: id.into(),
+            title: id.into(),
+            confidence: confidence.as_str().into(),
+            priority,
+            evidence_source: None,
+            evidence_line: None,
+            evidence: None,
+        }
+    }
+
+    fn failed(findings: Vec<FindingBrief>) -> MachineResult {
+        let mut r = MachineResult::unreadable_named("PC-1", String::new());
+        r.outcome = "failed";
+        r.failing_step = Some("Install Application - VPN".into());
+        r.root_code = Some("0x87D00324".into());
+        r.findings = findings;
+        r
+    }
+
+    #[test]
+    fn a_machine_is_grouped_by_its_top_confident_known_problem() {
+        let r = failed(vec![
+            finding(crate::analysis::diagnosis::ID, Confidence::Medium, 41),
+            finding("step-failed-with-exit-code", Confidence::Medium, 30),
+            finding("media-certificate-expired", Confidence::Low, 60),
+            finding("app-detection-failed", Confidence::Medium, 70),
+        ]);
+        assert_eq!(cause_of(&r).0, "app-detection-failed");
+    }
+
+    #[test]
+    fn a_low_confidence_guess_does_not_group_a_failure() {
+        let r = failed(vec![
+            finding(crate::analysis::diagnosis::ID, Confidence::Medium, 41),
+            finding("media-certificate-expired", Confidence::Low, 60),
+        ]);
+        assert_eq!(cause_of(&r).0, "step:Install Application - VPN:0x87D00324");
+    }
 }

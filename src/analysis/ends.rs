@@ -112,8 +112,13 @@ pub const TRIGGERS: &[&str] = &[
 /// with the others of [`TRIGGERS`]. Each is taken from a middle whose first bytes are rare in
 /// Setup's, DISM's and TSManager's logs ("Current", "Operation", "DISM" and "Image" open
 /// thousands of their lines, and every one would be checked); the reader checks the whole
-/// phrase.
+/// phrase. The first [`CMTRACE_TOOL_TRIGGERS`] are TSPxe's, which writes CMTrace lines;
+/// the others are written by tools whose logs are not CMTrace (Setup, DISM, SetupDiag, the
+/// PXE client's screen), so a CMTrace log is not searched for them (see `triggers`).
 pub const TOOL_TRIGGERS: &[&str] = &[
+    "PxeGetPxeData failed",
+    // "Failed to download pxe variable file": "Failed to" is a summary trigger, found first.
+    "pxe variable file",
     "t result string",
     "phase string",
     "Cannot recover",
@@ -129,14 +134,14 @@ pub const TOOL_TRIGGERS: &[&str] = &[
     "Error: ",
     "PXE-E",
     "PXE Boot aborted",
-    "PxeGetPxeData failed",
-    // "Failed to download pxe variable file": "Failed to" is a summary trigger, found first.
-    "pxe variable file",
     // SetupDiag's report (see `setupdiag`): "Last Phase", and "SetupDiag reports" or
     // "Setupdiag reports" (these two cut where Teddy's buckets cost least, measured).
     "st Phase",
     "iag reports",
 ];
+
+/// How many of [`TOOL_TRIGGERS`], from the first, a CMTrace log can hold.
+pub const CMTRACE_TOOL_TRIGGERS: usize = 2;
 
 /// Whether a message holds one of [`TOOL_TRIGGERS`], for callers that do not know: the
 /// trigger search says so of the records it marks, so that the phrases of Setup, DISM and

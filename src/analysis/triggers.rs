@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::{chains, steps, ChainEvent, Marks, StepEvent};
 use crate::log::Source;
-use crate::parse::{Block, Found, Hits, RecordMeta, Timestamp};
+use crate::parse::{Block, Format, Found, Hits, RecordMeta, Timestamp};
 
 /// What the builders need of one trigger record, read while its bytes were in cache.
 #[derive(Debug)]
@@ -32,6 +32,10 @@ pub struct Trigger {
 /// The trigger literals and their searcher.
 pub struct Triggers {
     searcher: Searcher,
+    /// The same without the tool literals a CMTrace log never holds (Setup's, DISM's):
+    /// fewer literals make the packed search cheaper over the task-sequence logs that are
+    /// most of the bytes. Pattern ids are the same in both.
+    cmtrace: Searcher,
     /// Pattern ids of the summary literals; every other id but 0 (`HRESULT=`) is a step's.
     summary: std::ops::Range<usize>,
     /// Pattern ids of [`super::ends::TOOL_TRIGGERS`] (step literals too).
@@ -49,6 +53,29 @@ enum Searcher {
 }
 
 impl Searcher {
+    /// The packed searcher where it can be built when `packed` says so, else the automaton.
+    fn build(lits: &[&str], packed: bool) -> Option<Searcher> {
+        // "Failed to" and "Failed to run the action" start at the same byte: the first
+        // listed wins, and a summary is read for steps too (see `read_marked`).
+        let p = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(lits)
+            .build()
+            .filter(|_| packed);
+        Some(match p {
+            Some(p) => Searcher::Packed(p),
+            None => Searcher::Automaton(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    // The DFA is several times faster than the default NFA over gigabytes.
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(lits)
+                    .ok()?,
+            ),
+        })
+    }
+
     /// The leftmost-first matches in `hay`.
     fn find_iter<'s, 'h>(&'s self, hay: &'h [u8]) -> Matches<'s, 'h> {
         match self {
@@ -96,28 +123,12 @@ impl Triggers {
         lits.extend(steps::TRIGGERS);
         lits.extend(super::ends::TRIGGERS);
         let tool = lits.len()..lits.len() + super::ends::TOOL_TRIGGERS.len();
+        let mut cm_lits = lits.clone();
+        cm_lits.extend(&super::ends::TOOL_TRIGGERS[..super::ends::CMTRACE_TOOL_TRIGGERS]);
         lits.extend(super::ends::TOOL_TRIGGERS);
-        // "Failed to" and "Failed to run the action" start at the same byte: the first
-        // listed wins, and a summary is read for steps too (see `read_marked`).
-        let packed = aho_corasick::packed::Config::new()
-            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-            .builder()
-            .extend(&lits)
-            .build()
-            .filter(|_| packed);
-        let searcher = match packed {
-            Some(p) => Searcher::Packed(p),
-            None => Searcher::Automaton(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    // The DFA is several times faster than the default NFA over gigabytes.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&lits)
-                    .ok()?,
-            ),
-        };
         Some(Triggers {
-            searcher,
+            searcher: Searcher::build(&lits, packed)?,
+            cmtrace: Searcher::build(&cm_lits, packed)?,
             summary: 1..1 + chains::SUMMARY_TRIGGERS.len(),
             tool,
             part: PART,
@@ -150,6 +161,11 @@ impl Triggers {
             return;
         };
         let hay = block.text.get(start..block.end).unwrap_or_default();
+        let searcher = if block.records.iter().all(|r| r.format() == Format::CmTrace) {
+            &self.cmtrace
+        } else {
+            &self.searcher
+        };
         let finish = |k: usize, marks: Option<Marks>, out: &mut Hits<Trigger>| {
             if let Some(marks) = marks {
                 out.push((
@@ -164,7 +180,7 @@ impl Triggers {
         let mut k = 0usize;
         for (from, to) in parts(block, start, self.part) {
             block.prefetch_after(from - start..to - start);
-            for m in self.searcher.find_iter(&hay[from - start..to - start]) {
+            for m in searcher.find_iter(&hay[from - start..to - start]) {
                 let at = from + m.start();
                 while block
                     .records
@@ -332,9 +348,14 @@ mod tests {
             t.visit(&block, &mut found);
             let by_block: Vec<(u32, Marks)> = found.iter().map(|(k, t)| (*k, t.marks)).collect();
             let mut by_record = Vec::new();
+            // A CMTrace text is searched without the tool literals its logs never hold.
+            let searcher = match records.iter().all(|r| r.format() == Format::CmTrace) {
+                true => &t.cmtrace,
+                false => &t.searcher,
+            };
             for (k, r) in records.iter().enumerate() {
                 let mut marks: Option<Marks> = None;
-                for m in t.searcher.find_iter(r.message(block.raw(k))) {
+                for m in searcher.find_iter(r.message(block.raw(k))) {
                     t.mark(
                         marks.get_or_insert_with(Marks::default),
                         m.pattern().as_usize(),

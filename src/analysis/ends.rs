@@ -182,6 +182,26 @@ fn mdt_failure(msg: &str) -> Option<&str> {
     (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
 }
 
+/// An end of Windows Setup, as [`setup_rollback`] and [`setupdiag`] read them.
+fn setup_end(
+    failed: bool,
+    detail: Option<String>,
+    code: Option<u32>,
+    partial: bool,
+    context: bool,
+) -> End {
+    End {
+        activity: Activity::WindowsSetup,
+        failed,
+        detail,
+        code,
+        partial,
+        context,
+        boundary: None,
+        weak: false,
+    }
+}
+
 /// Windows Setup saying it failed and rolled back, or which operation failed, in the
 /// words of its logs:
 ///
@@ -208,16 +228,7 @@ fn mdt_failure(msg: &str) -> Option<&str> {
 /// itself that the upgrade failed: a result other than 0, a crash Setup could not recover
 /// from, the failure scripts or an abandoned operations queue do.
 fn setup_rollback(msg: &str, severity: Option<Severity>) -> Option<End> {
-    let setup = |failed, detail: Option<String>, code, partial, context| End {
-        activity: Activity::WindowsSetup,
-        failed,
-        detail,
-        code,
-        partial,
-        context,
-        boundary: None,
-        weak: false,
-    };
+    let setup = setup_end;
     if let Some((_, rest)) = msg.split_once("Current result string") {
         let n = rest.trim_start_matches([' ', ':']).trim();
         let n = n.split_whitespace().next().unwrap_or(n);
@@ -460,16 +471,7 @@ pub(crate) fn cmtrace_text(msg: &str) -> &str {
 ///   Operation = ...Error = 0x800736CC-0x20003`): the phase it failed in;
 /// - `SetupDiag reports successful upgrade found.`: it succeeded.
 fn setupdiag(msg: &str) -> Option<End> {
-    let setup = |failed, detail: Option<String>, code, partial, context| End {
-        activity: Activity::WindowsSetup,
-        failed,
-        detail,
-        code,
-        partial,
-        context,
-        boundary: None,
-        weak: false,
-    };
+    let setup = setup_end;
     let phase_in = |text: &str| {
         let (_, rest) = text
             .split_once("Last Phase = ")

@@ -25,6 +25,18 @@ pub(crate) struct Shift {
     pub by: usize,
 }
 
+impl Shift {
+    /// The row whose cells the terminal shows at row `y` after the scroll (`None`: `y`
+    /// was scrolled in blank).
+    #[inline]
+    pub fn shown_from(shift: Option<Shift>, y: usize) -> Option<usize> {
+        match shift {
+            Some(s) if y >= s.top && y < s.bottom => Some(y + s.by).filter(|&f| f < s.bottom),
+            _ => Some(y),
+        }
+    }
+}
+
 /// Cells `start..end` of row `row` that already show what the frame has there (after the
 /// terminal's scroll, if any): not compared again (see [`write_diff`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,17 +66,14 @@ struct Shown<'a> {
 impl<'a> Shown<'a> {
     #[inline]
     fn at(&self, i: usize) -> &'a Cell {
-        if let Some(s) = self.shift {
-            let y = i / self.width;
-            if y >= s.top && y < s.bottom {
-                return if y + s.by < s.bottom {
-                    &self.cells[i + s.by * self.width]
-                } else {
-                    &BLANK
-                };
-            }
+        if self.shift.is_none() {
+            return &self.cells[i];
         }
-        &self.cells[i]
+        let y = i / self.width;
+        match Shift::shown_from(self.shift, y) {
+            Some(f) => &self.cells[i + (f - y) * self.width],
+            None => &BLANK,
+        }
     }
 }
 
@@ -224,10 +233,7 @@ pub(crate) fn write_diff(
     let mut span = spans.next();
     // The row `pos` is in, and where the terminal had that row's cells before its scroll
     // (`None`: scrolled in blank), found once a row rather than once a cell.
-    let source = |y: usize| match shift {
-        Some(s) if y >= s.top && y < s.bottom => (y + s.by < s.bottom).then(|| (y + s.by) * w),
-        _ => Some(y * w),
-    };
+    let source = |y: usize| Shift::shown_from(shift, y).map(|f| f * w);
     let mut row_start = 0;
     let mut from = source(0);
     while pos < len {
@@ -503,6 +509,28 @@ mod tests {
         b
     }
 
+    /// Two 6x5 frames at (2, 1) that share the cells `keep` says, as a screen's do from
+    /// one frame to the next.
+    fn frames(prev: Vec<Cell>, next: Vec<Cell>, keep: &[bool]) -> (Buffer, Buffer) {
+        let area = Rect::new(2, 1, 6, 5);
+        let prev = buffer(area, prev);
+        let next: Vec<Cell> = next
+            .into_iter()
+            .zip(keep)
+            .enumerate()
+            .map(|(i, (c, k))| if *k { prev.content[i].clone() } else { c })
+            .collect();
+        (prev, buffer(area, next))
+    }
+
+    /// A scroll of rows `top..top + h` (within the 5 rows) by `by`, when it fits.
+    fn shift_of(scroll: Option<(usize, usize, usize)>) -> Option<Shift> {
+        scroll.and_then(|(top, h, by)| {
+            let bottom = (top + h).min(5);
+            (by < bottom - top).then_some(Shift { top, bottom, by })
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -516,20 +544,8 @@ mod tests {
             keep in prop::collection::vec(any::<bool>(), 6 * 5),
             scroll in prop::option::of((0..5usize, 1..6usize, 1..5usize)),
         ) {
-            let area = Rect::new(2, 1, 6, 5);
-            let prev = buffer(area, prev);
-            // Frames share most of their cells, as a screen's do from one frame to the next.
-            let next: Vec<Cell> = next_cells
-                .into_iter()
-                .zip(&keep)
-                .enumerate()
-                .map(|(i, (c, k))| if *k { prev.content[i].clone() } else { c })
-                .collect();
-            let next = buffer(area, next);
-            let shift = scroll.and_then(|(top, h, by)| {
-                let bottom = (top + h).min(5);
-                (by < bottom - top).then_some(Shift { top, bottom, by })
-            });
+            let (prev, next) = frames(prev, next_cells, &keep);
+            let shift = shift_of(scroll);
             let mut ours = Vec::new();
             write_diff(&mut ours, &prev, &next, shift, &[]).expect("in memory");
             let theirs = ratatui_bytes(&prev, &next, shift);
@@ -551,31 +567,14 @@ mod tests {
             cols in (0..6usize, 1..7usize),
             scroll in prop::option::of((0..5usize, 1..6usize, 1..5usize)),
         ) {
-            let area = Rect::new(2, 1, 6, 5);
             let w = 6;
             let (a, b) = (cols.0.min(cols.1.saturating_sub(1)), cols.1.max(cols.0 + 1).min(w));
-            let mut prev = buffer(area, prev);
-            let next: Vec<Cell> = next_cells
-                .into_iter()
-                .zip(&keep)
-                .enumerate()
-                .map(|(i, (c, k))| if *k { prev.content[i].clone() } else { c })
-                .collect();
-            let mut next = buffer(area, next);
-            let shift = scroll.and_then(|(top, h, by)| {
-                let bottom = (top + h).min(5);
-                (by < bottom - top).then_some(Shift { top, bottom, by })
-            });
+            let (mut prev, mut next) = frames(prev, next_cells, &keep);
+            let shift = shift_of(scroll);
             let mut kept = Vec::new();
             for (y, _) in rows.iter().enumerate().filter(|(_, k)| **k) {
-                let from = match shift {
-                    Some(s) if y >= s.top && y < s.bottom => {
-                        match Some(y + s.by).filter(|&f| f < s.bottom) {
-                            Some(f) => f,
-                            None => continue,
-                        }
-                    }
-                    _ => y,
+                let Some(from) = Shift::shown_from(shift, y) else {
+                    continue;
                 };
                 // A kept span's last symbol is narrow: none reaches past its edge.
                 let last = prev.content[from * w + b - 1].clone();

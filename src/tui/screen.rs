@@ -144,12 +144,7 @@ impl Screen {
         self.spans.clear();
         let body = log_row_keys(app, area, |y, key| {
             let y = usize::from(y - area.y);
-            let from = match shift {
-                Some((_, _, s)) if y >= s.top && y < s.bottom => {
-                    Some(y + s.by).filter(|&f| f < s.bottom)
-                }
-                _ => Some(y),
-            };
+            let from = Shift::shown_from(shift.map(|(_, _, s)| s), y);
             let kept = from.and_then(|f| self.keys.get(f).copied().flatten()) == Some(key);
             if let Some(slot) = self.now.get_mut(y) {
                 *slot = Some(key);
@@ -204,12 +199,7 @@ impl Screen {
             for sy in r.y..r.y + r.height {
                 let y = usize::from(sy - area.y);
                 let key = p.row_key(sy);
-                let from = match shift {
-                    Some((_, _, s)) if y >= s.top && y < s.bottom => {
-                        Some(y + s.by).filter(|&f| f < s.bottom)
-                    }
-                    _ => Some(y),
-                };
+                let from = Shift::shown_from(shift.map(|(_, _, s)| s), y);
                 let kept = from.and_then(|f| self.panel.get(f).copied().flatten()) == Some(key);
                 if let Some(slot) = self.panel_now.get_mut(y) {
                     *slot = Some(key);

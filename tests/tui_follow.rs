@@ -10,24 +10,13 @@ mod tui_support;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use tslens::follow::{Batch, FollowEvent};
-use tslens::parse;
-use tslens::source::Encoding;
 use tslens::tui::theme::Theme;
 use tslens::tui::{view, App, Loaded, Msg, Options};
 use tui_support::*;
 
 /// A batch as the follower would send it: `text` starts at `offset`, on line `line`.
 fn batch(text: &str, line: u32, offset: u64) -> Batch {
-    let framed = parse::frame(text.as_bytes(), 0, text.len(), line, true);
-    Batch {
-        text: text.as_bytes().to_vec(),
-        records: framed.records,
-        first_line: line,
-        offset,
-        encoding: Encoding::Utf8,
-        provisional: false,
-        replaces: false,
-    }
+    follow_batch(text, line, offset, false, false)
 }
 
 fn records(from: u32, to: u32) -> String {
@@ -176,21 +165,6 @@ fn a_fresh_analysis_finds_chains_and_announces_a_finding() {
     assert!(!app.analysis_stale());
 }
 
-/// A batch cut by the follower's grace period (`provisional`), or one that brings the rest
-/// of such a batch (`replaces`).
-fn batch_marked(text: &str, line: u32, offset: u64, provisional: bool, replaces: bool) -> Batch {
-    let framed = parse::frame(text.as_bytes(), 0, text.len(), line, true);
-    Batch {
-        text: text.as_bytes().to_vec(),
-        records: framed.records,
-        first_line: line,
-        offset,
-        encoding: Encoding::Utf8,
-        provisional,
-        replaces,
-    }
-}
-
 /// Issue 17 item 8: a record whose writer paused past the grace period shows as it
 /// stands, then, when the rest arrives, as one row: not two rows for good. The analysis
 /// waits for it to be whole.
@@ -213,7 +187,7 @@ fn a_record_cut_by_a_pause_becomes_one_row_when_the_rest_arrives() {
         stream,
         FollowEvent::Records {
             source: "smsts.log".into(),
-            batch: batch_marked(head, 11, at, true, false),
+            batch: follow_batch(head, 11, at, true, false),
         },
     );
     assert_eq!(app.log.len(), 11);
@@ -230,7 +204,7 @@ fn a_record_cut_by_a_pause_becomes_one_row_when_the_rest_arrives() {
         stream,
         FollowEvent::Records {
             source: "smsts.log".into(),
-            batch: batch_marked(&rest, 11, at, false, true),
+            batch: follow_batch(&rest, 11, at, false, true),
         },
     );
     assert_eq!(app.log.len(), 12);

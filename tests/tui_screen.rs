@@ -13,8 +13,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 use tslens::follow::{Batch, FollowEvent};
-use tslens::parse;
-use tslens::source::Encoding;
 use tslens::tui::screen::Screen;
 use tslens::tui::theme::Theme;
 use tslens::tui::{view, App, Loaded, Msg, Options};
@@ -113,19 +111,6 @@ fn live_record(i: u32) -> String {
     }
 }
 
-fn batch(text: &str, line: u32, offset: u64, provisional: bool, replaces: bool) -> Batch {
-    let framed = parse::frame(text.as_bytes(), 0, text.len(), line, true);
-    Batch {
-        text: text.as_bytes().to_vec(),
-        records: framed.records,
-        first_line: line,
-        offset,
-        encoding: Encoding::Utf8,
-        provisional,
-        replaces,
-    }
-}
-
 /// A followed app and where its file stands.
 struct Live {
     app: App,
@@ -167,7 +152,7 @@ impl Live {
         match step {
             Step::Append(n) => {
                 let text: String = (self.next..self.next + n).map(live_record).collect();
-                self.send(batch(&text, self.line, self.offset, false, false));
+                self.send(follow_batch(&text, self.line, self.offset, false, false));
                 self.next += n;
                 self.line += text.matches('\n').count() as u32;
                 self.offset += text.len() as u64;
@@ -175,8 +160,14 @@ impl Live {
             Step::CutRecord => {
                 let text = live_record(self.next);
                 let half = text.len() / 2;
-                self.send(batch(&text[..half], self.line, self.offset, true, false));
-                self.send(batch(&text, self.line, self.offset, false, true));
+                self.send(follow_batch(
+                    &text[..half],
+                    self.line,
+                    self.offset,
+                    true,
+                    false,
+                ));
+                self.send(follow_batch(&text, self.line, self.offset, false, true));
                 self.next += 1;
                 self.line += text.matches('\n').count() as u32;
                 self.offset += text.len() as u64;

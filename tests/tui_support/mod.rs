@@ -277,3 +277,25 @@ pub fn current_message(app: &App) -> String {
         .map(|r| app.log.message(r).into_owned())
         .unwrap_or_default()
 }
+
+/// A batch as the follower would send it: `text` starts at `offset`, on line `line`; cut by
+/// the follower's grace period (`provisional`), or bringing the rest of such a batch
+/// (`replaces`).
+pub fn follow_batch(
+    text: &str,
+    line: u32,
+    offset: u64,
+    provisional: bool,
+    replaces: bool,
+) -> tslens::follow::Batch {
+    let framed = tslens::parse::frame(text.as_bytes(), 0, text.len(), line, true);
+    tslens::follow::Batch {
+        text: text.as_bytes().to_vec(),
+        records: framed.records,
+        first_line: line,
+        offset,
+        encoding: tslens::source::Encoding::Utf8,
+        provisional,
+        replaces,
+    }
+}

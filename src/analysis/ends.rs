@@ -73,6 +73,22 @@ pub struct End {
     pub weak: bool,
 }
 
+impl End {
+    /// A whole end of `activity` (not partial, no context, no run boundary, not weak).
+    fn new(activity: Activity, failed: bool, detail: Option<String>, code: Option<u32>) -> End {
+        End {
+            activity,
+            failed,
+            detail,
+            code,
+            partial: false,
+            context: false,
+            boundary: None,
+            weak: false,
+        }
+    }
+}
+
 /// Where a tool's run starts or ends in a log that holds several runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Boundary {
@@ -191,14 +207,9 @@ fn setup_end(
     context: bool,
 ) -> End {
     End {
-        activity: Activity::WindowsSetup,
-        failed,
-        detail,
-        code,
         partial,
         context,
-        boundary: None,
-        weak: false,
+        ..End::new(Activity::WindowsSetup, failed, detail, code)
     }
 }
 
@@ -324,14 +335,10 @@ fn setup_rollback(msg: &str, severity: Option<Severity>) -> Option<End> {
 ///   DISM's output for WCF-Pipe-Activation45, 2017-03-10).
 fn dism(msg: &str, severity: Option<Severity>) -> Option<End> {
     let dism = |failed, detail: Option<String>, code, partial, boundary| End {
-        activity: Activity::Dism,
-        failed,
-        detail,
-        code,
         partial,
-        context: false,
         boundary,
         weak: boundary == Some(Boundary::End),
+        ..End::new(Activity::Dism, failed, detail, code)
     };
     if msg.contains("DISM.EXE:") {
         if msg.contains("<----- Starting Dism.exe session") {
@@ -404,14 +411,8 @@ fn dism(msg: &str, severity: Option<Severity>) -> Option<End> {
 /// "no deployment for this one" is routine there, so none of its lines is read here.
 fn pxe(msg: &str) -> Option<End> {
     let end = |activity, detail: Option<String>, code, partial| End {
-        activity,
-        failed: true,
-        detail,
-        code,
         partial,
-        context: false,
-        boundary: None,
-        weak: false,
+        ..End::new(activity, true, detail, code)
     };
     if let Some((_, rest)) = msg.split_once("PXE-E") {
         // `PXE-E53: No boot filename received`: the error's number and words.
@@ -520,16 +521,7 @@ pub fn end_event(msg: &str) -> Option<End> {
 /// else it is looked for.
 pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -> Option<End> {
     let msg = cmtrace_text(msg.trim());
-    let end = |activity, failed, detail: Option<String>, code| End {
-        activity,
-        failed,
-        detail,
-        code,
-        partial: false,
-        context: false,
-        boundary: None,
-        weak: false,
-    };
+    let end = End::new;
     if msg.contains("CcmSetup failed with error code") {
         return Some(end(Activity::ClientInstall, true, None, first_code(msg)));
     }

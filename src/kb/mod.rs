@@ -186,17 +186,7 @@ impl RuleSet {
     ///
     /// Fails on a duplicate id or when a message pattern exceeds the regex size limit.
     pub fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
-        let mut ids = HashSet::new();
-        for rule in &rules {
-            if !ids.insert(rule.id.as_str()) {
-                return Err(duplicate(rule, "another rule in this set"));
-            }
-        }
-        let compiled = Compiled::new(&rules);
-        compiled
-            .check_patterns(0..rules.len())
-            .map_err(|(r, reason)| too_large(&rules[r], &reason))?;
-        Ok(RuleSet { rules, compiled })
+        RuleSet::with_added(&RuleSet::empty(), rules)
     }
 
     /// A set of `base`'s rules with `rules` added, as `report` would hold them with a user

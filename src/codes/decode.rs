@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::facility::{hresult_facility, nt_facility};
 use super::meanings::{extra_name, meaning_of, tool_readings, ToolReading};
 use super::names::{NAMES, NTSTATUS_NAMES, WIN32_NAMES};
-use super::{cbs, configmgr, intune, mdt};
+use super::{cbs, configmgr, enrollment, intune, mdt};
 
 /// Where the generated Win32, HRESULT and NTSTATUS names come from.
 const NAMES_SOURCE: &str =
@@ -197,7 +197,8 @@ pub fn name(value: u32) -> Option<&'static str> {
                     return Some(n);
                 }
             }
-            hr.or_else(|| find(NTSTATUS_NAMES, value))
+            hr.or_else(|| enrollment_name(value))
+                .or_else(|| find(NTSTATUS_NAMES, value))
         }
     }
 }
@@ -214,9 +215,19 @@ pub fn meaning(value: u32) -> Option<&'static str> {
 }
 
 /// ConfigMgr's own message for one of its codes (facility 2000, 0x87D0xxxx..), or
-/// Intune's text for the few Intune codes ConfigMgr's table lacks.
+/// Intune's, Autopilot's, device registration's or Delivery Optimization's published text
+/// for codes ConfigMgr's table lacks.
 fn configmgr_message(value: u32) -> Option<&'static str> {
-    find(configmgr::MESSAGES, value).or_else(|| find(intune::MESSAGES, value))
+    find(configmgr::MESSAGES, value)
+        .or_else(|| find(intune::MESSAGES, value))
+        .or_else(|| find(enrollment::MESSAGES, value))
+        .or_else(|| find(enrollment::DO_MESSAGES, value))
+}
+
+/// The name Microsoft's enrollment, device registration or Delivery Optimization
+/// documentation gives a code the Windows SDK metadata does not name.
+fn enrollment_name(value: u32) -> Option<&'static str> {
+    find(enrollment::NAMES, value).or_else(|| find(enrollment::DO_NAMES, value))
 }
 
 /// The HTTP status inside a FACILITY_HTTP value (0x801901F4 is HTTP 500).
@@ -252,6 +263,10 @@ fn sources_of(d: &Decoded) -> Vec<&'static str> {
             add(cbs::SOURCE);
         } else if extra_name(d.value) == Some(n) {
             add(EXTRA_SOURCE);
+        } else if find(enrollment::NAMES, d.value) == Some(n) {
+            add(enrollment::SOURCE);
+        } else if find(enrollment::DO_NAMES, d.value) == Some(n) {
+            add(enrollment::DO_SOURCE);
         } else {
             add(NAMES_SOURCE);
         }
@@ -261,8 +276,12 @@ fn sources_of(d: &Decoded) -> Vec<&'static str> {
     if d.message.is_some() {
         if find(configmgr::MESSAGES, d.value).is_some() {
             add(configmgr::SOURCE);
-        } else {
+        } else if find(intune::MESSAGES, d.value).is_some() {
             add(intune::SOURCE);
+        } else if find(enrollment::MESSAGES, d.value).is_some() {
+            add(enrollment::SOURCE);
+        } else {
+            add(enrollment::DO_SOURCE);
         }
     }
     if d.meaning.is_some() && d.meaning != d.message {
@@ -984,6 +1003,55 @@ mod tests {
             );
             assert!(!d.sources.iter().any(|s| s.contains("SrsResources")));
         }
+    }
+
+    #[test]
+    fn enrollment_and_delivery_optimization_codes_have_names_text_and_sources() {
+        for (v, name, words, source) in [
+            (
+                0x801C_03F2,
+                Some("DSREG_E_DIRECTORY_FAILURE"),
+                "DirectoryError",
+                "Entra",
+            ),
+            (
+                0x801C_0021,
+                Some("DSREG_AUTOJOIN_DISC_FAILED"),
+                "discovery",
+                "Entra",
+            ),
+            (
+                0x8103_9001,
+                Some("E_AUTOPILOT_CLIENT_TPM_MAX_ATTESTATION_RETRY_EXCEEDED"),
+                "Securing your hardware",
+                "Autopilot",
+            ),
+            (0x8103_9024, None, "vulnerabilities", "Autopilot"),
+            (0x8018_002B, None, "non-routable", "enrollment"),
+            (0x87D1_041C, None, "not detected", "app install"),
+            (
+                0x80D0_2002,
+                Some("DO_E_DOWNLOAD_NO_PROGRESS"),
+                "no progress",
+                "do-client",
+            ),
+        ] {
+            let d = decode(v);
+            if name.is_some() {
+                assert_eq!(d.name, name, "0x{v:08X}");
+            }
+            assert!(d.message.unwrap_or_default().contains(words), "0x{v:08X}");
+            assert!(
+                d.sources.iter().any(|s| s.contains(source)),
+                "0x{v:08X}: {:?}",
+                d.sources
+            );
+        }
+        // A name Windows' metadata already has stays the one shown.
+        assert_eq!(
+            decode(0x8018_0014).name,
+            Some("MENROLL_E_DEVICENOTSUPPORTED")
+        );
     }
 
     #[test]

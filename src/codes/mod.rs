@@ -4,14 +4,16 @@
 //! (name, severity, facility, meaning, warnings); [`parse_code_arg`] reads a
 //! code typed on the command line. Names come from a table generated from
 //! Microsoft's metadata (`names.rs`); the servicing (CBS) names, ConfigMgr's
-//! message text, Intune's text for a few of its codes and MDT's error numbers have
-//! tables of their own (`cbs.rs`, `configmgr.rs`, `intune.rs`, `mdt.rs`), each citing its
-//! source; meanings are
+//! message text, Intune's text for a few of its codes, the device registration,
+//! Autopilot and Delivery Optimization names and text Windows' metadata lacks, and MDT's
+//! error numbers have tables of their own (`cbs.rs`, `configmgr.rs`, `intune.rs`,
+//! `enrollment.rs`, `mdt.rs`), each citing its source; meanings are
 //! hand-written (`meanings.rs`).
 
 mod cbs;
 mod configmgr;
 mod decode;
+mod enrollment;
 mod extract;
 mod facility;
 mod intune;

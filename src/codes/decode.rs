@@ -1021,6 +1021,18 @@ mod tests {
                 "Entra",
             ),
             (
+                0x801C_0003,
+                Some("DSREG_E_DEVICE_AUTHORIZATION_ERROR"),
+                "authorized to enroll",
+                "Entra integration with MDM",
+            ),
+            (
+                0x8018_0018,
+                Some("MENROLL_E_USERLICENSE"),
+                "license",
+                "Entra integration with MDM",
+            ),
+            (
                 0x8103_9001,
                 Some("E_AUTOPILOT_CLIENT_TPM_MAX_ATTESTATION_RETRY_EXCEEDED"),
                 "Securing your hardware",

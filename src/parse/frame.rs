@@ -148,7 +148,7 @@ pub fn frame(text: &[u8], start: usize, end: usize, first_line: u32, at_eof: boo
     let end = end.min(text.len());
     let mut records = Vec::with_capacity((end.saturating_sub(start)) / 160 + 1);
     let (resume, resume_line) =
-        frame_each(text, start, end, first_line, at_eof, |r| records.push(r));
+        frame_each::<true>(text, start, end, first_line, at_eof, |r| records.push(r));
     Framed {
         records,
         resume,
@@ -274,6 +274,95 @@ fn scan_opener_line(text: &[u8], pos: usize, end: usize) -> Option<(usize, Optio
     (rest[nl] == b'\n').then_some((pos + nl + 1, Some(ci)))
 }
 
+/// Finds line ends front to back a 64-byte chunk at a time: one set of compares gives the
+/// chunk's newlines as the bits of a mask, and each line's end is the mask's next bit. A
+/// search per line (`memchr`) pays its set-up on every line, which on lines of a hundred
+/// or two bytes costs about what the search does.
+struct LineEnds {
+    /// Offset of the chunk whose newlines `mask` holds (`usize::MAX`: none yet).
+    base: usize,
+    mask: u64,
+}
+
+impl LineEnds {
+    const CHUNK: usize = 64;
+
+    fn new() -> LineEnds {
+        LineEnds {
+            base: usize::MAX,
+            mask: 0,
+        }
+    }
+
+    /// Offset of the first `\n` in `text[pos..end]`, as `memchr` finds it.
+    fn find(&mut self, text: &[u8], pos: usize, end: usize) -> Option<usize> {
+        let mut chunk = pos - pos % Self::CHUNK;
+        let mut mask = match self.mask_at(text, chunk) {
+            Some(m) => m & (!0u64 << (pos - chunk)),
+            None => return memchr::memchr(b'\n', &text[pos..end]).map(|i| pos + i),
+        };
+        loop {
+            if mask != 0 {
+                let at = chunk + mask.trailing_zeros() as usize;
+                return (at < end).then_some(at);
+            }
+            chunk += Self::CHUNK;
+            if chunk >= end {
+                return None;
+            }
+            mask = match self.mask_at(text, chunk) {
+                Some(m) => m,
+                None => return memchr::memchr(b'\n', &text[chunk..end]).map(|i| chunk + i),
+            };
+        }
+    }
+
+    /// The newlines of the 64 bytes at `chunk`, `None` when the text ends before them.
+    fn mask_at(&mut self, text: &[u8], chunk: usize) -> Option<u64> {
+        if chunk != self.base {
+            let bytes: &[u8; Self::CHUNK] =
+                text.get(chunk..chunk + Self::CHUNK)?.try_into().ok()?;
+            self.mask = newlines(bytes);
+            self.base = chunk;
+        }
+        Some(self.mask)
+    }
+}
+
+/// Bit `i` set where `bytes[i]` is a newline.
+#[cfg(target_arch = "x86_64")]
+fn newlines(bytes: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    let mut mask = 0u64;
+    for (k, part) in bytes.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of every x86_64 CPU; the load reads the 16 bytes of `part`,
+        // unaligned.
+        let bits = unsafe {
+            let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)))
+        };
+        mask |= u64::from(bits as u16) << (16 * k);
+    }
+    mask
+}
+
+/// Bit `i` set where `bytes[i]` is a newline.
+#[cfg(not(target_arch = "x86_64"))]
+fn newlines(bytes: &[u8; 64]) -> u64 {
+    newlines_by_byte(bytes)
+}
+
+/// [`newlines`] a byte at a time, for CPUs without the vector compares.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn newlines_by_byte(bytes: &[u8; 64]) -> u64 {
+    bytes
+        .iter()
+        .enumerate()
+        .fold(0, |m, (i, &b)| m | (u64::from(b == b'\n') << i))
+}
+
 /// A CMTrace record whose attributes run past the line of its `]LOG]!>`.
 #[derive(Clone, Copy)]
 struct Attrs {
@@ -307,8 +396,9 @@ impl Attrs {
 /// of its own; a CMTrace record's attributes may run over a few lines (a line break inside
 /// a value); a blank line belongs to the record before it (the text's first line excepted).
 /// A CMTrace record's `close_back` counts from its last byte that is not a space or line
-/// end.
-fn frame_each(
+/// end. With `RUNS`, runs of Windows Setup and CBS lines are read by a loop of their own
+/// (tests hold it to the general way, `RUNS` false).
+fn frame_each<const RUNS: bool>(
     text: &[u8],
     start: usize,
     end: usize,
@@ -318,6 +408,7 @@ fn frame_each(
 ) -> (usize, u32) {
     let mut pos = start;
     let mut line = first_line;
+    let mut ends = LineEnds::new();
     // (start, line) of a CMTrace record whose close has not been seen yet.
     let mut open: Option<(usize, u32)> = None;
     // A CMTrace record closed, whose attributes have not ended yet.
@@ -343,6 +434,27 @@ fn frame_each(
             region = line_region(body).unwrap_or(region);
             glued_line = None;
         }
+        if RUNS && pos != 0 && attrs.is_none() && open.is_none() && glued_line.is_none() {
+            // A run of Windows Setup or CBS lines, nearly every line of such a log: each
+            // starts a record that the lines after it may continue, as the general way
+            // below reads it (its prefix is the first test a line starting with a digit
+            // meets there), without the tests that cannot apply.
+            while let Some(sev) = kinds::panther(&text[pos..end]) {
+                let Some(nl) = ends.find(text, pos, end) else {
+                    break;
+                };
+                if let Some((cstart, cline, csev)) = cont.take() {
+                    push(RecordMeta::new(cstart as u64, cline, Format::Panther, csev));
+                }
+                region = Format::Panther;
+                cont = Some((pos, line, sev));
+                pos = nl + 1;
+                line += 1;
+            }
+            if pos >= end {
+                continue;
+            }
+        }
         // A line that opens a CMTrace record, read in one pass when it can be (see
         // `scan_opener_line`): its close, if any, as `rfind_close` would find it.
         let mut known_close = None;
@@ -351,8 +463,8 @@ fn frame_each(
                 known_close = Some(close);
                 line_end
             }
-            None => match memchr::memchr(b'\n', &text[pos..end]) {
-                Some(i) => pos + i + 1,
+            None => match ends.find(text, pos, end) {
+                Some(i) => i + 1,
                 None if at_eof => end,
                 None => break,
             },
@@ -961,7 +1073,7 @@ fn index_in_blocks<T: Send, R: Send>(
                 };
                 let first = records.len();
                 let (resume, resume_line) =
-                    frame_each(text, pos, end, line, at_eof && end == b, |r| {
+                    frame_each::<true>(text, pos, end, line, at_eof && end == b, |r| {
                         records.push(r)
                     });
                 if records.len() == first && resume == pos {
@@ -1054,6 +1166,9 @@ mod tests {
             Just(b"x $$<C><01-02-2026 10:00:00.000+0><thread=4>".to_vec()),
             Just(BOM.to_vec()),
             Just(b"2019-03-01 10:15:07, Error                 SP     ".to_vec()),
+            Just(b"2019-03-01 10:15:07, Info                  CBS    Loaded\n".to_vec()),
+            Just(b"2019-03-01 10:15:07, Warning               CSI    w\r\n".to_vec()),
+            Just(b"2019-03-01 10:15:07, Info".to_vec()),
             Just(b"MSI (s) (1C:2C) [12:00:00:000]: ".to_vec()),
             Just(b"[1712.2044] [0x80070002] ".to_vec()),
             Just(b"Property(S): ErrorDialog".to_vec()),
@@ -1130,6 +1245,35 @@ mod tests {
         #[test]
         fn one_pass_lines_read_as_the_general_way(text in loggy()) {
             check_one_pass_lines(&text)?;
+        }
+
+        /// Runs of Windows Setup lines read by their own loop frame as the general way
+        /// frames them, whether the text ends there or may go on.
+        #[test]
+        fn runs_of_windows_lines_frame_as_the_general_way(text in loggy(), at_eof in any::<bool>()) {
+            let (mut runs, mut general) = (Vec::new(), Vec::new());
+            let r = frame_each::<true>(&text, 0, text.len(), 1, at_eof, |r| runs.push(r));
+            let g = frame_each::<false>(&text, 0, text.len(), 1, at_eof, |r| general.push(r));
+            prop_assert_eq!(runs, general);
+            prop_assert_eq!(r, g);
+        }
+
+        /// Line ends found 64 bytes at a time are the ones a search per line finds, for any
+        /// start and end, near the text's end too.
+        #[test]
+        fn line_ends_are_memchrs(text in "[ab\n]{0,300}", cuts in proptest::collection::vec((0usize..300, 0usize..300), 1..20)) {
+            let t = text.as_bytes();
+            let mut ends = LineEnds::new();
+            for (a, b) in cuts {
+                let (a, b) = (a.min(t.len()), b.min(t.len()));
+                let (pos, end) = (a.min(b), a.max(b));
+                let want = memchr::memchr(b'\n', &t[pos..end]).map(|i| pos + i);
+                prop_assert_eq!(ends.find(t, pos, end), want, "{}..{}", pos, end);
+            }
+            for chunk in t.chunks_exact(64) {
+                let chunk: &[u8; 64] = chunk.try_into().expect("64 bytes");
+                prop_assert_eq!(newlines(chunk), newlines_by_byte(chunk));
+            }
         }
 
         /// The type attribute is read as a substring search for its first `type="` reads it.

@@ -79,15 +79,13 @@ pub(crate) fn panther(line: &[u8]) -> Option<Severity> {
         return None;
     }
     let level = &line[21..];
-    Some(
-        if level.starts_with(b"Error") || level.starts_with(b"Fatal") {
-            Severity::Error
-        } else if level.starts_with(b"Warning") {
-            Severity::Warning
-        } else {
-            Severity::Info
-        },
-    )
+    // Told by the level's first letter, then checked whole: most lines are `Info`.
+    Some(match level.first() {
+        Some(b'E') if level.starts_with(b"Error") => Severity::Error,
+        Some(b'F') if level.starts_with(b"Fatal") => Severity::Error,
+        Some(b'W') if level.starts_with(b"Warning") => Severity::Warning,
+        _ => Severity::Info,
+    })
 }
 
 /// `01/01/2019 12:00:00:000 ` (NetSetup.log), or `01/01 12:00:00 ` (before Windows 7).

@@ -11,6 +11,7 @@ mod incremental;
 mod needle;
 pub mod scan;
 pub mod steps;
+pub mod to_read;
 pub mod triggers;
 
 use crate::codes::find_codes;
@@ -33,6 +34,9 @@ pub struct Analysis {
     pub steps: Timeline,
     /// Known problems, root cause first.
     pub findings: Vec<Finding>,
+    /// When the run did not succeed and no specific finding explains it: the log's own
+    /// errors most worth reading, best first ([`to_read`]).
+    pub errors_to_read: Vec<to_read::ErrorToRead>,
 }
 
 impl Analysis {
@@ -359,11 +363,13 @@ fn finish_with(
         chains,
         steps: timeline,
         findings: Vec::new(),
+        errors_to_read: Vec::new(),
     };
     analysis.findings = rule_findings(&analysis);
     if let Some(f) = diagnosis::what_failed(log, &analysis) {
         diagnosis::place(&mut analysis.findings, f);
     }
+    analysis.errors_to_read = to_read::errors_to_read(log, &analysis);
     analysis
 }
 

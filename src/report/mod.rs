@@ -24,6 +24,10 @@ pub struct Report<'a> {
     pub chains: Vec<ChainReport>,
     /// Known problems, root cause first.
     pub findings: Vec<crate::kb::Finding>,
+    /// The log's own errors most worth reading, when the run did not succeed and no
+    /// specific finding explains it; absent otherwise (a key added to the contract).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors_to_read: Vec<crate::analysis::to_read::ErrorToRead>,
 }
 
 /// One input in the report.
@@ -237,6 +241,7 @@ impl<'a> Report<'a> {
             steps,
             chains,
             findings: analysis.findings.clone(),
+            errors_to_read: analysis.errors_to_read.clone(),
         }
     }
 
@@ -259,6 +264,10 @@ impl<'a> Report<'a> {
         out.write_all(&nested_json(&self.chains)?)?;
         out.write_all(b",\n  \"findings\": ")?;
         out.write_all(&nested_json(&self.findings)?)?;
+        if !self.errors_to_read.is_empty() {
+            out.write_all(b",\n  \"errors_to_read\": ")?;
+            out.write_all(&nested_json(&self.errors_to_read)?)?;
+        }
         out.write_all(b"\n}\n")
     }
 }

@@ -142,6 +142,27 @@ pub fn render_text(r: &Report) -> String {
             );
         }
     }
+    if !r.errors_to_read.is_empty() {
+        let _ = writeln!(o, "\n{ERRORS_TO_READ}:");
+        for (i, e) in r.errors_to_read.iter().enumerate() {
+            let _ = writeln!(
+                o,
+                "  {}. {}:{}{}: {}{}",
+                i + 1,
+                sanitize(&e.source),
+                e.line,
+                e.component
+                    .as_ref()
+                    .map(|c| format!(" [{}]", sanitize(c)))
+                    .unwrap_or_default(),
+                sanitize(e.text.trim()),
+                error_counts(e)
+            );
+            for c in &e.codes {
+                let _ = writeln!(o, "       {}", sanitize(&code_line(c)));
+            }
+        }
+    }
     if !r.chains.is_empty() {
         let _ = writeln!(o, "\nHRESULT chains:");
         for c in &r.chains {
@@ -192,6 +213,38 @@ pub fn render_text(r: &Report) -> String {
         }
     }
     o
+}
+
+/// The heading of the errors to read, in text and Markdown.
+const ERRORS_TO_READ: &str =
+    "Errors to read (from the log itself, most telling first; no known problem explains the run)";
+
+/// How often an error to read shows, and the frames of its chain, when either is more
+/// than the line itself.
+fn error_counts(e: &crate::analysis::to_read::ErrorToRead) -> String {
+    let mut s = String::new();
+    if let Some(n) = e.chain_frames {
+        let _ = write!(s, " (root of a chain of {n} frames)");
+    }
+    if e.repeats > 1 {
+        let _ = write!(s, " (seen {} times)", e.repeats);
+    }
+    s
+}
+
+/// A code of an error to read as `lookup` gives it: the code, its name, its meaning.
+fn code_line(c: &crate::analysis::to_read::CodeRead) -> String {
+    let mut s = c.code.clone();
+    if let Some(n) = c.name {
+        let _ = write!(s, " {n}");
+    }
+    if let Some(m) = &c.meaning {
+        let _ = write!(s, ": {m}");
+    }
+    if let Some(n) = &c.note {
+        let _ = write!(s, " ({n})");
+    }
+    s
 }
 
 fn md_escape(s: &str) -> String {
@@ -269,6 +322,28 @@ pub fn render_markdown(r: &Report) -> String {
             );
         }
         let _ = writeln!(o, "```\n");
+    }
+    if !r.errors_to_read.is_empty() {
+        let _ = writeln!(o, "## {ERRORS_TO_READ}\n");
+        for (i, e) in r.errors_to_read.iter().enumerate() {
+            let _ = writeln!(
+                o,
+                "{}. `{}:{}`{}: {}{}",
+                i + 1,
+                md_escape(&e.source).replace('`', "'"),
+                e.line,
+                e.component
+                    .as_ref()
+                    .map(|c| format!(" [{}]", md_escape(c)))
+                    .unwrap_or_default(),
+                md_escape(e.text.trim()),
+                error_counts(e)
+            );
+            for c in &e.codes {
+                let _ = writeln!(o, "   - {}", md_escape(&code_line(c)));
+            }
+        }
+        let _ = writeln!(o);
     }
     if !r.chains.is_empty() {
         let _ = writeln!(o, "## HRESULT chains\n\n| lines | code | root | frames | summary |\n|---|---|---|---|---|");

@@ -507,3 +507,23 @@ fn a_click_on_a_step_selects_it_and_enter_goes_there() {
     a.update(click(r.y + 2));
     assert_eq!(a.steps.sel, 1);
 }
+
+/// With no finding, the errors to read in the panel jump like evidence (KB4018656's
+/// MP_ClientID.log lines, tests/real): Tab, down, Enter puts the cursor on the second.
+#[test]
+fn errors_to_read_in_the_panel_jump() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/real/client/kb4018656-mp-spgetlockstate-execute-denied.log");
+    let log = tslens::log::Log::open(&[tslens::source::Input::File(path)]).unwrap();
+    let mut a = app_with_rules(log, &tslens::kb::RuleSet::builtin(), 110, 24);
+    let errors = a.analysis.errors_to_read.clone();
+    assert!(errors.len() >= 3);
+    keys(&mut a, "<tab>");
+    assert_eq!(a.focus, Pane::Panel);
+    keys(&mut a, "j<ret>");
+    assert_eq!(a.panel.evidence_sel, 1);
+    assert_eq!(a.current_pos(), Some(errors[1].index));
+    keys(&mut a, "G<ret>");
+    assert_eq!(a.current_pos(), Some(errors[errors.len() - 1].index));
+    assert_eq!(current_message(&a), "MPDB ERROR - EXTENDED INFORMATION");
+}

@@ -152,6 +152,7 @@ pub fn build(app: &App, width: usize) -> PanelText {
                 _ => "The analysis runs once the log is loaded.".to_string(),
             };
             b.para("", &hint, Role::Dim);
+            errors_to_read_lines(app, &mut b, &mut evidence_lines);
         }
     }
     match app.current_row() {
@@ -245,6 +246,74 @@ fn finding_lines(
                 Span::styled(place, b.theme.style(Role::LineNumber).patch(style)),
                 Span::styled(text, style),
             ]);
+        }
+    }
+}
+
+/// Most lines of the panel one error to read takes, its codes aside.
+const ERROR_TEXT_LINES: usize = 3;
+
+/// The errors to read (no finding open), most telling first, selectable and jumping like a
+/// finding's evidence: each its line (and file, when the log has several), its text wrapped
+/// over a few lines, and its codes named.
+fn errors_to_read_lines(app: &App, b: &mut Builder<'_>, evidence_lines: &mut Vec<usize>) {
+    let errors = &app.analysis.errors_to_read;
+    if errors.is_empty() {
+        return;
+    }
+    b.heading("Errors to read (Tab, Enter jumps)");
+    let several = app.log.sources.len() > 1;
+    for (k, e) in errors.iter().enumerate() {
+        evidence_lines.push(b.lines.len());
+        let selected = k == app.panel.evidence_sel;
+        let mark = if selected { "> " } else { "  " };
+        let mut place = if several {
+            format!("{}:{} ", short_name(&e.source), e.line)
+        } else {
+            format!("{:>4} ", e.line)
+        };
+        if e.repeats > 1 {
+            place.push_str(&format!("×{} ", e.repeats));
+        }
+        let mut style = b.theme.style(Role::Normal);
+        if selected && app.focus == Pane::Panel {
+            style = style.patch(b.theme.style(Role::Selection));
+        }
+        let indent = display_width(mark) + display_width(&place);
+        let room = b.width.saturating_sub(indent).max(8);
+        let mut lines = wrap(&sanitize(&e.text), room);
+        if lines.len() > ERROR_TEXT_LINES {
+            lines.truncate(ERROR_TEXT_LINES);
+            if let Some(last) = lines.last_mut() {
+                *last = crate::sanitize::truncate_with_ellipsis(&format!("{last} …"), room)
+                    .into_owned();
+            }
+        }
+        for (i, l) in lines.into_iter().enumerate() {
+            let lead = if i == 0 {
+                vec![
+                    Span::styled(mark.to_string(), b.theme.style(Role::Marker)),
+                    Span::styled(place.clone(), b.theme.style(Role::LineNumber).patch(style)),
+                ]
+            } else {
+                vec![Span::styled(" ".repeat(indent), b.theme.style(Role::Dim))]
+            };
+            let mut spans = lead;
+            spans.push(Span::styled(l, style));
+            b.spans(spans);
+        }
+        for c in &e.codes {
+            let mut head = vec![
+                Span::styled(" ".repeat(indent), b.theme.style(Role::Dim)),
+                Span::styled(c.code.clone(), b.theme.style(Role::Code)),
+            ];
+            if let Some(n) = c.name {
+                head.push(Span::styled(format!(" {n}"), b.theme.style(Role::Heading)));
+            }
+            b.spans(head);
+            if let Some(m) = &c.meaning {
+                b.para(&" ".repeat(indent + 2), m, Role::Normal);
+            }
         }
     }
 }

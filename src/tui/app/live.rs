@@ -345,6 +345,8 @@ impl App {
         if !self.view.moved && !self.view.follow {
             if let Some(i) = self.analysis.opening_finding() {
                 self.open_finding(i);
+            } else {
+                self.open_first_error_to_read();
             }
         }
     }

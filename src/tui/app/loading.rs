@@ -148,6 +148,8 @@ impl App {
         }
         if let Some(i) = self.analysis.opening_finding() {
             self.open_finding(i);
+        } else {
+            self.open_first_error_to_read();
         }
     }
 

@@ -111,6 +111,20 @@ impl App {
         self.dirty = true;
     }
 
+    /// With no finding to open, the cursor on the first error to read (the panel lists
+    /// them), so the explorer opens on the failure rather than on line 1.
+    pub(super) fn open_first_error_to_read(&mut self) {
+        let Some(pos) = self.analysis.errors_to_read.first().map(|e| e.index) else {
+            return;
+        };
+        self.panel.select_first();
+        self.open_fold_at(pos);
+        let row = self.rows.row_near(pos, &self.index);
+        self.view.cursor = row.min(self.rows.len().saturating_sub(1));
+        self.scroll_to_cursor(true);
+        self.dirty = true;
+    }
+
     pub(super) fn cycle_finding(&mut self, forward: bool) {
         let n = self.analysis.findings.len();
         if n == 0 {
@@ -131,12 +145,13 @@ impl App {
     }
 
     pub(super) fn jump_to_evidence(&mut self) {
-        let pos = self
-            .panel
-            .finding
-            .and_then(|f| self.analysis.findings.get(f))
-            .and_then(|f| f.evidence.get(self.panel.evidence_sel))
-            .map(|e| e.index);
+        let pos = match self.panel.finding {
+            Some(f) => (self.analysis.findings.get(f))
+                .and_then(|f| f.evidence.get(self.panel.evidence_sel))
+                .map(|e| e.index),
+            // No finding open: the panel lists the errors to read, which jump alike.
+            None => (self.analysis.errors_to_read.get(self.panel.evidence_sel)).map(|e| e.index),
+        };
         let Some(pos) = pos else {
             return;
         };

@@ -39,6 +39,8 @@ impl PanelState {
     /// Leaves the finding: the panel shows the record under the cursor.
     pub(super) fn close_finding(&mut self) {
         self.finding = None;
+        // The panel's selection moves to the errors to read it lists now.
+        self.evidence_sel = 0;
         self.scroll = 0;
     }
 
@@ -141,12 +143,13 @@ impl App {
         self.steps.clamp(self.analysis.steps.steps.len());
     }
 
-    /// Evidence lines of the finding in the panel.
+    /// Evidence lines of the finding in the panel; with no finding open, the errors to
+    /// read it lists instead.
     pub(super) fn evidence_len(&self) -> usize {
-        self.panel
-            .finding
-            .and_then(|f| self.analysis.findings.get(f))
-            .map_or(0, |f| f.evidence.len())
+        match self.panel.finding {
+            Some(f) => (self.analysis.findings.get(f)).map_or(0, |f| f.evidence.len()),
+            None => self.analysis.errors_to_read.len(),
+        }
     }
 
     pub(super) fn move_step(&mut self, delta: isize) {

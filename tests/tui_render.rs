@@ -730,15 +730,15 @@ fn opens_on_the_failure_that_ended_the_run_and_shows_skipped_and_ignored() {
     assert!(row("Apply Drivers").contains("failed"), "{screen}");
 }
 
-/// A log no rule knows and whose end tslens cannot read (KB4018656's MP_ClientID.log
-/// lines, tests/real): the panel lists the errors to read, the telling one first and
+/// A log whose end tslens cannot read, with no rule matching (KB4018656's MP_ClientID.log
+/// lines, tests/real, read without the knowledge base): the panel lists the errors to read, the telling one first and
 /// selected, and the explorer opens on it rather than on line 1.
 #[test]
 fn panel_lists_the_errors_to_read_when_no_finding_explains() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/real/client/kb4018656-mp-spgetlockstate-execute-denied.log");
     let log = tslens::log::Log::open(&[tslens::source::Input::File(path)]).unwrap();
-    let mut a = app_with_rules(log, &tslens::kb::RuleSet::builtin(), 110, 24);
+    let mut a = app_with_rules(log, &tslens::kb::RuleSet::empty(), 110, 24);
     assert!(a.analysis.findings.is_empty());
     assert_eq!(a.panel.finding, None);
     assert_eq!(a.current_pos(), Some(a.analysis.errors_to_read[0].index));

@@ -16,6 +16,7 @@ pub mod kb;
 pub mod log;
 pub(crate) mod mapguard;
 pub mod multilit;
+pub(crate) mod pages;
 pub mod par;
 pub mod parse;
 pub mod present;

@@ -315,6 +315,7 @@ impl SourceText {
             }
             match Guarded::new(map) {
                 Ok(map) => {
+                    crate::pages::read_ahead(&map[..map.len().min(CODEPAGE_SNIFF)]);
                     let enc = Encoding::sniff(&map);
                     if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
                         return Ok(SourceText {

@@ -805,16 +805,19 @@ fn in_pieces<T: Send, R: Send>(
         let then = s.spawn(move || then(found));
         // Append to the first piece: growing a large vector moves no bytes on most
         // allocators, where collecting into a new one would copy them all.
+        let total: usize = parts.iter().map(|(_, p)| p.records.len()).sum();
         let mut parts = parts.into_iter();
         let mut records = Vec::new();
         if let Some((_, first)) = parts.next() {
             records = first.records;
+            records.reserve(total - records.len());
             let mut next_line = first.resume_line;
-            for (_, mut part) in parts {
-                for r in &mut part.records {
-                    r.line = r.line.wrapping_add(next_line);
-                }
-                records.extend_from_slice(&part.records);
+            for (_, part) in parts {
+                let add = next_line;
+                crate::pages::append_moving(&mut records, part.records, 0, |r| RecordMeta {
+                    line: r.line.wrapping_add(add),
+                    ..r
+                });
                 next_line = next_line.wrapping_add(part.resume_line);
             }
         }
@@ -875,11 +878,10 @@ fn mend<T>(
                 .filter(|(i, _)| *i as usize >= j)
                 .map(|(i, v)| ((i - j as u32).wrapping_add(base), v)),
         );
-        cur.records
-            .extend(next.records[j..].iter().map(|r| RecordMeta {
-                line: r.line.wrapping_add(offset),
-                ..*r
-            }));
+        crate::pages::append_moving(&mut cur.records, next.records, j, |r| RecordMeta {
+            line: r.line.wrapping_add(offset),
+            ..r
+        });
         cur.resume = next.resume;
         cur.resume_line = next.resume_line.wrapping_add(offset);
     }
@@ -1057,6 +1059,8 @@ fn index_in_blocks<T: Send, R: Send>(
         min_parallel,
         |a, b, first_line, sync: Option<&[RecordMeta]>| {
             let mut records: Vec<RecordMeta> = Vec::with_capacity((b - a) / 160 + 1);
+            let mut ahead = crate::pages::Ahead::default();
+            let mut mapped = crate::pages::Mapped::default();
             let mut found = Vec::new();
             let (mut pos, mut line) = (a, first_line);
             let mut block = block_size;
@@ -1072,6 +1076,9 @@ fn index_in_blocks<T: Send, R: Send>(
                     None => b,
                 };
                 let first = records.len();
+                // Records take a line of text each, rarely shorter than 64 bytes.
+                ahead.before(&mut records, (end - pos) / 64);
+                mapped.before(&text[..b], pos, end);
                 let (resume, resume_line) =
                     frame_each::<true>(text, pos, end, line, at_eof && end == b, |r| {
                         records.push(r)

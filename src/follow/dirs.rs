@@ -131,10 +131,11 @@ impl DirsFollow {
 }
 
 impl Poller for DirsFollow {
-    fn poll(&mut self, ctx: &mut Ctx) -> Result<Activity, Stopped> {
+    fn poll(&mut self, ctx: &mut Ctx, _names: bool) -> Result<Activity, Stopped> {
+        // The folders' other logs matter too, and their writes: every look looks at all.
         let mut act = Activity::default();
         if let Some(t) = self.tail.as_mut() {
-            let (a, state) = t.poll(ctx, self.grace)?;
+            let (a, state) = t.poll(ctx, self.grace, true)?;
             act.add(a);
             if act.more {
                 return Ok(act);
@@ -166,7 +167,7 @@ impl Poller for DirsFollow {
                     })?;
                     ctx.send(t.opened())?;
                     let t = self.tail.insert(t);
-                    act.add(t.poll(ctx, self.grace)?.0);
+                    act.add(t.poll(ctx, self.grace, true)?.0);
                     act.changed = true;
                 }
                 Err(e) => ctx.error(format!("{}: {e}", c.path.display()))?,

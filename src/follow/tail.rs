@@ -45,8 +45,9 @@ impl Activity {
 
 /// Something the worker loop polls.
 pub(crate) trait Poller {
-    /// Looks at the file system and sends what changed.
-    fn poll(&mut self, ctx: &mut Ctx) -> Result<Activity, Stopped>;
+    /// Looks at the file system and sends what changed. With `names` false, file-system
+    /// events said that the followed names still name the files they named.
+    fn poll(&mut self, ctx: &mut Ctx, names: bool) -> Result<Activity, Stopped>;
     /// When a held-back record's grace period ends, if one is held.
     fn deadline(&self) -> Option<Instant>;
 }
@@ -61,39 +62,48 @@ pub(crate) fn drive(
     ctl: &Receiver<()>,
 ) -> Result<(), Stopped> {
     let mut last_change: Option<Instant> = None;
-    let mut last_poll: Option<Instant> = None;
-    let mut more = false;
+    let mut last_names: Option<Instant> = None;
     loop {
         if ctx.stopped() {
             return Err(Stopped);
         }
-        // A burst is read after a short pause, in one go (see BURST_PAUSE).
-        if let Some(since) = last_poll.map(|t| t.elapsed()).filter(|_| !more) {
-            if since < BURST_PAUSE {
-                watch.wait(ctx, ctl, BURST_PAUSE - since, false)?;
-            }
-        }
-        last_poll = Some(Instant::now());
         watch.refresh();
         watch.settle();
-        let act = p.poll(ctx)?;
-        more = act.more;
+        let now = Instant::now();
+        // Events say when a name may have changed; the path is looked at anyway every so
+        // often, for what they cannot see (a folder above renamed, a network share).
+        let names = watch.renamed() || last_names.is_none_or(|t| now - t >= NAMES_AT_LEAST);
+        if names {
+            last_names = Some(now);
+        }
+        let act = p.poll(ctx, names)?;
+        if act.more {
+            continue;
+        }
         let now = Instant::now();
         if act.changed {
             last_change = Some(now);
         }
         let mut wait = opts.poll.max(MIN_POLL);
-        if act.more {
-            wait = Duration::ZERO;
-        } else if last_change.is_some_and(|t| now.duration_since(t) < FAST_FOR) {
+        if last_change.is_some_and(|t| now.duration_since(t) < FAST_FOR) {
             wait = wait.min(FAST_POLL);
         }
         if let Some(d) = p.deadline() {
             wait = wait.min(d.saturating_duration_since(now));
         }
-        watch.wait(ctx, ctl, wait, true)?;
+        // A burst is read after a short pause, in one go (see BURST_PAUSE): the pause is
+        // slept first, then what came meanwhile wakes the wait at once, so a busy file
+        // costs one wake-up a look.
+        watch.wait(ctx, ctl, BURST_PAUSE, false)?;
+        if let Some(rest) = wait.checked_sub(BURST_PAUSE).filter(|d| !d.is_zero()) {
+            watch.wait(ctx, ctl, rest, true)?;
+        }
     }
 }
+
+/// The longest a followed path goes without being looked at while file-system events say
+/// only that its file was written.
+const NAMES_AT_LEAST: Duration = FAST_POLL;
 
 /// The shortest time between two polls while a burst of writes goes on, which is the pace
 /// at which a busy file's new records are read (and drawn: the explorer draws each batch
@@ -241,18 +251,37 @@ impl Tail {
         self.grace.deadline(grace)
     }
 
-    /// One look at the file: truncation, new bytes, then what the path names now.
+    /// One look at the file: truncation, new bytes, then what the path names now (with
+    /// `names` false, events said it still names the open file, or still none).
     pub(crate) fn poll(
         &mut self,
         ctx: &mut Ctx,
         grace: Duration,
+        names: bool,
     ) -> Result<(Activity, PathState), Stopped> {
         let mut act = self.check_truncation(ctx)?;
         act.add(self.read_new(ctx)?);
         if act.more {
             return Ok((act, PathState::Same));
         }
-        let state = match std::fs::metadata(&self.path) {
+        let state = if names {
+            self.check_path(ctx, &mut act)?
+        } else {
+            PathState::Same
+        };
+        if state == PathState::Same {
+            let b = self.grace.check(&mut self.framer, grace);
+            if b.is_some() {
+                act.changed = true;
+            }
+            ctx.records(&self.name, b)?;
+        }
+        Ok((act, state))
+    }
+
+    /// What the path names now: the open file, another one, or none.
+    fn check_path(&mut self, ctx: &mut Ctx, act: &mut Activity) -> Result<PathState, Stopped> {
+        Ok(match std::fs::metadata(&self.path) {
             Ok(meta) if meta.is_file() => {
                 if ident::same_file(&self.seen(), &self.path, &meta) {
                     if self.gone {
@@ -277,15 +306,7 @@ impl Tail {
                 ctx.error(format!("{}: {e}", self.name))?;
                 PathState::Same
             }
-        };
-        if state == PathState::Same {
-            let b = self.grace.check(&mut self.framer, grace);
-            if b.is_some() {
-                act.changed = true;
-            }
-            ctx.records(&self.name, b)?;
-        }
-        Ok((act, state))
+        })
     }
 
     /// The path names no file (or, with `release`, one that must be let go).
@@ -549,9 +570,9 @@ struct FileFollow {
 }
 
 impl Poller for FileFollow {
-    fn poll(&mut self, ctx: &mut Ctx) -> Result<Activity, Stopped> {
+    fn poll(&mut self, ctx: &mut Ctx, names: bool) -> Result<Activity, Stopped> {
         if let Some(t) = self.tail.as_mut() {
-            let (act, state) = t.poll(ctx, self.grace)?;
+            let (act, state) = t.poll(ctx, self.grace, names)?;
             if state == PathState::Release {
                 self.tail = None;
                 self.deleted = true;
@@ -571,7 +592,7 @@ impl Poller for FileFollow {
                 ctx.clear_error();
                 ctx.send(t.opened())?;
                 let t = self.tail.insert(t);
-                let (mut act, _) = t.poll(ctx, self.grace)?;
+                let (mut act, _) = t.poll(ctx, self.grace, true)?;
                 act.changed = true;
                 Ok(act)
             }

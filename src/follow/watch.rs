@@ -113,19 +113,37 @@ impl Watch {
     pub(crate) fn settle(&mut self) {
         #[cfg(target_os = "linux")]
         if let Some(w) = self.watcher.as_mut() {
-            w.drain();
+            w.settle();
         }
     }
 
+    /// Whether the followed names may name other files (or none) since the last call: true
+    /// unless file-system events watch every folder and said only that files were written.
+    pub(crate) fn renamed(&mut self) -> bool {
+        let all = self.watched.len() == self.dirs.len();
+        self.watcher
+            .as_mut()
+            .is_none_or(|w| w.take_renamed() || !all)
+    }
+
     /// Starts watching folders that have appeared and forgets those that have gone (a
-    /// watch does not survive its folder being deleted and made again).
+    /// watch does not survive its folder being deleted and made again). A folder is looked
+    /// at only when no event says its watch is still in place.
     pub(crate) fn refresh(&mut self) {
         let Some(w) = self.watcher.as_mut() else {
             return;
         };
         for dir in &self.dirs {
+            let mut known = self.watched.contains(dir);
+            if known && w.intact(dir) {
+                continue;
+            }
+            if known && w.ended(dir) {
+                w.unwatch(dir);
+                self.watched.remove(dir);
+                known = false;
+            }
             let exists = dir.is_dir();
-            let known = self.watched.contains(dir);
             if exists && !known {
                 if w.watch(dir) {
                     self.watched.insert(dir.clone());
@@ -135,6 +153,7 @@ impl Watch {
                 self.watched.remove(dir);
             }
         }
+        w.checked();
     }
 }
 
@@ -171,6 +190,22 @@ impl Watcher {
 
     fn unwatch(&mut self, dir: &std::path::Path) {
         let _ = self.0.unwatch(dir);
+    }
+
+    /// The platform's events do not say reliably that a folder's watch ended (nor that a
+    /// name was only written to): every folder is looked at, and every path, on each look.
+    fn intact(&self, _dir: &std::path::Path) -> bool {
+        false
+    }
+
+    fn ended(&self, _dir: &std::path::Path) -> bool {
+        false
+    }
+
+    fn checked(&mut self) {}
+
+    fn take_renamed(&mut self) -> bool {
+        true
     }
 }
 

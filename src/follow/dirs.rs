@@ -11,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::Receiver;
 
+use super::ident;
 use super::tail::{drive, Activity, PathState, Poller, Tail};
 use super::watch::Watch;
 use super::{Ctx, FollowEvent, FollowOptions, Start, Stopped};
@@ -78,7 +79,7 @@ impl DirsFollow {
             return Ok(false);
         };
         old.finish_reading(ctx)?;
-        let new = match File::open(&c.path) {
+        let new = match ident::open(&c.path) {
             Ok(f) => f,
             Err(_) => {
                 self.tail = Some(old);
@@ -189,7 +190,7 @@ impl Poller for DirsFollow {
                 self.deferred = None;
                 act.changed = true;
                 if let Some(t) = self.tail.as_mut() {
-                    act.add(t.read_new(ctx)?);
+                    act.add(t.read_new(ctx, false)?);
                 }
             }
         }

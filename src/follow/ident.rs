@@ -41,6 +41,42 @@ pub(crate) fn file_id(_meta: &Metadata) -> FileId {
 /// True where [`FileId`] alone tells files apart.
 const EXACT_ID: bool = cfg!(unix);
 
+/// Opens a followed file. On Linux, where the file allows it (the owner's files), without
+/// updating its access time: a file that keeps being written has its access time written
+/// back by every read of it otherwise.
+pub(crate) fn open(path: &Path) -> io::Result<File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let quiet = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOATIME)
+            .open(path);
+        match quiet {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {}
+            other => return other,
+        }
+    }
+    File::open(path)
+}
+
+/// Reads into `buf` from offset `at` of `file`, in one call where the platform has one.
+pub(crate) fn read_at(file: &mut File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_at(file, buf, at)
+    }
+    #[cfg(windows)]
+    {
+        std::os::windows::fs::FileExt::seek_read(file, buf, at)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        file.seek(SeekFrom::Start(at))?;
+        file.read(buf)
+    }
+}
+
 /// Reads up to `n` bytes from the start of `file`.
 pub(crate) fn read_head(file: &mut File, n: usize) -> io::Result<Vec<u8>> {
     file.seek(SeekFrom::Start(0))?;

@@ -183,7 +183,7 @@ impl Tail {
     /// Opens `path` and places the read position according to `start`. `stop` ends a long
     /// scan for [`Start::End`] early.
     pub(crate) fn open(path: &Path, start: Start, ctx: &Ctx) -> io::Result<Tail> {
-        let mut file = File::open(path)?;
+        let mut file = ident::open(path)?;
         let meta = file.metadata()?;
         if meta.is_dir() {
             return Err(io::Error::other("is a folder"));
@@ -260,7 +260,7 @@ impl Tail {
         names: bool,
     ) -> Result<(Activity, PathState), Stopped> {
         let mut act = self.check_truncation(ctx)?;
-        act.add(self.read_new(ctx)?);
+        act.add(self.read_new(ctx, false)?);
         if act.more {
             return Ok((act, PathState::Same));
         }
@@ -334,10 +334,12 @@ impl Tail {
                 return Ok(Activity::default());
             }
         };
+        let mut h = [0u8; HEAD_LEN];
+        let hl = self.head.len().min(HEAD_LEN);
         let cut = len < self.offset
-            || (!self.head.is_empty()
-                && match ident::read_head(&mut self.file, self.head.len()) {
-                    Ok(h) => !self.head.starts_with(&h),
+            || (hl > 0
+                && match ident::read_at(&mut self.file, &mut h[..hl], 0) {
+                    Ok(n) => !self.head.starts_with(&h[..n]),
                     Err(_) => false,
                 });
         if !cut {
@@ -363,17 +365,16 @@ impl Tail {
         self.grace.reset();
     }
 
-    /// Reads from the read position to the end of the file (or the poll's budget).
-    pub(crate) fn read_new(&mut self, ctx: &mut Ctx) -> Result<Activity, Stopped> {
+    /// Reads from the read position to the end of the file (or the poll's budget). Unless
+    /// `to_end`, a read that returns less than asked ends it: that is the end of the file
+    /// then, and what is written after it wakes the next look (on a file system whose reads
+    /// come short before the end, the rest waits for the next look).
+    pub(crate) fn read_new(&mut self, ctx: &mut Ctx, to_end: bool) -> Result<Activity, Stopped> {
         let mut act = Activity::default();
-        if let Err(e) = self.file.seek(SeekFrom::Start(self.offset)) {
-            ctx.error(format!("{}: {e}", self.name))?;
-            return Ok(act);
-        }
         let mut since_batch = 0usize;
         let mut total = 0u64;
         loop {
-            let n = match self.file.read(&mut self.scratch) {
+            let n = match ident::read_at(&mut self.file, &mut self.scratch, self.offset) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -405,6 +406,9 @@ impl Tail {
                     break;
                 }
             }
+            if n < self.scratch.len() && !to_end {
+                break;
+            }
         }
         let b = self.framer.take(false);
         ctx.records(&self.name, b)?;
@@ -413,7 +417,7 @@ impl Tail {
 
     /// Reads the open file to its end, keeping a record still being written held.
     pub(crate) fn finish_reading(&mut self, ctx: &mut Ctx) -> Result<(), Stopped> {
-        while self.read_new(ctx)?.more {}
+        while self.read_new(ctx, true)?.more {}
         Ok(())
     }
 
@@ -427,7 +431,7 @@ impl Tail {
 
     /// The path names another file: finish the old one, say where it went, start the new.
     fn replace(&mut self, ctx: &mut Ctx) -> Result<Activity, Stopped> {
-        let Ok(new) = File::open(&self.path) else {
+        let Ok(new) = ident::open(&self.path) else {
             // It went again in between; the next poll will see what is there.
             return Ok(Activity::default());
         };
@@ -452,7 +456,7 @@ impl Tail {
         self.gone = false;
         self.restart();
         ctx.send(self.opened())?;
-        let mut act = self.read_new(ctx)?;
+        let mut act = self.read_new(ctx, false)?;
         act.changed = true;
         Ok(act)
     }

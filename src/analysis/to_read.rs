@@ -14,6 +14,9 @@
 //! records are read, and only those are ranked.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use serde::Serialize;
 
@@ -24,8 +27,9 @@ use crate::parse::{Format, Severity};
 use super::steps::{RunOutcome, StepOutcome};
 use super::Analysis;
 
-/// Records walked back from the end of the run, at most.
-const WALK: usize = 100_000;
+/// Records walked back from the end of the run, at most (the finding that says what failed
+/// reads 400).
+const WALK: usize = 20_000;
 
 /// Error records read and ranked, at most (the nearest the end).
 const CANDIDATES: usize = 2_000;
@@ -41,7 +45,8 @@ const WENT_ON: usize = 20;
 /// what went wrong.
 const TELLS: i32 = 4;
 
-/// Findings above this priority are specific (see `docs/kb.md`): they explain the run.
+/// Findings above this priority are specific (see `docs/kb.md`): they explain the run,
+/// unless they are only a low-confidence guess (which `scan` never groups by either).
 const GENERIC_PRIORITY: i32 = 40;
 
 /// Words of messages that only wrap or restate another failure.
@@ -172,11 +177,18 @@ fn template(message: &str) -> String {
     out
 }
 
+/// Whether text may hold "success" or "succeeded" in any case the logs write them: a
+/// search built once, as the walk asks it of every record.
+fn has_success_word(text: &[u8]) -> bool {
+    static LOWER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("ucce"));
+    static UPPER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("UCCE"));
+    LOWER.find(text).is_some() || UPPER.find(text).is_some()
+}
+
 /// Whether a message says something succeeded (not MSI's "success or error status").
 fn says_success(message: &str) -> bool {
-    let b = message.as_bytes();
     // Most records say neither: no lower-casing for them.
-    if memchr::memmem::find(b, b"ucce").is_none() && memchr::memmem::find(b, b"UCCE").is_none() {
+    if !has_success_word(message.as_bytes()) {
         return false;
     }
     let lower = message.to_ascii_lowercase();
@@ -285,6 +297,23 @@ struct Candidate {
     chain_frames: Option<usize>,
 }
 
+/// Counts a record source `si` logged without error (walking back), and whether the run,
+/// not known to have failed, went on past every earlier error of every source: then the
+/// walk can stop.
+fn went_past(clean_after: &mut [usize], went_on: &mut [bool], si: usize, failed: bool) -> bool {
+    let Some(n) = clean_after.get_mut(si) else {
+        return false;
+    };
+    *n += 1;
+    if failed || *n <= WENT_ON {
+        return false;
+    }
+    if let Some(w) = went_on.get_mut(si) {
+        *w = true;
+    }
+    went_on.iter().all(|&w| w)
+}
+
 /// The errors to read for a log and its analysis (findings already made), best first;
 /// empty when the run succeeded, when a specific finding explains it, or when nothing
 /// is left to add to the finding that says what failed.
@@ -297,9 +326,11 @@ pub fn errors_to_read(log: &Log, analysis: &Analysis) -> Vec<ErrorToRead> {
         .findings
         .iter()
         .find(|f| f.id == super::diagnosis::ID);
-    if (analysis.findings.iter())
-        .any(|f| f.id != super::diagnosis::ID && f.priority > GENERIC_PRIORITY)
-    {
+    if (analysis.findings.iter()).any(|f| {
+        f.id != super::diagnosis::ID
+            && f.priority > GENERIC_PRIORITY
+            && f.confidence != crate::kb::Confidence::Low
+    }) {
         return Vec::new();
     }
     let _t = crate::timing::Stage::start("errors to read");
@@ -348,27 +379,40 @@ pub fn errors_to_read(log: &Log, analysis: &Analysis) -> Vec<ErrorToRead> {
         let r = log.at(pos);
         let si = r.source as usize;
         let meta = log.meta(r);
-        let chain = in_chain.get(&pos).copied();
-        let f = log.fields(r);
+        let chain = if in_chain.is_empty() {
+            None
+        } else {
+            in_chain.get(&pos).copied()
+        };
+        // Most records are neither errors nor successes: their raw bytes say so, unparsed.
+        let raw = log.source(r).raw(r.index as usize);
         let error = meta.severity() == Severity::Error
             || matches!(chain, Some(Some(_)))
             // A pasted or plain line has no severity field: a failure HRESULT on it
             // ("GetUpdateApplicability returned code 0x80004001") says it is an error.
-            || (meta.format() == Format::Plain && failure_code(&f.message_str()))
+            || (meta.format() == Format::Plain && failure_code(&String::from_utf8_lossy(raw)))
             || (chain.is_none()
                 && spans.iter().any(|&(a, b)| (a..=b).contains(&pos))
-                && telling(&f.message_str()));
+                && telling(&String::from_utf8_lossy(raw)));
+        let success_word = !error && has_success_word(raw);
+        if !error && !success_word {
+            if went_past(&mut clean_after, &mut went_on, si, failed) {
+                break;
+            }
+            continue;
+        }
+        let f = log.fields(r);
         let component = match meta.format() {
             // A pasted line's "component" is a guess from its last word.
             Format::Plain => None,
             _ => f.component_str().map(|c| c.into_owned()),
         };
         if !error {
-            if let Some(n) = clean_after.get_mut(si) {
-                *n += 1;
-            }
             if says_success(&f.message_str()) {
                 succeeded.insert((r.source, component));
+            }
+            if went_past(&mut clean_after, &mut went_on, si, failed) {
+                break;
             }
             continue;
         }
@@ -382,11 +426,6 @@ pub fn errors_to_read(log: &Log, analysis: &Analysis) -> Vec<ErrorToRead> {
         // A header such as "Level: Error" says nothing of its own.
         if codes.is_empty() && words(&message) < 3 {
             continue;
-        }
-        if !failed && clean_after.get(si).is_some_and(|&n| n > WENT_ON) {
-            if let Some(w) = went_on.get_mut(si) {
-                *w = true;
-            }
         }
         if let Some(n) = clean_after.get_mut(si) {
             *n = 0;

@@ -348,3 +348,46 @@ fn absent_on_successful_runs_and_where_a_rule_explains() {
         assert!(v.get("errors_to_read").is_none(), "{name}: {v:#}");
     }
 }
+
+/// Beside the finding that says what failed, the list adds the telling line that finding
+/// does not quote. The repository's sample logs (written for tslens, not real text: no real
+/// failed run in the sets has one), read without the knowledge base.
+#[test]
+fn beside_what_failed_it_adds_the_telling_line_it_misses() {
+    for (name, telling) in [
+        (
+            "fail-hash-mismatch.log",
+            "Hash could not be matched for the downloaded content",
+        ),
+        (
+            "fail-install-application-mp.log",
+            "Unable to find a management point for the current location",
+        ),
+        (
+            "fail-no-disk-raid.log",
+            "Unable to find a fixed disk to store the task sequence data",
+        ),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-logs")
+            .join(name);
+        let log = Log::open(&[Input::File(path)]).unwrap();
+        let a = analyze(&log, &RuleSet::empty());
+        assert_eq!(a.steps.outcome, RunOutcome::Failed, "{name}");
+        let wf = a.findings.iter().find(|f| f.id == "what-failed").unwrap();
+        assert!(
+            wf.evidence.iter().all(|e| !e.text.contains(telling)),
+            "{name}"
+        );
+        assert!(
+            a.errors_to_read[0].text.starts_with(telling),
+            "{name}: {:#?}",
+            a.errors_to_read
+        );
+        let quoted: Vec<usize> = wf.evidence.iter().map(|e| e.index).collect();
+        assert!(
+            a.errors_to_read.iter().all(|e| !quoted.contains(&e.index)),
+            "{name}"
+        );
+    }
+}

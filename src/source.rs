@@ -177,6 +177,11 @@ fn utf16_without_bom(head: &[u8]) -> Option<Encoding> {
 /// UTF-8, and a well-formed pair happens only by chance; a UTF-8 file with a damaged byte
 /// has its own letters well-formed around it.
 fn looks_single_byte(window: &[u8]) -> bool {
+    !is_utf8_in_halves(window) && looks_single_byte_whole(window)
+}
+
+/// [`looks_single_byte`], the window checked whole.
+fn looks_single_byte_whole(window: &[u8]) -> bool {
     let bad_at = match std::str::from_utf8(window) {
         Ok(_) => return false,
         Err(e) if e.error_len().is_none() => return false,
@@ -196,6 +201,42 @@ fn looks_single_byte(window: &[u8]) -> bool {
     }
     multi += window[..bad_at].iter().filter(|&&b| b >= 0xC0).count();
     invalid > multi
+}
+
+/// Whether `window` is UTF-8 (a character cut by its end allowed), its two halves checked
+/// on two threads when it is large: the check of a large log's first 16 MiB runs before
+/// framing, while the other cores wait. The halves are cut before a byte that starts a
+/// character, so the whole is UTF-8 when both are. `false` leaves the answer to the whole
+/// check: also when no such cut is near the middle (the whole is not UTF-8 then), or the
+/// window is small.
+fn is_utf8_in_halves(window: &[u8]) -> bool {
+    const HALVES_FROM: usize = 4 << 20;
+    if window.len() < HALVES_FROM || crate::par::cores() < 2 {
+        crate::pages::read_ahead(window);
+        return false;
+    }
+    let mid = window.len() / 2;
+    // A character has at most three continuation bytes (0x80 to 0xBF).
+    let Some(cut) = (mid..mid + 4).find(|&i| !(0x80..=0xBF).contains(&window[i])) else {
+        return false;
+    };
+    let (a, b) = window.split_at(cut);
+    let check = |half: &[u8], cut_end: bool| {
+        crate::pages::read_ahead(half);
+        match std::str::from_utf8(half) {
+            Ok(_) => true,
+            Err(e) => cut_end && e.error_len().is_none(),
+        }
+    };
+    std::thread::scope(|s| {
+        let second = s.spawn(|| check(b, true));
+        let first = check(a, false);
+        // A panic in the check is a bug; re-raise it.
+        let second = second
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        first && second
+    })
 }
 
 /// True when `bytes` is the start of a UTF-8 sequence that more bytes could complete.
@@ -315,7 +356,6 @@ impl SourceText {
             }
             match Guarded::new(map) {
                 Ok(map) => {
-                    crate::pages::read_ahead(&map[..map.len().min(CODEPAGE_SNIFF)]);
                     let enc = Encoding::sniff(&map);
                     if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
                         return Ok(SourceText {
@@ -696,6 +736,44 @@ mod tests {
         let mut damaged = "Jürgen, Müller, Bär ".as_bytes().to_vec();
         damaged.extend_from_slice(b"\xFF ok");
         assert_eq!(Encoding::sniff(&damaged), Encoding::Utf8);
+    }
+
+    /// A large window checked in halves gets the whole check's answer, wherever a
+    /// character or a bad byte falls: across the cut, at the end, in either half.
+    #[test]
+    fn a_window_checked_in_halves_reads_as_checked_whole() {
+        let n = 5 << 20;
+        let base = || "x".repeat(n).into_bytes();
+        let mid = n / 2;
+        let mut cases = Vec::new();
+        cases.push(base());
+        for at in [mid - 3, mid - 2, mid - 1, mid, mid + 1] {
+            let mut t = base();
+            t[at..at + 4].copy_from_slice("€x".as_bytes());
+            cases.push(t);
+        }
+        let mut cut = base();
+        cut[n - 2..].copy_from_slice(b"\xE2\x82");
+        cases.push(cut);
+        for at in [10, mid, mid + 1, n - 10] {
+            let mut bad = base();
+            bad[at] = 0xE4;
+            cases.push(bad.clone());
+            bad[at + 1..at + 5].fill(0x80);
+            cases.push(bad);
+        }
+        let mut latin = base();
+        for k in 0..100 {
+            latin[k * 50_000] = 0xE4;
+        }
+        cases.push(latin);
+        let mut halves = 0;
+        for (k, t) in cases.iter().enumerate() {
+            assert_eq!(looks_single_byte(t), looks_single_byte_whole(t), "case {k}");
+            halves += usize::from(is_utf8_in_halves(t));
+        }
+        assert_eq!(halves, 7, "the UTF-8 windows are told in halves");
+        assert!(looks_single_byte(&cases[cases.len() - 1]));
     }
 
     #[test]

@@ -1047,6 +1047,18 @@ mod tests {
                 "no progress",
                 "do-client",
             ),
+            (
+                0x80D0_3808,
+                Some("DO_E_BLOCKED_BY_CRITICAL_MEMORY_USAGE"),
+                "critical memory usage",
+                "deliveryoptimizationerrors.h",
+            ),
+            (
+                0x80D0_5011,
+                Some("DO_E_INSUFFICIENT_RANGE_SUPPORT"),
+                "Range protocol header",
+                "deliveryoptimizationerrors.h",
+            ),
         ] {
             let d = decode(v);
             if name.is_some() {

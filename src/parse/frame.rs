@@ -253,14 +253,19 @@ fn glued(l: &[u8], ci: usize) -> Option<usize> {
 /// times: for its end, its close, and a `!` either side of the close.
 ///
 /// [`rfind_close`]: super::rfind_close
-fn scan_opener_line(text: &[u8], pos: usize, end: usize) -> Option<(usize, Option<usize>)> {
+fn scan_opener_line(
+    text: &[u8],
+    pos: usize,
+    end: usize,
+    marks: &mut LineEnds<true>,
+) -> Option<(usize, Option<usize>)> {
     let rest = text.get(pos..end)?;
     if pos == 0 || !rest.starts_with(OPEN) {
         return None;
     }
     // The close's `!` sits 5 bytes into it.
     const BANG: usize = 5;
-    let stop = OPEN.len() + memchr::memchr2(b'\n', b'!', &rest[OPEN.len()..])?;
+    let stop = marks.find(text, pos + OPEN.len(), end)? - pos;
     if rest[stop] == b'\n' {
         // No `!` after the opener: no close on this line.
         return Some((pos + stop + 1, None));
@@ -270,70 +275,80 @@ fn scan_opener_line(text: &[u8], pos: usize, end: usize) -> Option<(usize, Optio
         return None;
     }
     let after = ci + CLOSE.len();
-    let nl = after + memchr::memchr2(b'\n', b'!', &rest[after..])?;
+    let nl = marks.find(text, pos + after, end)? - pos;
     (rest[nl] == b'\n').then_some((pos + nl + 1, Some(ci)))
 }
 
-/// Finds line ends front to back a 64-byte chunk at a time: one set of compares gives the
-/// chunk's newlines as the bits of a mask, and each line's end is the mask's next bit. A
-/// search per line (`memchr`) pays its set-up on every line, which on lines of a hundred
-/// or two bytes costs about what the search does.
-struct LineEnds {
-    /// Offset of the chunk whose newlines `mask` holds (`usize::MAX`: none yet).
+/// Finds line ends (with `BANGS`, line ends and `!`s) front to back a 64-byte chunk at a
+/// time: one set of compares gives the chunk's newlines as the bits of a mask, and each
+/// line's end is the mask's next bit. A search per line (`memchr`) pays its set-up on every
+/// line, which on lines of a hundred or two bytes costs about what the search does.
+struct LineEnds<const BANGS: bool> {
+    /// Offset of the chunk whose marks `mask` holds (`usize::MAX`: none yet).
     base: usize,
     mask: u64,
 }
 
-impl LineEnds {
-    const CHUNK: usize = 64;
+/// The bytes [`LineEnds`] reads at a time.
+const CHUNK: usize = 64;
 
-    fn new() -> LineEnds {
+impl<const BANGS: bool> LineEnds<BANGS> {
+    fn new() -> LineEnds<BANGS> {
         LineEnds {
             base: usize::MAX,
             mask: 0,
         }
     }
 
-    /// Offset of the first `\n` in `text[pos..end]`, as `memchr` finds it.
+    /// Offset of the first `\n` (or `!`, with `BANGS`) in `text[pos..end]`, as `memchr`
+    /// (`memchr2`) finds it.
     fn find(&mut self, text: &[u8], pos: usize, end: usize) -> Option<usize> {
-        let mut chunk = pos - pos % Self::CHUNK;
+        let mut chunk = pos - pos % CHUNK;
         let mut mask = match self.mask_at(text, chunk) {
             Some(m) => m & (!0u64 << (pos - chunk)),
-            None => return memchr::memchr(b'\n', &text[pos..end]).map(|i| pos + i),
+            None => return Self::search(&text[pos..end]).map(|i| pos + i),
         };
         loop {
             if mask != 0 {
                 let at = chunk + mask.trailing_zeros() as usize;
                 return (at < end).then_some(at);
             }
-            chunk += Self::CHUNK;
+            chunk += CHUNK;
             if chunk >= end {
                 return None;
             }
             mask = match self.mask_at(text, chunk) {
                 Some(m) => m,
-                None => return memchr::memchr(b'\n', &text[chunk..end]).map(|i| chunk + i),
+                None => return Self::search(&text[chunk..end]).map(|i| chunk + i),
             };
         }
     }
 
-    /// The newlines of the 64 bytes at `chunk`, `None` when the text ends before them.
+    /// The first mark in `bytes`, searched the usual way (the text's last bytes).
+    fn search(bytes: &[u8]) -> Option<usize> {
+        if BANGS {
+            memchr::memchr2(b'\n', b'!', bytes)
+        } else {
+            memchr::memchr(b'\n', bytes)
+        }
+    }
+
+    /// The marks of the 64 bytes at `chunk`, `None` when the text ends before them.
     fn mask_at(&mut self, text: &[u8], chunk: usize) -> Option<u64> {
         if chunk != self.base {
-            let bytes: &[u8; Self::CHUNK] =
-                text.get(chunk..chunk + Self::CHUNK)?.try_into().ok()?;
-            self.mask = newlines(bytes);
+            let bytes: &[u8; CHUNK] = text.get(chunk..chunk + CHUNK)?.try_into().ok()?;
+            self.mask = marks::<BANGS>(bytes);
             self.base = chunk;
         }
         Some(self.mask)
     }
 }
 
-/// Bit `i` set where `bytes[i]` is a newline.
+/// Bit `i` set where `bytes[i]` is a newline (or, with `BANGS`, a `!`).
 #[cfg(target_arch = "x86_64")]
-fn newlines(bytes: &[u8; 64]) -> u64 {
+fn marks<const BANGS: bool>(bytes: &[u8; 64]) -> u64 {
     use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
     let mut mask = 0u64;
     for (k, part) in bytes.chunks_exact(16).enumerate() {
@@ -341,26 +356,29 @@ fn newlines(bytes: &[u8; 64]) -> u64 {
         // unaligned.
         let bits = unsafe {
             let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
-            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)))
+            let mut hit = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
+            if BANGS {
+                hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'!' as i8)));
+            }
+            _mm_movemask_epi8(hit)
         };
         mask |= u64::from(bits as u16) << (16 * k);
     }
     mask
 }
 
-/// Bit `i` set where `bytes[i]` is a newline.
+/// Bit `i` set where `bytes[i]` is a newline (or, with `BANGS`, a `!`).
 #[cfg(not(target_arch = "x86_64"))]
-fn newlines(bytes: &[u8; 64]) -> u64 {
-    newlines_by_byte(bytes)
+fn marks<const BANGS: bool>(bytes: &[u8; 64]) -> u64 {
+    marks_by_byte::<BANGS>(bytes)
 }
 
-/// [`newlines`] a byte at a time, for CPUs without the vector compares.
+/// [`marks`] a byte at a time, for CPUs without the vector compares.
 #[cfg(any(test, not(target_arch = "x86_64")))]
-fn newlines_by_byte(bytes: &[u8; 64]) -> u64 {
-    bytes
-        .iter()
-        .enumerate()
-        .fold(0, |m, (i, &b)| m | (u64::from(b == b'\n') << i))
+fn marks_by_byte<const BANGS: bool>(bytes: &[u8; 64]) -> u64 {
+    bytes.iter().enumerate().fold(0, |m, (i, &b)| {
+        m | (u64::from(b == b'\n' || (BANGS && b == b'!')) << i)
+    })
 }
 
 /// A CMTrace record whose attributes run past the line of its `]LOG]!>`.
@@ -408,7 +426,8 @@ fn frame_each<const RUNS: bool>(
 ) -> (usize, u32) {
     let mut pos = start;
     let mut line = first_line;
-    let mut ends = LineEnds::new();
+    let mut ends = LineEnds::<false>::new();
+    let mut marks = LineEnds::<true>::new();
     // (start, line) of a CMTrace record whose close has not been seen yet.
     let mut open: Option<(usize, u32)> = None;
     // A CMTrace record closed, whose attributes have not ended yet.
@@ -458,7 +477,7 @@ fn frame_each<const RUNS: bool>(
         // A line that opens a CMTrace record, read in one pass when it can be (see
         // `scan_opener_line`): its close, if any, as `rfind_close` would find it.
         let mut known_close = None;
-        let line_end = match scan_opener_line(text, pos, end) {
+        let line_end = match scan_opener_line(text, pos, end, &mut marks) {
             Some((line_end, close)) => {
                 known_close = Some(close);
                 line_end
@@ -1191,7 +1210,9 @@ mod tests {
         let mut pos = 0;
         while pos < text.len() {
             let line_end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i + 1);
-            if let Some((end, close)) = scan_opener_line(text, pos, text.len()) {
+            if let Some((end, close)) =
+                scan_opener_line(text, pos, text.len(), &mut LineEnds::new())
+            {
                 let l = &text[pos..line_end];
                 prop_assert_eq!(end, line_end);
                 prop_assert_eq!(close, crate::parse::rfind_close(l));
@@ -1218,8 +1239,9 @@ mod tests {
         }
         assert!(quick > 1000, "{quick} lines read in one pass");
         let glued = b"x\n<![LOG[a]LOG]!><time=\"1\" type=\"1\"><![LOG[b]LOG]!><type=\"3\">\n<![LOG[hi!]LOG]!><>\n";
-        assert_eq!(scan_opener_line(glued, 2, glued.len()), None);
-        assert_eq!(scan_opener_line(glued, 70, glued.len()), None);
+        let mut marks = LineEnds::new();
+        assert_eq!(scan_opener_line(glued, 2, glued.len(), &mut marks), None);
+        assert_eq!(scan_opener_line(glued, 70, glued.len(), &mut marks), None);
     }
 
     /// The type attribute is read as a substring search for its first `type="` reads it.
@@ -1265,21 +1287,25 @@ mod tests {
             prop_assert_eq!(r, g);
         }
 
-        /// Line ends found 64 bytes at a time are the ones a search per line finds, for any
-        /// start and end, near the text's end too.
+        /// Line ends (and `!`s) found 64 bytes at a time are the ones a search per line
+        /// finds, for any start and end, near the text's end too.
         #[test]
-        fn line_ends_are_memchrs(text in "[ab\n]{0,300}", cuts in proptest::collection::vec((0usize..300, 0usize..300), 1..20)) {
+        fn line_ends_are_memchrs(text in "[ab!\n]{0,300}", cuts in proptest::collection::vec((0usize..300, 0usize..300), 1..20)) {
             let t = text.as_bytes();
-            let mut ends = LineEnds::new();
+            let mut ends = LineEnds::<false>::new();
+            let mut bangs = LineEnds::<true>::new();
             for (a, b) in cuts {
                 let (a, b) = (a.min(t.len()), b.min(t.len()));
                 let (pos, end) = (a.min(b), a.max(b));
                 let want = memchr::memchr(b'\n', &t[pos..end]).map(|i| pos + i);
                 prop_assert_eq!(ends.find(t, pos, end), want, "{}..{}", pos, end);
+                let want = memchr::memchr2(b'\n', b'!', &t[pos..end]).map(|i| pos + i);
+                prop_assert_eq!(bangs.find(t, pos, end), want, "{}..{}", pos, end);
             }
             for chunk in t.chunks_exact(64) {
                 let chunk: &[u8; 64] = chunk.try_into().expect("64 bytes");
-                prop_assert_eq!(newlines(chunk), newlines_by_byte(chunk));
+                prop_assert_eq!(marks::<false>(chunk), marks_by_byte::<false>(chunk));
+                prop_assert_eq!(marks::<true>(chunk), marks_by_byte::<true>(chunk));
             }
         }
 

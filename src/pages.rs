@@ -49,7 +49,14 @@ impl Ahead {
         if used.saturating_add(more * size) <= self.ready || self.ready >= cap {
             return;
         }
-        let to = self.ready.saturating_add(STRETCH).min(cap);
+        // Stretches grow from 64 KiB with what is used: a vector that takes a few
+        // elements (a piece framed again from a held-back record) is not given a whole one.
+        let stretch = self.ready.clamp(AT_LEAST, STRETCH);
+        let to = self
+            .ready
+            .saturating_add(stretch)
+            .max(used.saturating_add(more * size))
+            .min(cap);
         populate(base + self.ready, base + to, Use::Write);
         self.ready = to;
     }

@@ -32,6 +32,8 @@ fn loggy_bytes() -> impl Strategy<Value = Vec<u8>> {
         Just(b"09/19/2019 10:36:13:651 NetpDoDomainJoin: status: 0x54b".to_vec()),
         Just(b"MSI (s) (1C:2C) [12:00:00:000]: ".to_vec()),
         Just(b"Action ended 12:00:00: X. Return value 3.".to_vec()),
+        Just(b"2023/03/21 22:19:01.8143606 19924 14968 Misc            *FAILED* ".to_vec()),
+        Just(b"2022-11-13\t11:15:01:303\t1048\tfd4\tMisc\tWARNING: ".to_vec()),
         Just(b"[1712.2044] [0x80070002] ".to_vec()),
         // Attributes broken over lines, records glued on one line, blank lines.
         Just(b"<time=\"1\" context=\"a".to_vec()),

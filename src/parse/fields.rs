@@ -98,6 +98,7 @@ pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
         Format::Panther => panther(span),
         Format::NetSetup => netsetup(span),
         Format::Msi => msi(span),
+        Format::WindowsUpdate => windows_update(span),
     }
 }
 
@@ -175,6 +176,50 @@ fn netsetup(span: &[u8]) -> Fields<'_> {
         time: Some(&head[11..23]),
         message: &line[24..],
         component: Some(b"NetSetup"),
+        ..Fields::default()
+    }
+}
+
+/// `2021/07/13 10:22:58.9553434 3696  8172  Agent           message` (decoded ETW: process
+/// and thread ids in decimal) or `2022-11-13<TAB>11:15:01:303<TAB>1048<TAB>fd4<TAB>Misc<TAB>message`
+/// (before Windows 10: the thread id in hex).
+fn windows_update(span: &[u8]) -> Fields<'_> {
+    let line = trim_end_ws(trim_eol(span));
+    if line.get(10) == Some(&b'\t') {
+        let mut cols = line.splitn(6, |&c| c == b'\t');
+        let (Some(date), Some(time), Some(_pid), Some(tid), Some(component)) = (
+            cols.next(),
+            cols.next(),
+            cols.next(),
+            cols.next(),
+            cols.next(),
+        ) else {
+            return plain(span);
+        };
+        return Fields {
+            date: Some(date),
+            time: Some(time),
+            thread: std::str::from_utf8(tid.trim_ascii())
+                .ok()
+                .and_then(|t| u32::from_str_radix(t, 16).ok()),
+            component: Some(component.trim_ascii()).filter(|c| !c.is_empty()),
+            message: cols.next().unwrap_or_default().trim_ascii_start(),
+            ..Fields::default()
+        };
+    }
+    let Some(date) = line.get(..10) else {
+        return plain(span);
+    };
+    let (time, rest) = token(&line[10..]);
+    let (_pid, rest) = token(rest);
+    let (tid, rest) = token(rest);
+    let (component, rest) = token(rest);
+    Fields {
+        date: Some(date),
+        time: Some(time),
+        thread: parse_u32(tid),
+        component: Some(component).filter(|c| !c.is_empty()),
+        message: rest.trim_ascii_start(),
         ..Fields::default()
     }
 }
@@ -796,6 +841,33 @@ mod windows_log_tests {
 
     // Lines written for these tests in the shapes Windows Setup, NetSetup and Windows
     // Installer write.
+    /// Both WindowsUpdate.log shapes, lines copied from real logs: the decoded one from
+    /// gyojir's 0x80072F8F post (tests/real/windows-update), the pre-Windows 10 one from
+    /// LegacyUpdate issue #8.
+    #[test]
+    fn windows_update_fields() {
+        let f = fields(
+            Format::WindowsUpdate,
+            b"2023/03/21 22:19:01.8143606 19924 14968 Misc            *FAILED* [80072F8F] Send request\r\n",
+        );
+        assert_eq!(f.date, Some(&b"2023/03/21"[..]));
+        assert_eq!(f.time, Some(&b"22:19:01.8143606"[..]));
+        assert_eq!(f.thread, Some(14968));
+        assert_eq!(f.component, Some(&b"Misc"[..]));
+        assert_eq!(f.message, b"*FAILED* [80072F8F] Send request");
+        assert!(f.timestamp().is_some());
+        let f = fields(
+            Format::WindowsUpdate,
+            b"2022-11-13\t11:15:01:303\t1048\tfd4\tMisc\tWARNING: Send failed with hr = 80072efe.\n",
+        );
+        assert_eq!(f.date, Some(&b"2022-11-13"[..]));
+        assert_eq!(f.time, Some(&b"11:15:01:303"[..]));
+        assert_eq!(f.thread, Some(0xfd4));
+        assert_eq!(f.component, Some(&b"Misc"[..]));
+        assert_eq!(f.message, b"WARNING: Send failed with hr = 80072efe.");
+        assert!(f.timestamp().is_some());
+    }
+
     #[test]
     fn panther_fields_skip_level_and_message_id() {
         let f = fields(

@@ -1,5 +1,6 @@
 //! The line prefixes of the Windows logs a failed deployment leaves besides the
-//! CMTrace ones: Windows Setup/Sysprep/CBS/DISM, NetSetup and Windows Installer. Each
+//! CMTrace ones: Windows Setup/Sysprep/CBS/DISM, NetSetup, Windows Installer and Windows
+//! Update. Each
 //! test reads a few bytes at the start of a line, so framing stays a pass over bytes.
 //!
 //! Severity comes from the format's own field where it has one (Panther's level); the
@@ -147,6 +148,50 @@ fn netsetup_severity(line: &[u8]) -> Severity {
     }
 }
 
+/// `2021/07/13 10:22:58.9553434 ` (WindowsUpdate.log as Get-WindowsUpdateLog decodes it:
+/// a fraction of one to nine digits) or `2022-11-13<TAB>11:15:01:303<TAB>` (WindowsUpdate.log
+/// before Windows 10).
+pub(crate) fn windows_update(line: &[u8]) -> bool {
+    let Some(head) = line.get(..20) else {
+        return false;
+    };
+    let clock = |h: &[u8]| {
+        digits(&h[0..2]) && h[2] == b':' && digits(&h[3..5]) && h[5] == b':' && digits(&h[6..8])
+    };
+    let date = |sep: u8| {
+        digits(&head[0..4])
+            && head[4] == sep
+            && digits(&head[5..7])
+            && head[7] == sep
+            && digits(&head[8..10])
+    };
+    if head[10] == b'\t' {
+        return date(b'-')
+            && clock(&head[11..19])
+            && head[19] == b':'
+            && line
+                .get(20..24)
+                .is_some_and(|ms| digits(&ms[..3]) && ms[3] == b'\t');
+    }
+    if head[10] != b' ' || !date(b'/') || !clock(&head[11..19]) || head[19] != b'.' {
+        return false;
+    }
+    let frac = line[20..].iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=9).contains(&frac) && line.get(20 + frac) == Some(&b' ')
+}
+
+/// Windows Update has no severity field; its agent marks a failed call `*FAILED*` (decoded
+/// log) and its older log writes `FATAL:` and `WARNING:` before the message.
+fn windows_update_severity(line: &[u8]) -> Severity {
+    if memmem::find(line, b"*FAILED*").is_some() || memmem::find(line, b"FATAL:").is_some() {
+        Severity::Error
+    } else if memmem::find(line, b"WARNING:").is_some() {
+        Severity::Warning
+    } else {
+        Severity::Info
+    }
+}
+
 /// `MSI (s) (1C:2C) [12:00:00:000]: ` or `Action start 12:00:00: ` / `Action ended
 /// 12:00:00: ` (Windows Installer verbose logs).
 pub(crate) fn msi(line: &[u8]) -> bool {
@@ -200,6 +245,7 @@ pub(crate) fn unprefixed(region: Format, line: &[u8]) -> Option<Severity> {
         // the installer's failures.
         Format::Msi => Some(msi_severity(line)),
         Format::NetSetup => Some(netsetup_severity(line)),
+        Format::WindowsUpdate => Some(windows_update_severity(line)),
         _ => Some(super::frame::word_severity(line)),
     }
 }
@@ -212,6 +258,8 @@ pub(crate) fn prefixed(line: &[u8]) -> Option<(Format, Severity)> {
                 Some((Format::Panther, sev))
             } else if netsetup(line) {
                 Some((Format::NetSetup, netsetup_severity(line)))
+            } else if windows_update(line) {
+                Some((Format::WindowsUpdate, windows_update_severity(line)))
             } else {
                 None
             }
@@ -243,6 +291,22 @@ mod tests {
         assert_eq!(prefixed(m), Some((Format::Msi, Severity::Error)));
         let m = b"Action ended 12:00:00: CostFinalize. Return value 1.";
         assert_eq!(prefixed(m), Some((Format::Msi, Severity::Info)));
+        // WindowsUpdate.log, decoded (gyojir's 0x80072F8F post) and before Windows 10
+        // (LegacyUpdate issue #8; the pid may be padded with a space).
+        let w = b"2023/03/21 22:19:01.8143606 19924 14968 Misc            *FAILED* [80072F8F] Send request";
+        assert_eq!(prefixed(w), Some((Format::WindowsUpdate, Severity::Error)));
+        let w = b"2023/03/21 22:19:01.4037009 19924 14968 SLS             Making request with URL";
+        assert_eq!(prefixed(w), Some((Format::WindowsUpdate, Severity::Info)));
+        let w =
+            b"2022-11-13\t11:15:01:303\t1048\tfd4\tMisc\tWARNING: Send failed with hr = 80072efe.";
+        assert_eq!(
+            prefixed(w),
+            Some((Format::WindowsUpdate, Severity::Warning))
+        );
+        let w = b"2022-11-13\t11:15:01:303\t 1048\tfd4\tAgent\tFATAL: x";
+        assert_eq!(prefixed(w), Some((Format::WindowsUpdate, Severity::Error)));
+        assert_eq!(prefixed(b"2023/03/21 22:19:01. x"), None);
+        assert_eq!(prefixed(b"2022-11-13\t11:15:01\tx"), None);
         assert_eq!(prefixed(b"12345 plain"), None);
         assert_eq!(prefixed(b"Another line"), None);
     }

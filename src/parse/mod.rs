@@ -68,6 +68,10 @@ pub enum Format {
     /// Windows Installer verbose logs: `MSI (s) (1C:2C) [12:00:00:000]: message` and
     /// `Action ended 12:00:00: Name. Return value 3.`.
     Msi,
+    /// WindowsUpdate.log: `2021/07/13 10:22:58.9553434 3696  8172  Agent  message` as
+    /// Get-WindowsUpdateLog decodes it, or `2022-11-13<TAB>11:15:01:303<TAB>1048<TAB>fd4<TAB>Misc<TAB>message`
+    /// before Windows 10.
+    WindowsUpdate,
 }
 
 impl Format {
@@ -80,17 +84,19 @@ impl Format {
             Format::Panther => "panther",
             Format::NetSetup => "netsetup",
             Format::Msi => "msi",
+            Format::WindowsUpdate => "windowsupdate",
         }
     }
 
     /// Every format, in the order of their numbers in [`RecordMeta`].
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::CmTrace,
         Format::SmsTrace,
         Format::Plain,
         Format::Panther,
         Format::NetSetup,
         Format::Msi,
+        Format::WindowsUpdate,
     ];
 }
 

@@ -229,12 +229,8 @@ impl Screen {
         // The screen as the terminal's scroll leaves it: kept cells are then where they are
         // shown, and only the cells drawn go to it after the comparison.
         if let Some((_, _, s)) = shift {
-            let cells = &mut self.shown.content;
-            if s.bottom * w <= cells.len() {
-                // Moved as memory moves (a rotation moves one cell at a time).
-                cells.drain(s.top * w..(s.top + s.by) * w);
-                let at = (s.bottom - s.by) * w;
-                cells.splice(at..at, std::iter::repeat_n(Cell::EMPTY, s.by * w));
+            if let Some(region) = self.shown.content.get_mut(s.top * w..s.bottom * w) {
+                scroll_cells(region, s.by * w);
             }
         }
         // One synchronized update per frame, gathered here and written at once: the
@@ -282,6 +278,29 @@ impl Screen {
     /// What the terminal shows, as far as the screen knows.
     pub fn shown(&self) -> &Buffer {
         &self.shown
+    }
+}
+
+/// Moves `cells` up by `by` cells, as a scroll moves the rows, and blanks the `by` cells
+/// that come in at the end: one memory move of the region (a rotation moves one cell at a
+/// time; a drain and a splice move everything below the region twice).
+fn scroll_cells(cells: &mut [Cell], by: usize) {
+    let n = cells.len();
+    if by >= n {
+        cells.fill(Cell::EMPTY);
+        return;
+    }
+    let p = cells.as_mut_ptr();
+    // SAFETY: `by < n`, so every pointer is within `cells`. The first `by` cells are dropped,
+    // the other `n - by` moved bitwise over them (`copy` allows the overlap), and the last
+    // `by` slots, whose cells now live `by` places earlier, are written without being
+    // dropped. Nothing between can panic (dropping a cell frees its symbol's memory).
+    unsafe {
+        std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(p, by));
+        std::ptr::copy(p.add(by), p, n - by);
+        for i in n - by..n {
+            std::ptr::write(p.add(i), Cell::EMPTY);
+        }
     }
 }
 

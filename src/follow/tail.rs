@@ -110,7 +110,7 @@ const NAMES_AT_LEAST: Duration = FAST_POLL;
 /// as it comes). A writer that flushes each record would otherwise wake the worker, its
 /// file-system events and the explorer once per record; shorter shows records sooner for
 /// a wake-up and a frame each time (docs/follow.md has the trade measured).
-pub(crate) const BURST_PAUSE: Duration = Duration::from_millis(6);
+pub(crate) const BURST_PAUSE: Duration = Duration::from_millis(4);
 
 /// Commits a held-back record once it has stopped growing for the grace period.
 #[derive(Debug, Default)]

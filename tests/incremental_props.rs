@@ -74,11 +74,16 @@ fn full(i: usize) -> &'static str {
     })[i]
 }
 
-/// The parts compared: findings, chains, steps and the run's outcome.
+/// The parts compared: findings, chains, steps and the run's outcome, and the errors to
+/// read once the run is not still running (a followed run that has not ended gets none).
 fn shown(a: &Analysis) -> String {
+    let running = a.steps.outcome == tslens::analysis::RunOutcome::Running;
     format!(
-        "findings {:#?}\nchains {:#?}\nsteps {:#?}",
-        a.findings, a.chains, a.steps
+        "findings {:#?}\nchains {:#?}\nsteps {:#?}\nto read {:#?}",
+        a.findings,
+        a.chains,
+        a.steps,
+        (!running).then_some(&a.errors_to_read)
     )
 }
 
@@ -157,5 +162,45 @@ fn every_text_in_small_batches_gives_the_full_analysis() {
     assert!(
         chains >= 10 && findings >= 30 && failed >= 10,
         "{chains} chains, {findings} findings, {failed} failed runs"
+    );
+}
+
+/// A followed task sequence that has not ended lists no errors to read (it may yet go on
+/// past them), where the same text read as a saved excerpt does; once the run fails, the
+/// live list is the saved one.
+#[test]
+fn a_followed_run_lists_its_errors_to_read_once_it_ends() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(root.join("sample-logs/fail-apply-driver-package.log")).unwrap();
+    // Up to the step's error frames, before "Failed to run the action".
+    let cut = memchr::memmem::find(&bytes, b"<![LOG[Failed to run the action").unwrap();
+    let none = RuleSet::empty();
+    let feed = |upto: usize| {
+        let mut framer = Framer::new();
+        framer.push(&bytes[..upto]);
+        let b = framer.finish().unwrap();
+        let mut log = Log::from_sources(vec![Source::streaming("smsts.log".into(), b.encoding)]);
+        log.append(0, &b.text, &b.records, b.offset);
+        let mut inc = Incremental::new();
+        inc.feed(&log, &none, log.len());
+        let live = inc.analysis(&log, &none);
+        let saved = Log::from_sources(vec![Source::index(SourceText::from_vec(
+            "smsts.log".into(),
+            bytes[..upto].to_vec(),
+        ))]);
+        (live, analyze(&saved, &none))
+    };
+    let (live, saved) = feed(cut);
+    assert_eq!(live.steps.outcome, tslens::analysis::RunOutcome::Running);
+    assert!(
+        !saved.errors_to_read.is_empty(),
+        "the excerpt lists its errors"
+    );
+    assert!(live.errors_to_read.is_empty(), "{:?}", live.errors_to_read);
+    let (live, saved) = feed(bytes.len());
+    assert_eq!(live.steps.outcome, tslens::analysis::RunOutcome::Failed);
+    assert_eq!(
+        format!("{:?}", live.errors_to_read),
+        format!("{:?}", saved.errors_to_read)
     );
 }

@@ -160,7 +160,7 @@ impl Incremental {
         let kept = &self.kept;
         let cached = self.rules_seen.take().filter(|(n, _)| *n == kept.len());
         let mut rule_findings = Vec::new();
-        let analysis = finish_with(log, chains, timeline, |a| {
+        let analysis = finish_with(log, chains, timeline, true, |a| {
             rule_findings = match cached {
                 Some((_, findings)) => findings,
                 None => {

@@ -338,17 +338,18 @@ fn finish(
     timeline: Timeline,
     for_rules: &[RuleRecord<'_>],
 ) -> Analysis {
-    finish_with(log, chains, timeline, |a| {
+    finish_with(log, chains, timeline, false, |a| {
         match_rules(log, rules, for_rules, a)
     })
 }
 
 /// [`finish`], the rules' findings from `rule_findings` (a live log's kept from the last
-/// evaluation when no candidate arrived since).
+/// evaluation when no candidate arrived since). `live`: the log is being followed.
 fn finish_with(
     log: &Log,
     chains: Vec<Chain>,
     mut timeline: Timeline,
+    live: bool,
     rule_findings: impl FnOnce(&Analysis) -> Vec<Finding>,
 ) -> Analysis {
     if timeline.steps.is_empty() && timeline.exit_code.is_none() {
@@ -369,7 +370,12 @@ fn finish_with(
     if let Some(f) = diagnosis::what_failed(log, &analysis) {
         diagnosis::place(&mut analysis.findings, f);
     }
-    analysis.errors_to_read = to_read::errors_to_read(log, &analysis);
+    // A followed task sequence that has not ended may yet go on past its errors, and the
+    // walk would run on every live analysis: its list is made once the run ends. A saved
+    // log cut short (a pasted excerpt) is read as it stands.
+    if !(live && analysis.steps.outcome == RunOutcome::Running) {
+        analysis.errors_to_read = to_read::errors_to_read(log, &analysis);
+    }
     analysis
 }
 

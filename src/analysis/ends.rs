@@ -117,6 +117,7 @@ pub const TRIGGERS: &[&str] = &[
     "LTI deployment completed successfully",
     "Litetouch deployment completed",
     "NetpDoDomainJoin: status:",
+    "NetpChangeMachineName: status",
     "but failed. HRESULT=",
     "halting sysprep execution",
     "WinMain:Hit failure",
@@ -607,6 +608,18 @@ pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -
         let code = crate::codes::parse_code_arg(n).ok();
         return Some(end(Activity::DomainJoin, code != Some(0), None, code));
     }
+    // The rename NetSetup runs after a join (or alone) ends on its own status; a join that
+    // succeeded and a rename that failed after it is a failed run, not a success.
+    let rename = number_after(
+        msg,
+        "NetpChangeMachineName: status of setting DnsHostName and SPN:",
+    )
+    .or_else(|| number_after(msg, "NetpChangeMachineName: status:"));
+    if let Some(n) = rename {
+        let code = crate::codes::parse_code_arg(n).ok();
+        let what = Some("computer rename (NetpChangeMachineName)".to_string());
+        return Some(end(Activity::DomainJoin, code != Some(0), what, code));
+    }
     if msg.contains("processed the command line but failed") || msg.contains("but failed. HRESULT=")
     {
         return Some(end(Activity::Dism, true, None, first_code(msg)));
@@ -669,6 +682,17 @@ mod tests {
         let e = end_event("Litetouch deployment failed, Return Code = -2147467259  0x80004005")
             .expect("lti");
         assert_eq!(e.code, Some(0x80004005));
+        // NetSetup.log's rename after a join that succeeded (janczak.net's 2017 NetSetup.log,
+        // tests/real/domain-join).
+        let e = end_event("NetpChangeMachineName: status of setting DnsHostName and SPN: 0x6ba")
+            .expect("rename");
+        assert!(e.failed);
+        assert_eq!(e.code, Some(0x6ba));
+        assert!(
+            !end_event("NetpChangeMachineName: status: 0x0")
+                .expect("rename")
+                .failed
+        );
         let e = end_event("NetpDoDomainJoin: status: 0xa8b").expect("join");
         assert_eq!((e.failed, e.code), (true, Some(0xa8b)));
         assert!(

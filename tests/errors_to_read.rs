@@ -20,6 +20,23 @@ fn real(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The shared corpus (`../shared/corpus`, or `TSLENS_CORPUS`); None where it is missing,
+/// which fails under CI rather than passing silently.
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("TSLENS_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if !dir.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no corpus at {}",
+            dir.display()
+        );
+        return None;
+    }
+    Some(dir)
+}
+
 fn report_as(path: &Path, format: &str) -> String {
     let out = assert_cmd::Command::cargo_bin("tslens")
         .unwrap()
@@ -183,17 +200,7 @@ fn text_and_markdown_have_their_own_section() {
 /// "ProvMigration failed", which the repeats no longer push out of the list.
 #[test]
 fn repeats_are_counted_not_listed() {
-    let dir = std::env::var_os("TSLENS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no corpus at {}",
-            dir.display()
-        );
-        return;
-    }
+    let Some(dir) = corpus() else { return };
     let case = "14-setuperr-inplace-upgrade.log";
     let e = errors(&json(&dir.join(case)), case);
     assert!(e[0]["repeats"].as_u64().unwrap() > 500, "{e:#?}");
@@ -321,17 +328,7 @@ fn absent_on_successful_runs_and_where_a_rule_explains() {
         assert_eq!(v["summary"]["outcome"], "succeeded");
         assert!(v.get("errors_to_read").is_none(), "{name}");
     }
-    let dir = std::env::var_os("TSLENS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no corpus at {}",
-            dir.display()
-        );
-        return;
-    }
+    let Some(dir) = corpus() else { return };
     // The manifest's good negatives; 01 holds one benign error ("Failed to create
     // D:\_SMSTaskSequence (3)") that the sequence went on past.
     for name in [

@@ -309,6 +309,27 @@ fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, style: Style) -
     nx
 }
 
+/// Writes `line` at (x, y) in at most `width` columns, as `Buffer::set_line` does (each
+/// span in the line's style patched by its own), through `put`'s ASCII path.
+fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, width: u16) -> u16 {
+    let right = x.saturating_add(width);
+    let mut x = x;
+    for span in line {
+        if x >= right {
+            break;
+        }
+        x = put(
+            buf,
+            x,
+            y,
+            right,
+            &span.content,
+            line.style.patch(span.style),
+        );
+    }
+    x
+}
+
 fn pane_block<'a>(app: &App, title: String, focused: bool, borders: Borders) -> Block<'a> {
     let theme = &app.theme;
     let border = theme.style(if focused {
@@ -326,6 +347,41 @@ fn pane_block<'a>(app: &App, title: String, focused: bool, borders: Borders) -> 
 mod tests {
     use super::*;
     use ratatui::style::{Color, Modifier};
+
+    /// What `put_line` leaves in a buffer is what ratatui's own `set_line` leaves: spans in
+    /// the line's style patched by theirs, ASCII or not, cut at the width or the buffer's edge.
+    #[test]
+    fn put_line_draws_as_ratatui_does() {
+        use ratatui::text::Span;
+        let dim = Style::default().fg(Color::Indexed(242));
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let lines = [
+            Line::from(vec![
+                Span::styled("Message: ", dim),
+                Span::styled("Failed to run the action: Install Updates", bold),
+            ]),
+            Line::from(vec![Span::raw("  "), Span::styled("naïve 漢字 café", bold)])
+                .style(Style::default().fg(Color::Indexed(110))),
+            Line::from(vec![
+                Span::raw(""),
+                Span::raw("e\u{301}x"),
+                Span::raw("\tend"),
+            ]),
+            Line::default(),
+        ];
+        for line in &lines {
+            for (x, width) in [(0u16, 30u16), (3, 9), (25, 10), (28, 1), (5, 0), (31, 4)] {
+                let area = Rect::new(0, 0, 30, 1);
+                let mut ours = Buffer::empty(area);
+                let mut theirs = Buffer::empty(area);
+                put_line(&mut ours, x, 0, line, width);
+                if x < area.right() {
+                    theirs.set_line(x, 0, line, width);
+                }
+                assert_eq!(ours, theirs, "{line:?} at {x}, {width} wide");
+            }
+        }
+    }
 
     /// What `put` leaves in a buffer is what ratatui's own `set_stringn` leaves, ASCII or
     /// not, clipped by the right edge given or by the buffer's.

@@ -10,7 +10,7 @@ use crate::tui::app::{App, Pane};
 use crate::tui::panel::{self, PanelText};
 use crate::tui::theme::Role;
 
-use super::{pane_block, put};
+use super::{pane_block, put, put_line};
 
 /// The side panel of a frame, laid out: what each of its rows shows.
 pub(crate) struct PanelPlan {
@@ -151,7 +151,7 @@ impl PanelPlan {
         {
             let y = inner.y + i as u16;
             if !kept(y) {
-                buf.set_line(inner.x, y, line, inner.width);
+                put_line(buf, inner.x, y, line, inner.width);
             }
         }
         let y = inner.y + inner.height - 1;

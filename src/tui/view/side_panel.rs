@@ -4,6 +4,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::symbols;
 use ratatui::widgets::{Borders, Widget};
 
 use crate::tui::app::{App, Pane};
@@ -117,23 +118,26 @@ impl PanelPlan {
         let area = self.area;
         let kept = |y: u16| keep.get(usize::from(y - area.y)).copied().unwrap_or(false);
         if keep.iter().any(|k| *k) {
-            // Row by row: the border, drawn by the same block one row tall, then the text.
+            // Row by row: the top row by the same block one row tall; below it the block
+            // draws only its left side (a plain line in the border's style), so that cell is
+            // set directly, not through a block made for each row.
+            let border = app.theme.style(if self.focused {
+                Role::BorderFocused
+            } else {
+                Role::Border
+            });
             for y in area.y..area.y + area.height {
                 if kept(y) {
                     continue;
                 }
-                let borders = if y == area.y {
-                    self.borders
-                } else {
-                    self.borders - Borders::TOP
-                };
-                let title = if y == area.y {
-                    self.title.clone()
-                } else {
-                    String::new()
-                };
-                pane_block(app, title, self.focused, borders)
-                    .render(Rect::new(area.x, y, area.width, 1), buf);
+                if y == area.y {
+                    pane_block(app, self.title.clone(), self.focused, self.borders)
+                        .render(Rect::new(area.x, y, area.width, 1), buf);
+                } else if self.borders.contains(Borders::LEFT) && area.width > 0 {
+                    if let Some(cell) = buf.cell_mut((area.x, y)) {
+                        cell.set_symbol(symbols::line::VERTICAL).set_style(border);
+                    }
+                }
             }
         } else {
             pane_block(app, self.title.clone(), self.focused, self.borders).render(area, buf);

@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod cli_support;
+
 use serde_json::Value;
 use tslens::analysis::{analyze, RunOutcome};
 use tslens::kb::{Confidence, RuleSet};
@@ -37,23 +39,8 @@ fn corpus() -> Option<PathBuf> {
     Some(dir)
 }
 
-fn report_as(path: &Path, format: &str) -> String {
-    let out = assert_cmd::Command::cargo_bin("tslens")
-        .unwrap()
-        .args(["report", "--format", format])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn json(path: &Path) -> Value {
-    serde_json::from_str(&report_as(path, "json")).unwrap()
+    serde_json::from_str(&cli_support::report_as(path, "json")).unwrap()
 }
 
 /// The JSON report of a log read without the knowledge base, as a log no rule knows is
@@ -175,7 +162,7 @@ fn unknown_runs_list_the_telling_line_first_with_its_codes_decoded() {
 #[test]
 fn text_and_markdown_have_their_own_section() {
     let path = real("setup-windows/jctech-unattend-password-encoding-8030000b.log");
-    let t = report_as(&path, "text");
+    let t = cli_support::report_as(&path, "text");
     let at = t.find("No known problem matched.").unwrap();
     let section = t.find("\nErrors to read").unwrap();
     assert!(section > at, "{t}");
@@ -187,7 +174,7 @@ fn text_and_markdown_have_their_own_section() {
         t.contains("       0x8007000D ERROR_INVALID_DATA: The data is not valid"),
         "{t}"
     );
-    let m = report_as(&path, "markdown");
+    let m = cli_support::report_as(&path, "markdown");
     assert!(m.contains("## Errors to read"), "{m}");
     assert!(
         m.contains("   - 0x8007000D ERROR_INVALID_DATA: The data is not valid"),

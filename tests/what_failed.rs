@@ -52,18 +52,7 @@ fn evidence_lines(f: &Value) -> Vec<u64> {
 }
 
 fn text_report(path: &Path) -> String {
-    report_as(path, "text")
-}
-
-fn report_as(path: &Path, format: &str) -> String {
-    let out = assert_cmd::Command::cargo_bin("tslens")
-        .unwrap()
-        .args(["report", "--format", format])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
+    cli_support::report_as(path, "text")
 }
 
 fn cm(msg: &str, comp: &str, kind: u8) -> String {
@@ -133,7 +122,7 @@ fn exit_codes_are_named_as_the_explorer_names_them() {
     );
     let steps = t.split("Steps:").nth(1).unwrap();
     assert!(steps.contains("0x80070002 ERROR_FILE_NOT_FOUND"), "{steps}");
-    let md = report_as(&path, "markdown");
+    let md = cli_support::report_as(&path, "markdown");
     assert!(
         md.contains("(exit code `0x80070002` ERROR_FILE_NOT_FOUND)"),
         "{md}"

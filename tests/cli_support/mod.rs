@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-/// `tslens report --format json PATH`, asserted to succeed, as parsed JSON.
-pub fn report_json(path: &Path) -> serde_json::Value {
+/// `tslens report --format FORMAT PATH`, asserted to succeed, as text.
+pub fn report_as(path: &Path, format: &str) -> String {
     let out = assert_cmd::Command::cargo_bin("tslens")
         .unwrap()
-        .args(["report", "--format", "json"])
+        .args(["report", "--format", format])
         .arg(path)
         .output()
         .unwrap();
@@ -17,5 +17,10 @@ pub fn report_json(path: &Path) -> serde_json::Value {
         path.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `tslens report --format json PATH`, asserted to succeed, as parsed JSON.
+pub fn report_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&report_as(path, "json")).unwrap()
 }

@@ -29,7 +29,8 @@ pub mod timing;
 pub mod tui;
 
 /// Where the tests find the shared corpus of real logs: `TSLENS_CORPUS`, else
-/// `../shared/corpus` beside the checkout. Tests that need it skip, saying so, when absent.
+/// `../shared/corpus` beside the checkout. Tests that need it skip, saying so, when absent,
+/// and fail under CI (`CI` set) rather than pass without reading it.
 #[cfg(test)]
 pub(crate) fn corpus_dir() -> Option<std::path::PathBuf> {
     let dir = std::env::var_os("TSLENS_CORPUS")
@@ -38,12 +39,16 @@ pub(crate) fn corpus_dir() -> Option<std::path::PathBuf> {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
         });
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: no corpus at {} (set TSLENS_CORPUS)",
-            dir.display()
-        );
-        None
+        return Some(dir);
     }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "this test needs the shared corpus: no corpus at {} (set TSLENS_CORPUS)",
+        dir.display()
+    );
+    eprintln!(
+        "skipped: no corpus at {} (set TSLENS_CORPUS)",
+        dir.display()
+    );
+    None
 }

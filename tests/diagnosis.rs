@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod cli_support;
+mod corpus_support;
+use corpus_support::corpus;
 
 fn report(path: &Path) -> Value {
     cli_support::report_json(path)
@@ -16,21 +18,6 @@ fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("sample-logs")
         .join(name)
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("TSLENS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: no corpus at {} (set TSLENS_CORPUS)",
-            dir.display()
-        );
-        None
-    }
 }
 
 /// (hresult, root, frames, first_line, last_line)

@@ -9,6 +9,8 @@
 use std::path::{Path, PathBuf};
 
 mod cli_support;
+mod corpus_support;
+use corpus_support::{corpus, good_negatives};
 
 use serde_json::Value;
 use tslens::analysis::{analyze, RunOutcome};
@@ -20,23 +22,6 @@ fn real(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/real")
         .join(rel)
-}
-
-/// The shared corpus (`../shared/corpus`, or `TSLENS_CORPUS`); None where it is missing,
-/// which fails under CI rather than passing silently.
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("TSLENS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no corpus at {}",
-            dir.display()
-        );
-        return None;
-    }
-    Some(dir)
 }
 
 fn json(path: &Path) -> Value {
@@ -316,18 +301,7 @@ fn absent_on_successful_runs_and_where_a_rule_explains() {
         assert!(v.get("errors_to_read").is_none(), "{name}");
     }
     let Some(dir) = corpus() else { return };
-    // The manifest's good negatives; 01 holds one benign error ("Failed to create
-    // D:\_SMSTaskSequence (3)") that the sequence went on past.
-    for name in [
-        "01-smsts-mdt-lti-winpe-phase.log",
-        "02-mdt-bdd-full.log",
-        "03-mdt-bdd-deploymentlogs.log",
-        "04-mdt-litetouch.log",
-        "05-mdt-ztigather.log",
-        "06-mdt-wizard.log",
-        "07-mdt-lticleanup.log",
-        "09-ccm-updateshandler.log",
-    ] {
+    for name in good_negatives() {
         let v = json(&dir.join(name));
         assert!(v.get("errors_to_read").is_none(), "{name}: {v:#}");
     }

@@ -406,6 +406,17 @@ fn without_findings_failures_group_by_step_and_root_code() {
         "{v:#}"
     );
     assert_eq!(groups[0]["kind"], "step");
+    // The group no known problem names says what to read first: the hash line, not the
+    // step's wrapper.
+    let read = &groups[1]["read_first"];
+    assert!(
+        read["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Hash could not be matched for the downloaded content"),
+        "{read:#}"
+    );
+    assert!(read["source"].as_str().unwrap().ends_with("smsts.log"));
     // Nothing fails a script on findings when there are none, but failures still do.
     let out = tslens()
         .env("TSLENS_NO_BUILTIN_KB", "1")
@@ -414,6 +425,63 @@ fn without_findings_failures_group_by_step_and_root_code() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// A log that does not say how its run ended (a setupact.log, here the real one of
+/// tests/real/setup-windows/jctech-unattend-password-encoding-8030000b) is no failure to
+/// group, but every format still names its error to read first, decoded.
+#[test]
+fn machines_no_rule_explains_say_what_to_read_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/real/setup-windows/jctech-unattend-password-encoding-8030000b.log");
+    write(
+        &dir.path().join("PC-UNATTEND/Panther/setupact.log"),
+        &std::fs::read(real).unwrap(),
+    );
+    write(
+        &dir.path().join("PC-OK/smsts.log"),
+        &sample("bare-metal-success.log"),
+    );
+    let run = |format: &str| {
+        let out = tslens()
+            .args(["scan", "--format", format])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("text");
+    assert!(
+        text.contains("PC-UNATTEND (unknown): ")
+            && text.contains(
+                "setupact.log:7 [0x8007000D ERROR_INVALID_DATA] [Shell Unattend] Failed to decode password (0x8007000d)"
+            ),
+        "{text}"
+    );
+    let recs: Vec<Value> = (run("ndjson").lines())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rec = recs.iter().find(|r| r["machine"] == "PC-UNATTEND").unwrap();
+    assert_eq!(rec["outcome"], "unknown");
+    assert_eq!(rec["read_first_line"], 7);
+    assert_eq!(rec["read_first_code"], "0x8007000D ERROR_INVALID_DATA");
+    assert_eq!(
+        rec["read_first"],
+        "[Shell Unattend] Failed to decode password (0x8007000d)"
+    );
+    let csv = run("csv");
+    assert!(csv.lines().next().unwrap().ends_with(",read_first"));
+    assert!(csv.contains(
+        ",7,0x8007000D ERROR_INVALID_DATA,[Shell Unattend] Failed to decode password (0x8007000d)"
+    ));
+    let html = run("html");
+    assert!(html.contains("[Shell Unattend] Failed to decode password (0x8007000d)"));
+    // A machine that succeeded has nothing to read first.
+    let ok = recs.iter().find(|r| r["machine"] == "PC-OK").unwrap();
+    assert_eq!(ok["outcome"], "succeeded");
+    assert!(ok["read_first"].is_null());
+    assert!(!text.contains("PC-OK ("), "{text}");
 }
 
 /// The ClickHouse binaries: Debian's `clickhouse-server` and `clickhouse-client`, or the
@@ -595,6 +663,34 @@ fn a_scan_loads_into_clickhouse_and_counts_per_cause() {
         None,
     );
     assert_eq!(outcomes, "failed\t5\nsucceeded\t5\nunreadable\t1\n");
+    // A machine no rule explains, whose log does not say how its run ended (the real
+    // setupact.log of tests/real/setup-windows/jctech-unattend-password-encoding-8030000b),
+    // loads with its error to read first.
+    let more = tempfile::tempdir().unwrap();
+    write(
+        &more.path().join("PC-UNATTEND/setupact.log"),
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/real/setup-windows/jctech-unattend-password-encoding-8030000b.log"),
+        )
+        .unwrap(),
+    );
+    write(
+        &more.path().join("PC-OK/smsts.log"),
+        &sample("bare-metal-success.log"),
+    );
+    let out = tslens()
+        .args(["scan", "--format", "ndjson"])
+        .arg(more.path())
+        .output()
+        .unwrap();
+    ch.query("INSERT INTO tslens FORMAT JSONEachRow", Some(&out.stdout));
+    let read = ch.query(
+        "SELECT machine, read_first_line, read_first_code FROM tslens \
+         WHERE read_first IS NOT NULL FORMAT TSV",
+        None,
+    );
+    assert_eq!(read, "PC-UNATTEND\t7\t0x8007000D ERROR_INVALID_DATA\n");
     // Every documented query runs, and the first answers as the count above did.
     let first = ch.query(&format!("{} FORMAT TSV", sql[1]), None);
     assert_eq!(

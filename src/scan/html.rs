@@ -53,10 +53,14 @@ pub fn render_html(scan: &Scan) -> String {
             s += &format!(
                 "<tr class=\"group\"><td class=\"n\">{}</td><td class=\"barcell\">\
                  <div class=\"bar\" style=\"width:{width}%\"></div></td>\
-                 <td>{}<br><code>{}</code></td><td>{}{}</td></tr>\n",
+                 <td>{}<br><code>{}</code>{}</td><td>{}{}</td></tr>\n",
                 g.count,
                 esc(&g.title),
                 esc(&g.cause),
+                g.read_first.as_ref().map_or(String::new(), |r| format!(
+                    "<br><i>read first:</i> {}",
+                    esc(&r.text)
+                )),
                 esc(&names.join(", ")),
                 if more > 0 {
                     format!(" and {more} more")
@@ -73,7 +77,19 @@ pub fn render_html(scan: &Scan) -> String {
         let finding = match (m.findings.first(), &m.error) {
             (_, Some(e)) => esc(e),
             (Some(f), None) => format!("{} <code>{}</code>", esc(&f.title), esc(&f.id)),
-            (None, None) => String::new(),
+            (None, None) => match &m.read_first {
+                Some(r) => format!(
+                    "<i>read first:</i> <code>{}:{}</code> {}{}",
+                    esc(&r.source),
+                    r.line,
+                    r.code
+                        .as_deref()
+                        .map(|c| format!("<code>{}</code> ", esc(c)))
+                        .unwrap_or_default(),
+                    esc(&r.text)
+                ),
+                None => String::new(),
+            },
         };
         s += &format!(
             "<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",

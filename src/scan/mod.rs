@@ -42,6 +42,36 @@ pub struct FindingBrief {
     pub evidence: Option<String>,
 }
 
+/// The error to read first on a failed machine that no known problem explains: the top
+/// entry of the analysis' errors to read (`docs/errors-to-read.md`), so that a wave's
+/// unexplained failures still say, machine by machine, which line tells the cause.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReadFirst {
+    /// The log holding it.
+    pub source: String,
+    /// Its line, 1-based, in that log.
+    pub line: u64,
+    /// Its message (cut short, as evidence is).
+    pub text: String,
+    /// Its first code, `0x%08X`, and the code's name when one is known.
+    pub code: Option<String>,
+}
+
+impl ReadFirst {
+    fn of(e: &crate::analysis::to_read::ErrorToRead) -> ReadFirst {
+        let code = e.codes.first().map(|c| match c.name {
+            Some(name) => format!("{} {name}", c.code),
+            None => c.code.clone(),
+        });
+        ReadFirst {
+            source: e.source.clone(),
+            line: e.line,
+            text: e.text.clone(),
+            code,
+        }
+    }
+}
+
 /// What the scan keeps of one machine.
 #[derive(Clone, Debug, Serialize)]
 pub struct MachineResult {
@@ -63,6 +93,8 @@ pub struct MachineResult {
     pub failure_before_steps: Option<String>,
     /// Known problems, root cause first.
     pub findings: Vec<FindingBrief>,
+    /// When no known problem explains a run that did not succeed: the error to read first.
+    pub read_first: Option<ReadFirst>,
     /// The cause the machine is grouped under (failed machines only).
     pub cause: Option<String>,
     /// Time of the first record, UTC, `YYYY-MM-DD HH:MM:SS`.
@@ -98,6 +130,7 @@ impl MachineResult {
             root_code: None,
             failure_before_steps: None,
             findings: Vec::new(),
+            read_first: None,
             cause: None,
             start: None,
             end: None,
@@ -137,6 +170,7 @@ impl MachineResult {
             root_code: root.map(crate::report::hex),
             failure_before_steps: run.failure_before_steps.clone(),
             findings,
+            read_first: analysis.errors_to_read.first().map(ReadFirst::of),
             cause: None,
             start: log_time(log, true),
             end: log_time(log, false),
@@ -237,6 +271,9 @@ pub struct Group {
     pub count: usize,
     /// Their names, in order.
     pub machines: Vec<String>,
+    /// For a group no known problem names: the first of its machines' errors to read, as
+    /// an example of what to read.
+    pub read_first: Option<ReadFirst>,
 }
 
 /// Counts over the whole wave.
@@ -303,12 +340,16 @@ impl Scan {
                     title,
                     count: 0,
                     machines: Vec::new(),
+                    read_first: None,
                 });
                 groups.len() - 1
             });
             if let Some(g) = groups.get_mut(i) {
                 g.count += 1;
                 g.machines.push(m.machine.clone());
+                if g.kind == "step" && g.read_first.is_none() {
+                    g.read_first.clone_from(&m.read_first);
+                }
             }
         }
         groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.cause.cmp(&b.cause)));

@@ -15,6 +15,10 @@ pub const NDJSON_SCHEMA: u32 = 1;
 /// Machines named per group in the text table.
 const EXAMPLES: usize = 3;
 
+/// Machines listed in the text table whose run did not end in a failure but whose logs
+/// hold an error to read.
+const UNENDED: usize = 20;
+
 /// The scan as a table: counts, then the failed machines' groups, largest first, with a few
 /// machines of each, then the machines that could not be read.
 pub fn render_text(scan: &Scan) -> String {
@@ -51,6 +55,32 @@ pub fn render_text(scan: &Scan) -> String {
                 String::new()
             };
             s += &format!("{:16}e.g. {}{more}\n", "", sanitize(&shown.join(", ")));
+            if let Some(r) = &g.read_first {
+                s += &format!("{:16}read first: {}\n", "", sanitize(&read_first_words(r)));
+            }
+        }
+    }
+    // Logs that do not say how their run ended (a setupact.log, an excerpt) are no
+    // failure to group, but their errors still tell what to read first.
+    let unended: Vec<(&MachineResult, &super::ReadFirst)> = (scan.machines.iter())
+        .filter(|m| m.outcome != "failed")
+        .filter_map(|m| m.read_first.as_ref().map(|r| (m, r)))
+        .collect();
+    if !unended.is_empty() {
+        s += &format!(
+            "\n{} machines whose logs do not say the run succeeded, and the error to read first:\n",
+            unended.len()
+        );
+        for (m, r) in unended.iter().take(UNENDED) {
+            s += &format!(
+                "  {} ({}): {}\n",
+                sanitize(&m.machine),
+                m.outcome,
+                sanitize(&read_first_words(r))
+            );
+        }
+        if unended.len() > UNENDED {
+            s += &format!("  and {} more\n", unended.len() - UNENDED);
         }
     }
     let unreadable: Vec<&MachineResult> = (scan.machines.iter())
@@ -64,6 +94,16 @@ pub fn render_text(scan: &Scan) -> String {
         }
     }
     s
+}
+
+/// An error to read in one line: its place, its code and its text.
+fn read_first_words(r: &super::ReadFirst) -> String {
+    let code = r
+        .code
+        .as_deref()
+        .map(|c| format!(" [{c}]"))
+        .unwrap_or_default();
+    format!("{}:{}{code} {}", r.source, r.line, r.text)
 }
 
 /// The scan as one JSON object: `{"summary": .., "groups": [..], "machines": [..]}`.
@@ -82,10 +122,11 @@ fn csv_field(s: &str) -> String {
 /// The scan as CSV: a header, then a row per machine.
 pub fn render_csv(scan: &Scan) -> String {
     let mut s = String::from(
-        "machine,path,outcome,failing_step,exit_code,root_code,cause,finding_id,finding_title,confidence,findings,start,end,records,errors,error\n",
+        "machine,path,outcome,failing_step,exit_code,root_code,cause,finding_id,finding_title,confidence,findings,start,end,records,errors,error,read_first_source,read_first_line,read_first_code,read_first\n",
     );
     for m in &scan.machines {
         let top = m.findings.first();
+        let rf = m.read_first.as_ref();
         let row = [
             m.machine.clone(),
             m.path.clone(),
@@ -103,6 +144,10 @@ pub fn render_csv(scan: &Scan) -> String {
             m.records.to_string(),
             m.errors.to_string(),
             m.error.clone().unwrap_or_default(),
+            rf.map(|r| r.source.clone()).unwrap_or_default(),
+            rf.map(|r| r.line.to_string()).unwrap_or_default(),
+            rf.and_then(|r| r.code.clone()).unwrap_or_default(),
+            rf.map(|r| r.text.clone()).unwrap_or_default(),
         ];
         let cells: Vec<String> = row.iter().map(|c| csv_field(c)).collect();
         s += &cells.join(",");
@@ -139,11 +184,16 @@ struct Record<'a> {
     records: usize,
     errors: usize,
     error: Option<&'a str>,
+    read_first_source: Option<&'a str>,
+    read_first_line: Option<u64>,
+    read_first_code: Option<&'a str>,
+    read_first: Option<&'a str>,
 }
 
 /// A machine's NDJSON record.
 fn machine_record(m: &MachineResult) -> Record<'_> {
     let top = m.findings.first();
+    let rf = m.read_first.as_ref();
     Record {
         schema: NDJSON_SCHEMA,
         kind: "machine",
@@ -168,6 +218,10 @@ fn machine_record(m: &MachineResult) -> Record<'_> {
         records: m.records,
         errors: m.errors,
         error: m.error.as_deref(),
+        read_first_source: rf.map(|r| r.source.as_str()),
+        read_first_line: rf.map(|r| r.line),
+        read_first_code: rf.and_then(|r| r.code.as_deref()),
+        read_first: rf.map(|r| r.text.as_str()),
     }
 }
 

@@ -35,6 +35,17 @@ fn loggy_bytes() -> impl Strategy<Value = Vec<u8>> {
         Just(b"2023/03/21 22:19:01.8143606 19924 14968 Misc            *FAILED* ".to_vec()),
         Just(b"2022-11-13\t11:15:01:303\t1048\tfd4\tMisc\tWARNING: ".to_vec()),
         Just(b"[1712.2044] [0x80070002] ".to_vec()),
+        // SetupAPI's section and body lines (setupapi.dev.log), written for this test.
+        Just(b">>>  [Device Install (Hardware initiated) - X]".to_vec()),
+        Just(b">>>  Section start 2019/01/01 12:00:00.123".to_vec()),
+        Just(b"     dvi: ".to_vec()),
+        Just(b"      cmd: ".to_vec()),
+        Just(b"!!!  ndv: ".to_vec()),
+        Just(b"!    sto: ".to_vec()),
+        Just(b"<<<  Section end 2019/01/01 12:00:00.200".to_vec()),
+        Just(b"<<<  [Exit status: FAILURE(0xe0000219)]".to_vec()),
+        Just(b"[Boot Session: 2020/03/16 11:42:03.500]".to_vec()),
+        Just(b"     OS Version = ".to_vec()),
         // Attributes broken over lines, records glued on one line, blank lines.
         Just(b"<time=\"1\" context=\"a".to_vec()),
         Just(b"b\" type=\"3\" thread=\"7\">".to_vec()),
@@ -169,6 +180,44 @@ proptest! {
             let sev = match r.kind { 3 => "error", 2 => "warning", _ => "info" };
             prop_assert_eq!(src.records[i].severity().name(), sev);
         }
+    }
+
+    /// A SetupAPI log written line by line from its kinds of lines (section titles, starts,
+    /// ends, exit statuses, body lines of each severity, header lines with no category,
+    /// blank lines): every record is SetupAPI's, one per line that is not blank, with the
+    /// severity its prefix says, and the spans give back the text.
+    #[test]
+    fn setupapi_lines_frame_one_record_each(lines in proptest::collection::vec((0usize..9, "[a-zA-Z0-9 .,:()=_\\\\-]{0,30}"), 1..40), crlf in any::<bool>()) {
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut text = String::from("[Device Install Log]");
+        text.push_str(eol);
+        let mut want = vec!["info"];
+        for (kind, msg) in &lines {
+            let (line, sev) = match kind {
+                0 => (format!(">>>  [Device Install - {msg}]"), "info"),
+                1 => (">>>  Section start 2019/01/01 12:00:00.123".to_string(), "info"),
+                2 => (format!("     dvi: {msg}"), "info"),
+                3 => (format!("!!!  ndv: {msg}"), "error"),
+                4 => (format!("!    sto:      {msg}"), "warning"),
+                5 => ("<<<  Section end 2019/01/01 12:00:00.200".to_string(), "info"),
+                6 => ("<<<  [Exit status: FAILURE(0xe0000219)]".to_string(), "error"),
+                7 => (format!("     OS Version = {msg}"), "info"),
+                _ => (String::new(), ""),
+            };
+            text.push_str(&line);
+            text.push_str(eol);
+            if !sev.is_empty() {
+                want.push(sev);
+            }
+        }
+        let input = text.into_bytes();
+        prop_assert_eq!(rebuilt(&input), input.clone());
+        let src = Source::index(SourceText::from_vec("t".into(), input.clone()));
+        let got: Vec<&str> = src.records.iter().map(|r| r.severity().name()).collect();
+        prop_assert_eq!(got, want);
+        prop_assert!(src.records.iter().all(|r| r.format() == Format::SetupApi));
+        let whole = parse::frame(&input, 0, input.len(), 1, true).records;
+        prop_assert_eq!(parse::index_pieces(&input, 4), whole);
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub enum Activity {
     PxeBoot,
     /// The task sequence's start in WinPE after a PXE boot (TSPxe, in smsts.log).
     TsBoot,
+    /// A driver install by SetupAPI (a section of setupapi.dev.log, setupapi.app.log or
+    /// setupapi.offline.log).
+    DriverInstall,
 }
 
 impl Activity {
@@ -42,6 +45,7 @@ impl Activity {
             Activity::WindowsSetup => "Windows Setup",
             Activity::PxeBoot => "PXE boot",
             Activity::TsBoot => "Task sequence start from PXE (TSPxe)",
+            Activity::DriverInstall => "Driver installation (SetupAPI)",
         }
     }
 }
@@ -155,6 +159,11 @@ pub const TOOL_TRIGGERS: &[&str] = &[
     // "Setupdiag reports" (these two cut where Teddy's buckets cost least, measured).
     "st Phase",
     "iag reports",
+    // SetupAPI's section titles, as written and as web pages that collapse spaces show
+    // them, and failed exit statuses (see `setupapi`).
+    ">>>  [",
+    ">>> [",
+    "[Exit status: FAILURE",
 ];
 
 /// How many of [`TOOL_TRIGGERS`], from the first, a CMTrace log can hold.
@@ -511,6 +520,44 @@ fn setupdiag(msg: &str) -> Option<End> {
     None
 }
 
+/// A SetupAPI section's title, `>>>  [Device Install (Hardware initiated) - PCI\VEN_...]`,
+/// and its failed exit status, `<<<  [Exit status: FAILURE(0xe0000219)]` (Microsoft's
+/// "Format of a Text Log Section Header"; libwdi issues #171, #176 and #328 quote whole
+/// sections). Each section is one install (a device, a driver package imported, DISM's
+/// offline injection in setupapi.offline.log): a failed one is what failed, named by the
+/// title before it. A successful section ends nothing: a log of many installs, most of
+/// them fine, says nothing of a deployment's outcome by them. A failure is weak, so a log
+/// with a tool that did end (Setup, a task sequence) keeps that tool's outcome. Read from
+/// within a line too, for sections quoted by a tool's own log (libwdi prefixes each line).
+fn setupapi(msg: &str) -> Option<End> {
+    if let Some(at) = msg.find("[Exit status: FAILURE") {
+        let rest = &msg[at..];
+        let code = rest
+            .split_once('(')
+            .and_then(|(_, c)| c.split(')').next())
+            .and_then(|c| crate::codes::parse_code_arg(c.trim()).ok());
+        return Some(End {
+            weak: true,
+            ..End::new(Activity::DriverInstall, true, None, code)
+        });
+    }
+    let title = match msg.find(">>>  [") {
+        Some(at) => &msg[at + 6..],
+        None => &msg[msg.find(">>> [")? + 5..],
+    };
+    let title = title.trim_end();
+    let title = title.strip_suffix(']').unwrap_or(title).trim();
+    if title.is_empty() {
+        return None;
+    }
+    let title: String = title.chars().take(160).collect();
+    Some(End {
+        partial: true,
+        context: true,
+        ..End::new(Activity::DriverInstall, false, Some(title), None)
+    })
+}
+
 /// Reads one record's message (its severity unknown: see [`end_event_at`]).
 pub fn end_event(msg: &str) -> Option<End> {
     end_event_at(msg, None, None)
@@ -646,7 +693,8 @@ pub fn end_event_at(msg: &str, severity: Option<Severity>, tool: Option<bool>) -
     if !tool.unwrap_or_else(|| may_be_tool_end(msg)) {
         return None;
     }
-    dism(msg, severity)
+    setupapi(msg)
+        .or_else(|| dism(msg, severity))
         .or_else(|| setup_rollback(msg, severity))
         .or_else(|| pxe(msg))
         .or_else(|| setupdiag(msg))

@@ -748,6 +748,42 @@ mod tests {
         assert_eq!(t.failing_step, None);
     }
 
+    /// A SetupAPI section that ended in FAILURE is what failed in a log with no task
+    /// sequence, named by its title, with its code; a section that succeeded after it
+    /// does not hide it. The lines are setupapi.dev.log's as libwdi quotes them (issue
+    /// #171 for the failed section, #226 for the other), put one after the other here.
+    #[test]
+    fn a_failed_setupapi_section_is_what_failed() {
+        let failed = [
+            ">>>  [Device Install (UpdateDriverForPlugAndPlayDevices) - USB\\VID_057E&PID_0337&REV_0100]",
+            ">>>  Section start 2020/01/24 22:07:54.559",
+            "!!!  ndv: Failed to install device instance 'ROOT\\HIDCLASS\\0000'. Error = 0x0000ffff",
+            "<<<  Section end 2020/01/24 22:03:13.344",
+            "<<<  [Exit status: FAILURE(0x0000ffff)]",
+        ];
+        let fine = [
+            ">>>  [Device Installation Restrictions Policy Check]",
+            ">>>  Section start 2021/09/20 00:30:21.035",
+            "<<<  Section end 2021/09/20 00:30:21.153",
+            "<<<  [Exit status: SUCCESS]",
+        ];
+        let t = feed(&[&failed[..], &fine[..]].concat());
+        assert_eq!(t.outcome, RunOutcome::Failed);
+        assert_eq!(
+            t.failing_step.as_deref(),
+            Some("Driver installation (SetupAPI): Device Install (UpdateDriverForPlugAndPlayDevices) - USB\\VID_057E&PID_0337&REV_0100")
+        );
+        assert_eq!(t.exit_code, Some(0xffff));
+        assert_eq!(t.failed_at, Some(4));
+        // Sections that all succeeded say nothing of an outcome.
+        let t = feed(&fine);
+        assert_eq!(t.outcome, RunOutcome::Unknown);
+        assert_eq!(t.failing_step, None);
+        // Another tool's end decides over a driver that failed before it.
+        let t = feed(&[&failed[..], &["NetpDoDomainJoin: status: 0x0"][..]].concat());
+        assert_eq!(t.outcome, RunOutcome::Succeeded);
+    }
+
     /// A disabled step is skipped, not succeeded. The messages are copied verbatim from a
     /// real smsts.log (github.com/brackdk04/hello-world, smsts.log at cb879f8, lines 464-471).
     #[test]

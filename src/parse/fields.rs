@@ -99,6 +99,7 @@ pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
         Format::NetSetup => netsetup(span),
         Format::Msi => msi(span),
         Format::WindowsUpdate => windows_update(span),
+        Format::SetupApi => setupapi(span),
     }
 }
 
@@ -220,6 +221,46 @@ fn windows_update(span: &[u8]) -> Fields<'_> {
         thread: parse_u32(tid),
         component: Some(component).filter(|c| !c.is_empty()),
         message: rest.trim_ascii_start(),
+        ..Fields::default()
+    }
+}
+
+/// A SetupAPI text log line. Section starts and ends (`>>>  Section start 2019/01/01
+/// 12:00:00.123`, `<<<  Section end ...`) and boot sessions (`[Boot Session: 2020/03/16
+/// 11:42:03.500]`) give their date and time; section titles, exit statuses and header
+/// lines are their whole line. A body line (`!!!  dvs:      Error 0xe0000246: ...`) gives
+/// its event category as the component and the rest as the message. Body lines carry no
+/// date (some end with a time of day, left in the message): they have no time of their
+/// own, and sort after their section's start (see `log::merge_by_time`).
+fn setupapi(span: &[u8]) -> Fields<'_> {
+    let line = trim_end_ws(trim_eol(span));
+    let dated = line
+        .strip_prefix(b">>>  Section start ")
+        .or_else(|| line.strip_prefix(b"<<<  Section end "))
+        .or_else(|| line.strip_prefix(b"[Boot Session: "));
+    if let Some(rest) = dated {
+        let (date, rest) = token(rest);
+        let (time, _) = token(rest);
+        let time = time.strip_suffix(b"]").unwrap_or(time);
+        return Fields {
+            date: Some(date).filter(|d| !d.is_empty()),
+            time: Some(time).filter(|t| !t.is_empty()),
+            message: line,
+            ..Fields::default()
+        };
+    }
+    let body = line
+        .get(5..)
+        .filter(|_| !line.starts_with(b">>>") && !line.starts_with(b"<<<"));
+    if let Some((rest, (pad, n))) = body.and_then(|b| Some((b, super::kinds::setupapi_tag(b)?))) {
+        return Fields {
+            component: Some(&rest[pad..pad + n]),
+            message: rest[pad + n + 1..].trim_ascii_start(),
+            ..Fields::default()
+        };
+    }
+    Fields {
+        message: line.trim_ascii_start(),
         ..Fields::default()
     }
 }
@@ -866,6 +907,60 @@ mod windows_log_tests {
         assert_eq!(f.component, Some(&b"Misc"[..]));
         assert_eq!(f.message, b"WARNING: Send failed with hr = 80072efe.");
         assert!(f.timestamp().is_some());
+    }
+
+    /// SetupAPI lines as libwdi issues #171 and #176 quote them from setupapi.dev.log:
+    /// section starts, ends and boot sessions give their time; a body line its category.
+    #[test]
+    fn setupapi_fields() {
+        let f = fields(
+            Format::SetupApi,
+            b">>>  Section start 2020/01/24 22:07:54.559\r\n",
+        );
+        assert_eq!(f.date, Some(&b"2020/01/24"[..]));
+        assert_eq!(f.time, Some(&b"22:07:54.559"[..]));
+        assert!(f.timestamp().is_some());
+        let f = fields(
+            Format::SetupApi,
+            b"<<<  Section end 2020/03/16 11:40:16.667\n",
+        );
+        assert_eq!(f.time, Some(&b"11:40:16.667"[..]));
+        assert!(f.timestamp().is_some());
+        let f = fields(
+            Format::SetupApi,
+            b"[Boot Session: 2020/03/16 11:42:03.500]\n",
+        );
+        assert_eq!(f.date, Some(&b"2020/03/16"[..]));
+        assert_eq!(f.time, Some(&b"11:42:03.500"[..]));
+        assert!(f.timestamp().is_some());
+        let f = fields(
+            Format::SetupApi,
+            b"!!!  dvs:      Error 0xe0000246: One of the installers for this device cannot perform the installation at this time.\n",
+        );
+        assert_eq!(f.component, Some(&b"dvs"[..]));
+        assert_eq!(
+            f.message,
+            &b"Error 0xe0000246: One of the installers for this device cannot perform the installation at this time."[..]
+        );
+        assert_eq!(f.timestamp(), None);
+        let f = fields(
+            Format::SetupApi,
+            b"      cmd: \"C:\\Users\\riley\\usb_driver\\installer_x64.exe\" \"WUP-028.inf\"\n",
+        );
+        assert_eq!(f.component, Some(&b"cmd"[..]));
+        assert_eq!(
+            f.message,
+            &b"\"C:\\Users\\riley\\usb_driver\\installer_x64.exe\" \"WUP-028.inf\""[..]
+        );
+        let f = fields(
+            Format::SetupApi,
+            b"<<<  [Exit status: FAILURE(0x0000ffff)]\n",
+        );
+        assert_eq!(f.component, None);
+        assert_eq!(f.message, &b"<<<  [Exit status: FAILURE(0x0000ffff)]"[..]);
+        let f = fields(Format::SetupApi, b"     OS Version = 10.0.17763\r\n");
+        assert_eq!(f.component, None);
+        assert_eq!(f.message, &b"OS Version = 10.0.17763"[..]);
     }
 
     #[test]

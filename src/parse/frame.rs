@@ -619,15 +619,15 @@ fn frame_each<const RUNS: bool>(
                     line += 1;
                     continue;
                 }
-                None => Some(Severity::Info),
-                Some(sev) => Some(sev),
+                None => Some((Format::Plain, Severity::Info)),
+                own => own,
             },
         };
         if let Some((cstart, cline, csev)) = cont.take() {
             push(RecordMeta::new(cstart as u64, cline, Format::Panther, csev));
         }
-        if let Some(sev) = own {
-            push(RecordMeta::new(pos as u64, line, Format::Plain, sev));
+        if let Some((format, sev)) = own {
+            push(RecordMeta::new(pos as u64, line, format, sev));
             if super::rfind_close(body).is_some() {
                 region = Format::CmTrace;
             }

@@ -1,7 +1,7 @@
 //! The line prefixes of the Windows logs a failed deployment leaves besides the
-//! CMTrace ones: Windows Setup/Sysprep/CBS/DISM, NetSetup, Windows Installer and Windows
-//! Update. Each
-//! test reads a few bytes at the start of a line, so framing stays a pass over bytes.
+//! CMTrace ones: Windows Setup/Sysprep/CBS/DISM, NetSetup, Windows Installer, Windows
+//! Update and SetupAPI. Each test reads a few bytes at the start of a line, so framing
+//! stays a pass over bytes.
 //!
 //! Severity comes from the format's own field where it has one (Panther's level); the
 //! others have none, so only the lines their writers use to report a failure count as
@@ -192,6 +192,73 @@ fn windows_update_severity(line: &[u8]) -> Severity {
     }
 }
 
+/// The event categories SetupAPI writes after a body line's five-byte prefix, as Microsoft's
+/// "Format of a Text Log Section Body" lists them (bak, cci, cpy, dvi, flq, inf, ndv, prp,
+/// reg, set, sig, sto, ump) and as Windows 10's logs add them (dvs, idb, cmd, pol, utl: in
+/// libwdi issues #171 and #176, and in whole logs published on GitHub). A line starting with five spaces and one of these is
+/// SetupAPI's anywhere; any other line goes on a SetupAPI region (see [`unprefixed`]), so a
+/// plain or Setup log's indented lines are not taken for SetupAPI's.
+const SETUPAPI_TAGS: [&[u8; 3]; 18] = [
+    b"bak", b"cci", b"cpy", b"dvi", b"flq", b"inf", b"ndv", b"prp", b"reg", b"set", b"sig", b"sto",
+    b"ump", b"dvs", b"idb", b"cmd", b"pol", b"utl",
+];
+
+/// The length of the event category that opens `rest` (a body line after its five-byte
+/// prefix), with up to three spaces before it (`cmd:` lines carry one more): two or three
+/// lower-case letters and a colon followed by a space or the line's end.
+pub(crate) fn setupapi_tag(rest: &[u8]) -> Option<(usize, usize)> {
+    let pad = rest.iter().take(4).take_while(|&&c| c == b' ').count();
+    if pad > 3 {
+        return None;
+    }
+    let t = &rest[pad..];
+    let n = t
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_lowercase())
+        .count();
+    let after = t.get(n + 1).copied();
+    ((2..=3).contains(&n)
+        && t.get(n) == Some(&b':')
+        && matches!(after, None | Some(b' ' | b'\r' | b'\n')))
+    .then_some((pad, n))
+}
+
+/// A SetupAPI text log line (setupapi.dev.log, setupapi.app.log, setupapi.offline.log)
+/// that says it is one, and its severity from its own prefix: `!!!  ` an error, `!    `
+/// a warning, anything else information, except a section's `<<<  [Exit status:
+/// FAILURE(...)]`. Section lines (`>>>  [Device Install ...]`, `>>>  Section start`,
+/// `<<<  Section end`, `<<<  [Exit status`), the log's header and boot lines (`[Device
+/// Install Log]`, `[BeginLog]`, `[Boot Session: 2020/03/16 11:42:03.500]`) and body lines
+/// with a known category (see [`SETUPAPI_TAGS`]).
+pub(crate) fn setupapi(line: &[u8]) -> Option<Severity> {
+    let (head, rest) = line.split_first_chunk::<5>()?;
+    match head {
+        b">>>  " => {
+            (rest.starts_with(b"[") || rest.starts_with(b"Section start")).then_some(Severity::Info)
+        }
+        b"<<<  " => {
+            if rest.starts_with(b"[Exit status: FAILURE") {
+                Some(Severity::Error)
+            } else {
+                (rest.starts_with(b"[Exit status") || rest.starts_with(b"Section end"))
+                    .then_some(Severity::Info)
+            }
+        }
+        b"!!!  " => setupapi_tag(rest).map(|_| Severity::Error),
+        b"!    " => setupapi_tag(rest).map(|_| Severity::Warning),
+        b"     " => {
+            let (pad, n) = setupapi_tag(rest)?;
+            let tag = rest.get(pad..pad + 3)?;
+            (n == 3 && SETUPAPI_TAGS.iter().any(|t| &t[..] == tag)).then_some(Severity::Info)
+        }
+        b"[Boot" if rest.starts_with(b" Session: ") => Some(Severity::Info),
+        b"[Devi" if rest.starts_with(b"ce Install Log]") => Some(Severity::Info),
+        b"[Begi" if rest.starts_with(b"nLog]") => Some(Severity::Info),
+        _ => None,
+    }
+}
+
 /// `MSI (s) (1C:2C) [12:00:00:000]: ` or `Action start 12:00:00: ` / `Action ended
 /// 12:00:00: ` (Windows Installer verbose logs).
 pub(crate) fn msi(line: &[u8]) -> bool {
@@ -232,9 +299,14 @@ fn msi_severity(line: &[u8]) -> Severity {
 
 /// What a line that starts no record of its own is, in a region of `region` records:
 /// `None` when it continues the record before it (Windows Setup writes dumps and
-/// messages over several lines), else the severity of a record of its own.
-pub(crate) fn unprefixed(region: Format, line: &[u8]) -> Option<Severity> {
-    match region {
+/// messages over several lines), else the format and severity of a record of its own.
+pub(crate) fn unprefixed(region: Format, line: &[u8]) -> Option<(Format, Severity)> {
+    if region == Format::SetupApi {
+        // A body line whose category is not one of the known ones, or a message SetupAPI
+        // wrapped onto a line of its own: information, as its blank prefix says.
+        return Some((Format::SetupApi, Severity::Info));
+    }
+    let sev = match region {
         // DISM's and WIM's own trace lines (`[1712.2044] [0x80070002] FIOReadFile...`)
         // are events of their own; anything else continues the record.
         Format::Panther => {
@@ -247,7 +319,8 @@ pub(crate) fn unprefixed(region: Format, line: &[u8]) -> Option<Severity> {
         Format::NetSetup => Some(netsetup_severity(line)),
         Format::WindowsUpdate => Some(windows_update_severity(line)),
         _ => Some(super::frame::word_severity(line)),
-    }
+    };
+    sev.map(|s| (Format::Plain, s))
 }
 
 /// The format and severity of a line that starts a record of one of these kinds.
@@ -265,6 +338,7 @@ pub(crate) fn prefixed(line: &[u8]) -> Option<(Format, Severity)> {
             }
         }
         b'M' | b'A' if msi(line) => Some((Format::Msi, msi_severity(line))),
+        b'>' | b'<' | b'!' | b' ' | b'[' => setupapi(line).map(|sev| (Format::SetupApi, sev)),
         _ => None,
     }
 }
@@ -307,6 +381,47 @@ mod tests {
         assert_eq!(prefixed(w), Some((Format::WindowsUpdate, Severity::Error)));
         assert_eq!(prefixed(b"2023/03/21 22:19:01. x"), None);
         assert_eq!(prefixed(b"2022-11-13\t11:15:01\tx"), None);
+        // SetupAPI (setupapi.dev.log), lines as libwdi issues #171 and #176 quote them
+        // (after libwdi's own `libwdi:debug [syslog] ` prefix), and from a whole
+        // setupapi.dev.log published on GitHub (OUALI42/CyberSecu, 3e9d7d0).
+        let s = b"!!!  dvs:      Error 0xe0000246: One of the installers for this device cannot perform the installation at this time.";
+        assert_eq!(prefixed(s), Some((Format::SetupApi, Severity::Error)));
+        let s = b"!!!  ndv: Failed to install device instance 'ROOT\\HIDCLASS\\0000'. Error = 0x0000ffff";
+        assert_eq!(prefixed(s), Some((Format::SetupApi, Severity::Error)));
+        let s = b"!    sto:      Driver package already imported as 'dc1-controller.inf' (C:\\Windows\\System32\\DriverStore\\FileRepository\\dc1-controller.inf_x86_230256057f7eb7e2\\dc1-controller.inf).";
+        assert_eq!(prefixed(s), Some((Format::SetupApi, Severity::Warning)));
+        let s = b"<<<  [Exit status: FAILURE(0xe0000246)]";
+        assert_eq!(prefixed(s), Some((Format::SetupApi, Severity::Error)));
+        for s in [
+            &b">>>  [Device Install (UpdateDriverForPlugAndPlayDevices) - USB\\VID_057E&PID_0337&REV_0100]"[..],
+            b">>>  Section start 2020/01/24 22:07:54.559",
+            b"      cmd: \"C:\\Users\\riley\\usb_driver\\installer_x64.exe\" \"WUP-028.inf\"",
+            b"     ndv: {Update Device Driver - exit(0000ffff)}",
+            b"<<<  Section end 2020/03/16 11:40:16.667",
+            b"<<<  [Exit status: SUCCESS]",
+            b"[Boot Session: 2020/03/16 11:42:03.500]",
+            b"[Device Install Log]",
+            b"[BeginLog]",
+        ] {
+            assert_eq!(prefixed(s), Some((Format::SetupApi, Severity::Info)));
+        }
+        // Written for this test: indented lines of other logs, and a body line with a
+        // category SetupAPI is not known to write, are not taken for SetupAPI's outside
+        // its region.
+        for s in [
+            &b"     OS Version = 10.0.17763"[..],
+            b"     url: http://example",
+            b"!!! not a tag",
+            b">>> [one space]",
+            b"<<<  something else",
+            b"[Boot]",
+        ] {
+            assert_eq!(prefixed(s), None, "{}", String::from_utf8_lossy(s));
+        }
+        assert_eq!(
+            unprefixed(Format::SetupApi, b"     OS Version = 10.0.17763"),
+            Some((Format::SetupApi, Severity::Info))
+        );
         assert_eq!(prefixed(b"12345 plain"), None);
         assert_eq!(prefixed(b"Another line"), None);
     }
@@ -344,15 +459,15 @@ mod tests {
                 Format::Panther,
                 b"[1712.2044] [0x80070002] FIOReadFileIntoBuffer"
             ),
-            Some(Severity::Info)
+            Some((Format::Plain, Severity::Info))
         );
         assert_eq!(
             unprefixed(Format::Msi, b"Property(S): ErrorDialog = ErrorDlg"),
-            Some(Severity::Info)
+            Some((Format::Plain, Severity::Info))
         );
         assert_eq!(
             unprefixed(Format::Msi, b"Error 1920. Service 'X' failed to start."),
-            Some(Severity::Error)
+            Some((Format::Plain, Severity::Error))
         );
     }
 }

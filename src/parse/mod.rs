@@ -72,6 +72,12 @@ pub enum Format {
     /// Get-WindowsUpdateLog decodes it, or `2022-11-13<TAB>11:15:01:303<TAB>1048<TAB>fd4<TAB>Misc<TAB>message`
     /// before Windows 10.
     WindowsUpdate,
+    /// SetupAPI's text logs (setupapi.dev.log, setupapi.app.log, and setupapi.offline.log
+    /// that DISM's offline driver injection writes): section lines `>>>  [Device Install
+    /// ...]`, `>>>  Section start 2019/01/01 12:00:00.123`, `<<<  Section end ...`, `<<<
+    /// [Exit status: FAILURE(0xe0000219)]`, and body lines `     dvi: message` whose first
+    /// five bytes say error (`!!!  `), warning (`!    `) or information.
+    SetupApi,
 }
 
 impl Format {
@@ -85,11 +91,12 @@ impl Format {
             Format::NetSetup => "netsetup",
             Format::Msi => "msi",
             Format::WindowsUpdate => "windowsupdate",
+            Format::SetupApi => "setupapi",
         }
     }
 
     /// Every format, in the order of their numbers in [`RecordMeta`].
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::CmTrace,
         Format::SmsTrace,
         Format::Plain,
@@ -97,6 +104,7 @@ impl Format {
         Format::NetSetup,
         Format::Msi,
         Format::WindowsUpdate,
+        Format::SetupApi,
     ];
 }
 
@@ -149,7 +157,7 @@ impl RecordMeta {
         RecordMeta {
             start,
             line,
-            flags: f | (s << 3),
+            flags: f | (s << 4),
             close_back: 0,
         }
     }
@@ -194,14 +202,14 @@ impl RecordMeta {
     /// The record's format.
     pub fn format(&self) -> Format {
         Format::ALL
-            .get(usize::from(self.flags & 7))
+            .get(usize::from(self.flags & 15))
             .copied()
             .unwrap_or(Format::Plain)
     }
 
     /// The record's severity.
     pub fn severity(&self) -> Severity {
-        match (self.flags >> 3) & 3 {
+        match (self.flags >> 4) & 3 {
             2 => Severity::Error,
             1 => Severity::Warning,
             _ => Severity::Info,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::facility::{hresult_facility, nt_facility};
 use super::meanings::{extra_name, meaning_of, tool_readings, ToolReading};
 use super::names::{NAMES, NTSTATUS_NAMES, WIN32_NAMES};
-use super::{cbs, configmgr, enrollment, intune, mdt};
+use super::{cbs, configmgr, dotnet, enrollment, intune, mdt};
 
 /// Where the generated Win32, HRESULT and NTSTATUS names come from.
 const NAMES_SOURCE: &str =
@@ -224,10 +224,12 @@ fn configmgr_message(value: u32) -> Option<&'static str> {
         .or_else(|| find(enrollment::DO_MESSAGES, value))
 }
 
-/// The name Microsoft's enrollment, device registration or Delivery Optimization
+/// The name Microsoft's enrollment, device registration, Delivery Optimization or .NET
 /// documentation gives a code the Windows SDK metadata does not name.
 fn enrollment_name(value: u32) -> Option<&'static str> {
-    find(enrollment::NAMES, value).or_else(|| find(enrollment::DO_NAMES, value))
+    find(enrollment::NAMES, value)
+        .or_else(|| find(enrollment::DO_NAMES, value))
+        .or_else(|| find(dotnet::NAMES, value))
 }
 
 /// The HTTP status inside a FACILITY_HTTP value (0x801901F4 is HTTP 500).
@@ -267,6 +269,8 @@ fn sources_of(d: &Decoded) -> Vec<&'static str> {
             add(enrollment::SOURCE);
         } else if find(enrollment::DO_NAMES, d.value) == Some(n) {
             add(enrollment::DO_SOURCE);
+        } else if find(dotnet::NAMES, d.value) == Some(n) {
+            add(dotnet::SOURCE);
         } else {
             add(NAMES_SOURCE);
         }

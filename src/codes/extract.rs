@@ -593,6 +593,9 @@ fn classify(b: &[u8], start: usize, end: usize, words: &[Span; 3]) -> Option<(Co
             (in_parens && !same_as_decimal_before(b, words, value))
                 .then(|| (hit(value, CodeForm::Paren), false))
         }
+        // .NET's WebException text, `The remote server returned an error: (401)
+        // Unauthorized.`: an HTTP status and its reason, not a Win32 error 401.
+        Shape::Dec { value } if in_parens && http_reason_follows(b, value, end) => None,
         Shape::Dec { value } => match cue {
             Some(Cue::Exit) => Some((hit(value, CodeForm::ExitCode), true)),
             Some(Cue::Hresult | Cue::Code { .. } | Cue::Error { .. } | Cue::LastError) => {
@@ -614,6 +617,45 @@ fn classify(b: &[u8], start: usize, end: usize, words: &[Span; 3]) -> Option<(Co
             _ => None,
         },
     }
+}
+
+/// First words of the HTTP reason phrases (RFC 9110) that follow a status in parentheses.
+const HTTP_REASONS: &[&str] = &[
+    "Unauthorized",
+    "Forbidden",
+    "Not Found",
+    "Not Acceptable",
+    "Not Implemented",
+    "Not Modified",
+    "Bad Request",
+    "Bad Gateway",
+    "Internal Server Error",
+    "Service Unavailable",
+    "Server Unavailable",
+    "Proxy Authentication Required",
+    "Gateway Timeout",
+    "Method Not Allowed",
+    "Conflict",
+    "Request Timeout",
+    "Request Entity Too Large",
+    "Too Many Requests",
+    "Precondition Failed",
+    "Unsupported Media Type",
+    "Length Required",
+    "Gone",
+    "Moved Permanently",
+    "Found",
+    "Temporary Redirect",
+];
+
+/// Whether the status-sized number `value`, in parentheses that close at `end`, is followed
+/// by an HTTP reason phrase (`(404) Not Found`).
+fn http_reason_follows(b: &[u8], value: u32, end: usize) -> bool {
+    (100..=599).contains(&value)
+        && b.get(end..end + 2) == Some(b") ")
+        && HTTP_REASONS
+            .iter()
+            .any(|r| b[end + 2..].starts_with(r.as_bytes()))
 }
 
 /// "Exit code" as installers and winget print it on a localized Windows, right before
@@ -938,6 +980,26 @@ mod tests {
         );
         assert_eq!(one("Exit code = 0x00000000; status 404").1, ExitCode);
         assert_eq!(one("the error code is 0x80070002"), (0x80070002, CodeWord));
+    }
+
+    /// .NET's WebException text gives an HTTP status in parentheses: it is no Win32 code
+    /// (401 would read ERROR_THREAD_MODE_NOT_BACKGROUND). The line is from
+    /// maurice-daly/DriverAutomationTool #120 (tests/real/winpe-drivers/dat-120-*).
+    #[test]
+    fn http_status_in_parentheses_is_no_code() {
+        assert!(codes(
+            "PS>TerminatingError(Invoke-RestMethod): \"The remote server returned an error: (401) Unauthorized.\""
+        )
+        .is_empty());
+        assert!(
+            codes("The remote server returned an error: (407) Proxy Authentication Required.")
+                .is_empty()
+        );
+        // A Win32 number in parentheses after an error cue stays one.
+        assert_eq!(
+            codes("failed with error (5) Access is denied."),
+            vec![(5, CodeForm::Decimal)]
+        );
     }
 
     #[test]

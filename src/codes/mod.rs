@@ -13,6 +13,7 @@
 mod cbs;
 mod configmgr;
 mod decode;
+mod dotnet;
 mod enrollment;
 mod extract;
 mod facility;

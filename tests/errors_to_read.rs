@@ -133,6 +133,25 @@ fn unknown_runs_list_the_telling_line_first_with_its_codes_decoded() {
     assert_eq!(e.len(), 1);
     assert_eq!(code(&e[0], "0xC0000120")["name"], "STATUS_CANCELLED");
 
+    // A missing file named beats the bare code of its failed check: CMUpdate.log of an
+    // in-console update whose payload lacks a redistributable (held-out case of 2026-12-06c;
+    // 'failed to find' became a telling word after it was seen to rank fifth).
+    let case = "site-server/ms-in-console-update-install-files-redist-missing.log";
+    let e = errors(&json(&real(case)), case);
+    assert_eq!(line(&e[0]), 4, "{case}: {e:#?}");
+    assert!(
+        text(&e[0]).contains("Failed to find valid source for required file 'MMASetup-AMD64.exe'")
+    );
+    // .NET's exception HRESULT in decimal, named from the runtime's header (KB4561945).
+    let case = "site-server/kb4561945-dmpdownloader-adminuicontent-connection-closed.log";
+    let e = errors(&json(&real(case)), case);
+    assert_eq!(code(&e[0], "0x80131509")["name"], "COR_E_INVALIDOPERATION");
+    // An HTTP status in .NET's WebException text is no Win32 code (DriverAutomationTool #120).
+    let case = "winpe-drivers/dat-120-mdm-adminservice-401-wrong-ts-password.log";
+    let e = errors(&json_without_rules(&real(case)), case);
+    assert!(text(&e[0]).contains("(401) Unauthorized"));
+    assert!(e[0]["codes"].as_array().unwrap().is_empty(), "{e:#?}");
+
     for case in [
         "setup-windows/jctech-unattend-password-encoding-8030000b.log",
         "msi/tcptrigger-6-execsecureobjects-local-service-sid-1603.log",

@@ -433,6 +433,12 @@ pub(crate) static MEANINGS: &[(u32, &str)] = &[
 /// Names that no Windows header (and so no generated table) carries, but
 /// that Microsoft's documentation uses.
 pub(crate) static EXTRA_NAMES: &[(u32, &str)] = &[
+    // Windows 10 consumer ESU enrollment (abbodi1406/ConsumerESU #43, the
+    // maintainer's reading of the licensing error).
+    (
+        0x8008_025C,
+        "E_LICENSE_ACQUISITION_DEVICE_LIMIT_EXCEEDED_ERROR",
+    ),
     (0x8024_A10A, "USO_E_SERVICE_SHUTTING_DOWN"),
     (0xC190_0100, "MOSETUP_E_VERSION_MISMATCH"),
     (0xC190_0101, "MOSETUP_E_SETUP_PLATFORM"),

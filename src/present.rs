@@ -76,13 +76,15 @@ ascii_text!(Stamp);
 
 /// The symbolic name shown beside a code, or None where Windows' name would mislead: a
 /// FACILITY_ITF HRESULT is defined by the component that returned it (0x80040101 is not a
-/// drag-and-drop error in a task sequence), and a customer-bit code by its vendor. The
-/// full story, warnings included, is `codes::decode`'s (the panel's Codes part, `lookup`).
+/// drag-and-drop error in a task sequence), and a customer-bit code by its vendor (but
+/// SetupAPI's own 0xE000xxxx errors, which Microsoft defines). The full story, warnings
+/// included, is `codes::decode`'s (the panel's Codes part, `lookup`).
 pub fn code_name(code: u32) -> Option<&'static str> {
     // Read as an HRESULT (no customer, N or NTSTATUS-severity bits) with facility 4.
     let itf =
         code > 0xFFFF && code & 0x7000_0000 == 0 && crate::codes::hresult_facility(code).0 == 4;
-    let customer = code > 0xFFFF && code & 0x2000_0000 != 0;
+    let setupapi = code >> 16 == 0xE000;
+    let customer = code > 0xFFFF && code & 0x2000_0000 != 0 && !setupapi;
     if itf || customer {
         return None;
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::facility::{hresult_facility, nt_facility};
 use super::meanings::{extra_name, meaning_of, tool_readings, ToolReading};
 use super::names::{NAMES, NTSTATUS_NAMES, WIN32_NAMES};
-use super::{cbs, configmgr, dotnet, enrollment, intune, mdt};
+use super::{cbs, configmgr, dotnet, enrollment, intune, mdt, setupapi};
 
 /// Where the generated Win32, HRESULT and NTSTATUS names come from.
 const NAMES_SOURCE: &str =
@@ -41,6 +41,9 @@ pub enum Reading {
     HresultFromNt,
     /// A Windows Setup (in-place upgrade) result, 0xC18xxxxx / 0xC19xxxxx.
     WindowsSetup,
+    /// One of SetupAPI's own errors, 0xE000xxxx (`APPLICATION_ERROR_MASK |
+    /// ERROR_SEVERITY_ERROR | n` in SetupAPI.h), as setupapi.dev.log writes them.
+    SetupApi,
 }
 
 /// Everything tslens can say about one code; [`fmt::Display`] renders it
@@ -143,6 +146,33 @@ fn find(table: &'static [(u32, &'static str)], value: u32) -> Option<&'static st
         .map(|i| table[i].1)
 }
 
+/// SetupAPI's row for a 0xE000xxxx value: its SetupAPI.h name, the SPAPI_E_* name of its
+/// HRESULT form and Windows' text.
+fn setupapi_row(value: u32) -> Option<&'static (u32, &'static str, &'static str, &'static str)> {
+    if value >> 16 != 0xE000 {
+        return None;
+    }
+    let i = setupapi::NAMES.binary_search_by_key(&value, |r| r.0).ok()?;
+    setupapi::NAMES.get(i)
+}
+
+/// SetupAPI's row for a value in either of its forms: 0xE000xxxx, or its HRESULT
+/// 0x800Fxxxx (SPAPI_E_*), whose text winerror.h gives.
+fn setupapi_text_row(
+    value: u32,
+) -> Option<&'static (u32, &'static str, &'static str, &'static str)> {
+    match value >> 16 {
+        0x800F => setupapi_row(0xE000_0000 | (value & 0xFFFF)),
+        _ => setupapi_row(value),
+    }
+}
+
+/// `HRESULT_FROM_SETUPAPI` (winerror.h) of a SetupAPI error: its low 16 bits under
+/// FACILITY_SETUPAPI.
+fn hresult_from_setupapi(value: u32) -> u32 {
+    0x800F_0000 | (value & 0xFFFF)
+}
+
 fn win32_name(n: u32) -> Option<&'static str> {
     find(WIN32_NAMES, n)
 }
@@ -158,6 +188,11 @@ fn reading_of(value: u32) -> Reading {
     }
     if is_setup(value) {
         return Reading::WindowsSetup;
+    }
+    // The customer bit set by Microsoft's own SetupAPI: read so only where SetupAPI.h
+    // defines the value, so a vendor's 0xE000xxxx stays a vendor's.
+    if setupapi_row(value).is_some() {
+        return Reading::SetupApi;
     }
     let customer = value & 0x2000_0000 != 0;
     let n_bit = value & 0x1000_0000 != 0;
@@ -180,6 +215,7 @@ pub fn name(value: u32) -> Option<&'static str> {
     match reading_of(value) {
         Reading::Win32 => win32_name(value),
         Reading::WindowsSetup => extra_name(value).or_else(|| find(NAMES, value)),
+        Reading::SetupApi => setupapi_row(value).map(|r| r.1),
         Reading::Ntstatus => find(NTSTATUS_NAMES, value).or_else(|| find(NAMES, value)),
         Reading::HresultFromNt => {
             find(NAMES, value).or_else(|| find(NTSTATUS_NAMES, value & !0x1000_0000))
@@ -209,6 +245,7 @@ pub fn meaning(value: u32) -> Option<&'static str> {
     match reading_of(value) {
         Reading::Win32 => meaning_of(hresult_from_win32(value)),
         Reading::HresultFromNt => meaning_of(value).or_else(|| meaning_of(value & !0x1000_0000)),
+        Reading::SetupApi => meaning_of(hresult_from_setupapi(value)),
         // ConfigMgr's own text stands in where tslens has no reading of its own.
         _ => meaning_of(value).or_else(|| configmgr_message(value)),
     }
@@ -218,6 +255,9 @@ pub fn meaning(value: u32) -> Option<&'static str> {
 /// Intune's, Autopilot's, device registration's or Delivery Optimization's published text
 /// for codes ConfigMgr's table lacks.
 fn configmgr_message(value: u32) -> Option<&'static str> {
+    if let Some(r) = setupapi_text_row(value) {
+        return Some(r.3);
+    }
     find(configmgr::MESSAGES, value)
         .or_else(|| find(intune::MESSAGES, value))
         .or_else(|| find(enrollment::MESSAGES, value))
@@ -261,7 +301,9 @@ fn sources_of(d: &Decoded) -> Vec<&'static str> {
         }
     };
     if let Some(n) = d.name {
-        if find(cbs::NAMES, d.value) == Some(n) {
+        if setupapi_row(d.value).is_some_and(|r| r.1 == n) {
+            add(setupapi::SOURCE);
+        } else if find(cbs::NAMES, d.value) == Some(n) {
             add(cbs::SOURCE);
         } else if extra_name(d.value) == Some(n) {
             add(EXTRA_SOURCE);
@@ -278,7 +320,9 @@ fn sources_of(d: &Decoded) -> Vec<&'static str> {
         add(NAMES_SOURCE);
     }
     if d.message.is_some() {
-        if find(configmgr::MESSAGES, d.value).is_some() {
+        if setupapi_text_row(d.value).is_some() {
+            add(setupapi::SOURCE);
+        } else if find(configmgr::MESSAGES, d.value).is_some() {
             add(configmgr::SOURCE);
         } else if find(intune::MESSAGES, d.value).is_some() {
             add(intune::SOURCE);
@@ -421,6 +465,22 @@ pub fn decode(value: u32) -> Decoded {
                  is the NT one."
             ));
         }
+        Reading::SetupApi => {
+            let hr = hresult_from_setupapi(value);
+            (d.facility, d.facility_name) = hresult_facility(hr);
+            d.severity = "failure";
+            d.hresult_form = Some(format!("0x{hr:08X}"));
+            if let Some(r) = setupapi_row(value) {
+                warnings.push(format!(
+                    "SetupAPI's own error ({} in SetupAPI.h: APPLICATION_ERROR_MASK | \
+                     ERROR_SEVERITY_ERROR | 0x{:X}); as an HRESULT (HRESULT_FROM_SETUPAPI) it \
+                     is 0x{hr:08X} {}.",
+                    r.1,
+                    value & 0xFFFF,
+                    r.2
+                ));
+            }
+        }
         Reading::WindowsSetup => {
             (d.facility, d.facility_name) = nt_facility(value);
             d.severity = if value == 0xC190_0210 {
@@ -452,7 +512,7 @@ pub fn decode(value: u32) -> Decoded {
             }
         }
     }
-    if customer && reading != Reading::Win32 {
+    if customer && !matches!(reading, Reading::Win32 | Reading::SetupApi) {
         warnings.push(
             "Customer bit set: a vendor defined this value, so Windows' tables do not describe it."
                 .into(),
@@ -669,6 +729,17 @@ impl fmt::Display for Decoded {
                     self.value
                 )?;
             }
+            (Some(hr), Reading::SetupApi) => {
+                label(f, "HRESULT:")?;
+                let name = parse_code_arg(hr).ok().and_then(name);
+                writeln!(
+                    f,
+                    "{hr}{} (HRESULT_FROM_SETUPAPI)",
+                    name.map(|n| format!(" {n}")).unwrap_or_default()
+                )?;
+                label(f, "Decimal:")?;
+                writeln!(f, "{} (unsigned {})", self.decimal, self.value)?;
+            }
             _ => {
                 label(f, "Decimal:")?;
                 if self.decimal < 0 {
@@ -688,6 +759,7 @@ impl fmt::Display for Decoded {
                 Reading::Ntstatus => "NTSTATUS",
                 Reading::HresultFromNt => "HRESULT wrapping an NTSTATUS",
                 Reading::WindowsSetup => "Windows Setup result",
+                Reading::SetupApi => "SetupAPI error (setupapi.dev.log, SetupAPI.h)",
             }
         )?;
         label(f, "Severity:")?;
@@ -708,7 +780,10 @@ impl fmt::Display for Decoded {
                 None => writeln!(f, "{}", w.number)?,
             }
         }
-        if self.customer {
+        if self.customer && self.reading == Reading::SetupApi {
+            label(f, "Customer:")?;
+            writeln!(f, "yes (set by SetupAPI, APPLICATION_ERROR_MASK)")?;
+        } else if self.customer {
             label(f, "Customer:")?;
             writeln!(f, "yes (vendor-defined)")?;
         }
@@ -1115,6 +1190,71 @@ mod tests {
             let d = decode(n);
             assert_eq!(d.name, Some(nm));
             assert!(d.meaning.is_some(), "{nm}");
+        }
+    }
+
+    /// SetupAPI's own errors as setupapi.dev.log writes them (`[Exit status:
+    /// FAILURE(0xe0000219)]`): SetupAPI.h's name, Windows' text, the SPAPI_E_* HRESULT form,
+    /// and no vendor warning; a vendor's 0xE... value stays a vendor's.
+    #[test]
+    fn setupapi_codes_have_their_names_text_and_hresult_form() {
+        for (v, name, hr, spapi) in [
+            (
+                0xE000_0219,
+                "ERROR_NO_ASSOCIATED_SERVICE",
+                "0x800F0219",
+                "SPAPI_E_NO_ASSOCIATED_SERVICE",
+            ),
+            (
+                0xE000_022F,
+                "ERROR_NO_CATALOG_FOR_OEM_INF",
+                "0x800F022F",
+                "SPAPI_E_NO_CATALOG_FOR_OEM_INF",
+            ),
+            (
+                0xE000_0247,
+                "ERROR_DRIVER_STORE_ADD_FAILED",
+                "0x800F0247",
+                "SPAPI_E_DRIVER_STORE_ADD_FAILED",
+            ),
+            (
+                0xE000_1000,
+                "ERROR_NOT_INSTALLED",
+                "0x800F1000",
+                "SPAPI_E_ERROR_NOT_INSTALLED",
+            ),
+        ] {
+            let d = decode(v);
+            assert_eq!(d.reading, Reading::SetupApi);
+            assert_eq!(d.name, Some(name));
+            assert_eq!(d.hresult_form.as_deref(), Some(hr));
+            assert_eq!(d.facility, 15);
+            assert!(d.message.is_some(), "{name}");
+            let text = d.to_string();
+            assert!(text.contains(spapi) && !text.contains("vendor"), "{text}");
+            assert!(d.sources.iter().any(|s| s.contains("SetupAPI.h")), "{text}");
+            assert_eq!(crate::present::code_name(v), Some(name));
+        }
+        let d = decode(0xE000_0219);
+        assert_eq!(
+            d.message,
+            Some("The installation failed because a function driver was not specified for this device instance.")
+        );
+        // The HRESULT form keeps its own name and gets Windows' text.
+        let d = decode(0x800F_0219);
+        assert_eq!(d.name, Some("SPAPI_E_NO_ASSOCIATED_SERVICE"));
+        assert!(d.meaning.is_some() || d.message.is_some());
+        // Not SetupAPI's: the CLR's exception code, and an undefined 0xE000xxxx.
+        for v in [0xE043_4352, 0xE000_7777] {
+            let d = decode(v);
+            assert_ne!(d.reading, Reading::SetupApi);
+            assert!(d.warning.unwrap_or_default().contains("vendor"));
+        }
+        // The table is sorted, each value SetupAPI's, each with a name and text.
+        assert!(setupapi::NAMES.windows(2).all(|w| w[0].0 < w[1].0));
+        for r in setupapi::NAMES {
+            assert_eq!(r.0 >> 16, 0xE000);
+            assert!(r.1.starts_with("ERROR_") && r.2.starts_with("SPAPI_E_") && !r.3.is_empty());
         }
     }
 

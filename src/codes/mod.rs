@@ -5,9 +5,10 @@
 //! code typed on the command line. Names come from a table generated from
 //! Microsoft's metadata (`names.rs`); the servicing (CBS) names, ConfigMgr's
 //! message text, Intune's text for a few of its codes, the device registration,
-//! Autopilot and Delivery Optimization names and text Windows' metadata lacks, and MDT's
-//! error numbers have tables of their own (`cbs.rs`, `configmgr.rs`, `intune.rs`,
-//! `enrollment.rs`, `mdt.rs`), each citing its source; meanings are
+//! Autopilot and Delivery Optimization names and text Windows' metadata lacks, SetupAPI's
+//! own 0xE000xxxx errors, and MDT's error numbers have tables of their own (`cbs.rs`,
+//! `configmgr.rs`, `intune.rs`, `enrollment.rs`, `setupapi.rs`, `mdt.rs`), each citing its
+//! source; meanings are
 //! hand-written (`meanings.rs`).
 
 mod cbs;
@@ -21,6 +22,7 @@ mod intune;
 mod mdt;
 mod meanings;
 mod names;
+mod setupapi;
 
 pub use decode::{
     decode, decode_with_extend, describe_extend, meaning, name, parse_code_arg,

@@ -223,7 +223,7 @@ fn check(steps: &[Step]) {
         }
         screen.frame(&live.app);
         let want = whole(&live.app, screen.area());
-        let got = screen.shown();
+        let got = &screen.shown();
         let first = (got.area == want.area)
             .then(|| {
                 got.content

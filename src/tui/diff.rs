@@ -56,24 +56,21 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::RAPID_BLINK)
     .union(Modifier::CROSSED_OUT);
 
-/// The cells `prev` showed, after the terminal scrolled as `shift` says.
-struct Shown<'a> {
+/// The cells the terminal shows, row by row: where each row's cells are in `cells` (`None`:
+/// a row scrolled in blank).
+struct Shown<'a, F> {
     cells: &'a [Cell],
     width: usize,
-    shift: Option<Shift>,
+    source: F,
 }
 
-impl<'a> Shown<'a> {
+impl<'a, F: Fn(usize) -> Option<usize>> Shown<'a, F> {
     #[inline]
     fn at(&self, i: usize) -> &'a Cell {
-        if self.shift.is_none() {
-            return &self.cells[i];
-        }
-        let y = i / self.width;
-        match Shift::shown_from(self.shift, y) {
-            Some(f) => &self.cells[i + (f - y) * self.width],
-            None => &BLANK,
-        }
+        let (y, x) = (i / self.width, i % self.width);
+        (self.source)(y)
+            .and_then(|f| self.cells.get(f + x))
+            .unwrap_or(&BLANK)
     }
 }
 
@@ -116,20 +113,43 @@ fn is_skip(c: &Cell) -> bool {
         || (c.skip && matches!(c.diff_option, CellDiffOption::None))
 }
 
+/// The bytes of the colour pairs and attribute changes written so far: a frame uses a
+/// dozen pairs, hundreds of times each, and formatting one was most of a cell's cost. Kept
+/// from one frame to the next (the pairs are those of the theme), so that each is
+/// formatted once, not once a frame.
+#[derive(Default)]
+pub(crate) struct Said {
+    pairs: Vec<(Color, Color, usize, usize)>,
+    bytes: Vec<u8>,
+}
+
+impl Said {
+    /// The bytes of `SetColors(fg, bg)`.
+    fn colours(&mut self, fg: Color, bg: Color) -> io::Result<&[u8]> {
+        let (from, to) = match self.pairs.iter().find(|p| p.0 == fg && p.1 == bg) {
+            Some(p) => (p.2, p.3),
+            None => {
+                let from = self.bytes.len();
+                queue!(self.bytes, SetColors(Colors::new(ctcolor(fg), ctcolor(bg))))?;
+                self.pairs.push((fg, bg, from, self.bytes.len()));
+                (from, self.bytes.len())
+            }
+        };
+        Ok(self.bytes.get(from..to).unwrap_or_default())
+    }
+}
+
 /// The terminal's current position and pen, as the bytes written so far left them.
-struct Pen {
+struct Pen<'s> {
     last: Option<(u16, u16)>,
     fg: Color,
     bg: Color,
     underline: Color,
     modifier: Modifier,
-    /// The colour pairs written so far, and where their bytes are in `said`: a frame uses
-    /// a dozen pairs, hundreds of times each, and formatting one is most of a cell's cost.
-    pairs: Vec<(Color, Color, usize, usize)>,
-    said: Vec<u8>,
+    said: &'s mut Said,
 }
 
-impl Pen {
+impl Pen<'_> {
     fn put(&mut self, out: &mut Vec<u8>, x: u16, y: u16, cell: &Cell) -> io::Result<()> {
         if !matches!(self.last, Some((px, py)) if x == px.wrapping_add(1) && y == py) {
             // `MoveTo`'s bytes, without a formatted write.
@@ -146,20 +166,7 @@ impl Pen {
             self.modifier = cell.modifier;
         }
         if cell.fg != self.fg || cell.bg != self.bg {
-            let pair = (cell.fg, cell.bg);
-            let (from, to) = match self.pairs.iter().find(|p| (p.0, p.1) == pair) {
-                Some(p) => (p.2, p.3),
-                None => {
-                    let from = self.said.len();
-                    queue!(
-                        self.said,
-                        SetColors(Colors::new(ctcolor(cell.fg), ctcolor(cell.bg)))
-                    )?;
-                    self.pairs.push((cell.fg, cell.bg, from, self.said.len()));
-                    (from, self.said.len())
-                }
-            };
-            out.extend_from_slice(self.said.get(from..to).unwrap_or_default());
+            out.extend_from_slice(self.said.colours(cell.fg, cell.bg)?);
             self.fg = cell.fg;
             self.bg = cell.bg;
         }
@@ -187,6 +194,7 @@ fn ctcolor(c: Color) -> CColor {
 /// column) are those the terminal shows (after its scroll): `next` need not hold them,
 /// they are not compared. Wide symbols do not reach past their edges and their cells have no diff option (the
 /// view sets none), so the bytes are those of the whole comparison.
+#[cfg(test)]
 pub(crate) fn write_diff(
     out: &mut Vec<u8>,
     prev: &Buffer,
@@ -194,15 +202,38 @@ pub(crate) fn write_diff(
     shift: Option<Shift>,
     kept: &[Keep],
 ) -> io::Result<()> {
+    let w = usize::from(next.area.width.max(1));
+    write_rows(
+        out,
+        &prev.content,
+        |y| Shift::shown_from(shift, y).map(|f| f * w),
+        next,
+        kept,
+        &mut Said::default(),
+    )
+}
+
+/// [`write_diff`], with the screen the terminal shows given row by row: `source(y)` is
+/// where the cells of row `y` start in `prev` (`None`: the row is blank, scrolled in), so
+/// that a copy of the screen kept as rows in any order need not be moved when the terminal
+/// scrolls. `said` keeps the bytes formatted from one frame to the next.
+pub(crate) fn write_rows(
+    out: &mut Vec<u8>,
+    prev: &[Cell],
+    source: impl Fn(usize) -> Option<usize>,
+    next: &Buffer,
+    kept: &[Keep],
+    said: &mut Said,
+) -> io::Result<()> {
     let area = next.area;
     let w = usize::from(area.width.max(1));
     let shown = Shown {
-        cells: &prev.content,
+        cells: prev,
         width: w,
-        shift,
+        source: &source,
     };
     let cur = &next.content[..];
-    let len = cur.len().min(prev.content.len());
+    let len = cur.len();
     let pos_of = |i: usize| {
         (
             (i % w + usize::from(area.x)) as u16,
@@ -215,8 +246,7 @@ pub(crate) fn write_diff(
         bg: Color::Reset,
         underline: Color::Reset,
         modifier: Modifier::empty(),
-        pairs: Vec::new(),
-        said: Vec::new(),
+        said,
     };
     let in_kept = |k: usize| {
         let i = kept.partition_point(|s| s.row * w + s.start <= k);
@@ -231,9 +261,8 @@ pub(crate) fn write_diff(
         .iter()
         .map(|k| (k.row * w + k.start, k.row * w + k.end.min(w)));
     let mut span = spans.next();
-    // The row `pos` is in, and where the terminal had that row's cells before its scroll
-    // (`None`: scrolled in blank), found once a row rather than once a cell.
-    let source = |y: usize| Shift::shown_from(shift, y).map(|f| f * w);
+    // The row `pos` is in, and where the terminal has that row's cells (`None`: scrolled
+    // in blank), found once a row rather than once a cell.
     let mut row_start = 0;
     let mut from = source(0);
     while pos < len {
@@ -257,7 +286,7 @@ pub(crate) fn write_diff(
         pos += 1;
         let c = &cur[i];
         let p = from
-            .and_then(|f| prev.content.get(f + (i - row_start)))
+            .and_then(|f| prev.get(f + (i - row_start)))
             .unwrap_or(&BLANK);
         match c.diff_option {
             CellDiffOption::Skip => {}

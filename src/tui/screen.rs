@@ -5,8 +5,8 @@
 //! growing) the terminal scrolls them, one escape sequence, and only what then differs is
 //! written. And what the terminal already shows drawn the same way (a log row, see
 //! [`RowKey`]; a row of the side panel; the step timeline) is neither drawn nor compared
-//! again: the copy of the screen is scrolled as the terminal is, and only the cells drawn
-//! are put in it. While a log is followed, that leaves the new rows, the two whose
+//! again: the copy of the screen is scrolled as the terminal is (its rows reordered, not
+//! moved), and only the cells drawn are put in it. While a log is followed, that leaves the new rows, the two whose
 //! selection moved, the panel's rows that changed, the overview and the status line. The
 //! bytes are the same either way: tests hold the kept screen equal to the frame drawn
 //! whole, and the bytes to ratatui's.
@@ -20,7 +20,7 @@ use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdat
 use ratatui::layout::Rect;
 
 use super::app::App;
-use super::diff::{write_diff, Keep, Shift};
+use super::diff::{write_rows, Keep, Said, Shift};
 use super::view::{
     draw_screen_keeping, log_row_keys, log_rows, panel_plan, steps_key, Kept, RowKey, StepsKey,
 };
@@ -32,8 +32,11 @@ const SCROLL_REGIONS: bool = cfg!(unix);
 
 /// The terminal's screen as the explorer last wrote it, and the next frame.
 pub struct Screen {
-    /// What is on screen, as the terminal was last told.
+    /// What is on screen, as the terminal was last told, its rows in any order: row `y` of
+    /// the screen is row `order[y]` here. A scroll of the terminal is a rotation of
+    /// `order`, not a move of the cells (at 200x50, 480 KB a frame).
     shown: Buffer,
+    order: Vec<usize>,
     /// The next frame, drawn over the one before but where kept cells are, which it
     /// leaves as they were.
     next: Buffer,
@@ -54,6 +57,8 @@ pub struct Screen {
     spans: Vec<Keep>,
     /// The frame's bytes, gathered so that they go to the terminal in one write.
     out: Vec<u8>,
+    /// Colours and attributes formatted in earlier frames.
+    said: Said,
 }
 
 /// A frame's bytes and what it took.
@@ -71,6 +76,7 @@ impl Screen {
     pub fn new(area: Rect) -> Screen {
         Screen {
             shown: Buffer::empty(area),
+            order: (0..usize::from(area.height)).collect(),
             next: Buffer::empty(area),
             log: None,
             keys: Vec::new(),
@@ -82,6 +88,7 @@ impl Screen {
             keep: Vec::new(),
             spans: Vec::new(),
             out: Vec::new(),
+            said: Said::default(),
         }
     }
 
@@ -93,6 +100,8 @@ impl Screen {
     /// The screen is blank (or unknown): the next frame writes every cell that is not.
     pub fn forget(&mut self) {
         self.shown.reset();
+        self.order.clear();
+        self.order.extend(0..usize::from(self.shown.area.height));
         self.log = None;
         self.keys.clear();
         self.steps = None;
@@ -227,10 +236,16 @@ impl Screen {
         );
         let built = t.elapsed();
         // The screen as the terminal's scroll leaves it: kept cells are then where they are
-        // shown, and only the cells drawn go to it after the comparison.
+        // shown, and only the cells drawn go to it after the comparison. The rows scrolled
+        // out come back, blank, as those scrolled in.
         if let Some((_, _, s)) = shift {
-            if let Some(region) = self.shown.content.get_mut(s.top * w..s.bottom * w) {
-                scroll_cells(region, s.by * w);
+            if let Some(rows) = self.order.get_mut(s.top..s.bottom) {
+                rows.rotate_left(s.by.min(rows.len()));
+                for &r in rows.iter().rev().take(s.by) {
+                    if let Some(cells) = self.shown.content.get_mut(r * w..(r + 1) * w) {
+                        cells.fill(Cell::EMPTY);
+                    }
+                }
             }
         }
         // One synchronized update per frame, gathered here and written at once: the
@@ -241,28 +256,36 @@ impl Screen {
         if let Some((region, by, _)) = shift {
             scroll_up(out, region, by);
         }
-        let _ = write_diff(out, &self.shown, &self.next, None, &self.spans);
+        let order = &self.order;
+        let _ = write_rows(
+            out,
+            &self.shown.content,
+            |y| order.get(y).map(|r| r * w),
+            &self.next,
+            &self.spans,
+            &mut self.said,
+        );
         let _ = match cursor {
             None => queue!(out, Hide),
             Some(pos) => queue!(out, Show, MoveTo(pos.x, pos.y)),
         };
         let _ = queue!(out, EndSynchronizedUpdate);
-        // What was drawn: every cell but the kept ones.
-        let len = self.shown.content.len().min(self.next.content.len());
-        let mut at = 0;
-        let gaps = self
-            .spans
-            .iter()
-            .map(|k| (k.row * w + k.start, k.row * w + k.end))
-            .chain(std::iter::once((len, len)));
-        for (start, end) in gaps {
-            if let (Some(dst), Some(src)) = (
-                self.shown.content.get_mut(at..start.max(at)),
-                self.next.content.get(at..start.max(at)),
-            ) {
-                dst.clone_from_slice(src);
+        // What was drawn: every cell but the kept ones, row by row to where each row is.
+        let mut spans = self.spans.iter().peekable();
+        for (y, &r) in self.order.iter().enumerate() {
+            let (Some(dst), Some(src)) = (
+                self.shown.content.get_mut(r * w..(r + 1) * w),
+                self.next.content.get(y * w..(y + 1) * w),
+            ) else {
+                break;
+            };
+            let mut at = 0;
+            while let Some(k) = spans.next_if(|k| k.row == y) {
+                let start = k.start.min(w).max(at);
+                dst[at..start].clone_from_slice(&src[at..start]);
+                at = at.max(k.end.min(w));
             }
-            at = at.max(end);
+            dst[at..].clone_from_slice(&src[at..]);
         }
         std::mem::swap(&mut self.keys, &mut self.now);
         self.steps = steps;
@@ -276,31 +299,18 @@ impl Screen {
     }
 
     /// What the terminal shows, as far as the screen knows.
-    pub fn shown(&self) -> &Buffer {
-        &self.shown
-    }
-}
-
-/// Moves `cells` up by `by` cells, as a scroll moves the rows, and blanks the `by` cells
-/// that come in at the end: one memory move of the region (a rotation moves one cell at a
-/// time; a drain and a splice move everything below the region twice).
-fn scroll_cells(cells: &mut [Cell], by: usize) {
-    let n = cells.len();
-    if by >= n {
-        cells.fill(Cell::EMPTY);
-        return;
-    }
-    let p = cells.as_mut_ptr();
-    // SAFETY: `by < n`, so every pointer is within `cells`. The first `by` cells are dropped,
-    // the other `n - by` moved bitwise over them (`copy` allows the overlap), and the last
-    // `by` slots, whose cells now live `by` places earlier, are written without being
-    // dropped. Nothing between can panic (dropping a cell frees its symbol's memory).
-    unsafe {
-        std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(p, by));
-        std::ptr::copy(p.add(by), p, n - by);
-        for i in n - by..n {
-            std::ptr::write(p.add(i), Cell::EMPTY);
+    pub fn shown(&self) -> Buffer {
+        let w = usize::from(self.shown.area.width);
+        let mut b = Buffer::empty(self.shown.area);
+        for (y, &r) in self.order.iter().enumerate() {
+            if let (Some(dst), Some(src)) = (
+                b.content.get_mut(y * w..(y + 1) * w),
+                self.shown.content.get(r * w..(r + 1) * w),
+            ) {
+                dst.clone_from_slice(src);
+            }
         }
+        b
     }
 }
 

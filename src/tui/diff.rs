@@ -76,7 +76,7 @@ impl<'a, F: Fn(usize) -> Option<usize>> Shown<'a, F> {
 
 /// `Cell`'s own equality (a missing symbol equals a space), field by field, with the
 /// one-byte symbols of most cells compared without a call to `memcmp`.
-#[inline]
+#[inline(always)]
 fn same(a: &Cell, b: &Cell) -> bool {
     #[allow(deprecated)]
     let skip = a.skip == b.skip;
@@ -98,7 +98,7 @@ fn same(a: &Cell, b: &Cell) -> bool {
 }
 
 /// A cell's width on screen; one for a one-byte symbol (ASCII), as ratatui counts it.
-#[inline]
+#[inline(always)]
 fn width(c: &Cell) -> usize {
     match c.diff_option {
         CellDiffOption::ForcedWidth(w) => usize::from(w.get()),

@@ -13,7 +13,7 @@
 
 use std::time::{Duration, Instant};
 
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::cursor::{Hide, MoveTo, Show};
 use ratatui::crossterm::queue;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -237,15 +237,12 @@ impl Screen {
         let built = t.elapsed();
         // The screen as the terminal's scroll leaves it: kept cells are then where they are
         // shown, and only the cells drawn go to it after the comparison. The rows scrolled
-        // out come back, blank, as those scrolled in.
-        if let Some((_, _, s)) = shift {
+        // out come back as those scrolled in, which are compared as blank and then written
+        // whole (nothing was shown there to keep).
+        let sh = shift.map(|(_, _, s)| s);
+        if let Some(s) = sh {
             if let Some(rows) = self.order.get_mut(s.top..s.bottom) {
                 rows.rotate_left(s.by.min(rows.len()));
-                for &r in rows.iter().rev().take(s.by) {
-                    if let Some(cells) = self.shown.content.get_mut(r * w..(r + 1) * w) {
-                        cells.fill(Cell::EMPTY);
-                    }
-                }
             }
         }
         // One synchronized update per frame, gathered here and written at once: the
@@ -260,7 +257,10 @@ impl Screen {
         let _ = write_rows(
             out,
             &self.shown.content,
-            |y| order.get(y).map(|r| r * w),
+            |y| {
+                Shift::shown_from(sh, y)?;
+                order.get(y).map(|r| r * w)
+            },
             &self.next,
             &self.spans,
             &mut self.said,

@@ -3,7 +3,7 @@
 //! the overview strip, the filter pane, the side panel, the step timeline, the status line and
 //! the help; here, what they share.
 
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::{Buffer, Cell, CellWidth};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
@@ -305,6 +305,15 @@ fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, style: Style) -
         }
         return x + n as u16;
     }
+    // One character one column wide (a border, a mark in the overview column): one
+    // grapheme, so one cell, as `set_stringn` would make it, without its segmentation.
+    let mut chars = text.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if !c.is_control() && text.cell_width() == 1 && x < buf.area.right() {
+            buf[(x, y)].set_symbol(text).set_style(style);
+            return x + 1;
+        }
+    }
     let (nx, _) = buf.set_stringn(x, y, text, (right - x) as usize, style);
     nx
 }
@@ -397,9 +406,24 @@ mod tests {
             "e\u{301}",
             "",
             "~ !",
+            "│",
+            "◆",
+            "漢",
+            "\u{301}",
+            "\u{7}",
+            "\u{85}",
+            "\u{FF9E}",
         ];
         for text in texts {
-            for (x, right) in [(0u16, 30u16), (3, 12), (25, 30), (28, 40), (5, 5)] {
+            for (x, right) in [
+                (0u16, 30u16),
+                (3, 12),
+                (25, 30),
+                (28, 40),
+                (5, 5),
+                (29, 30),
+                (30, 40),
+            ] {
                 let area = Rect::new(0, 0, 30, 1);
                 let mut ours = Buffer::empty(area);
                 let mut theirs = Buffer::empty(area);

@@ -28,6 +28,42 @@ pub struct Report<'a> {
     /// specific finding explains it; absent otherwise (a key added to the contract).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors_to_read: Vec<crate::analysis::to_read::ErrorToRead>,
+    /// Where the log stops, when it does not record how its run ended (`unknown`,
+    /// `running`): a run that hung, or a log cut off or still being written, tells most by
+    /// its last line (a key added to the contract; absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_ends: Option<LogEnd>,
+}
+
+/// The last record of a log whose run has no recorded end.
+#[derive(Debug, Serialize)]
+pub struct LogEnd {
+    /// The file it is in.
+    pub source: String,
+    /// Its 1-based line in that file.
+    pub line: u64,
+    /// Its time as the log writes it, when it has one.
+    pub time: Option<Stamp>,
+    /// Its message, cut as evidence is.
+    pub text: String,
+}
+
+impl LogEnd {
+    /// The last record with a message, of the last few (a log often ends in blank lines).
+    fn of(log: &Log) -> Option<LogEnd> {
+        let n = log.len();
+        (0..n.min(50)).find_map(|i| {
+            let r = log.at(n - 1 - i);
+            let message = log.message(r);
+            let first = message.trim().lines().next().unwrap_or("").trim();
+            (!first.is_empty()).then(|| LogEnd {
+                source: log.source(r).text.path.clone(),
+                line: u64::from(log.meta(r).line),
+                time: log.fields(r).timestamp().map(|t| Stamp(t.local)),
+                text: crate::kb::evidence_text(first),
+            })
+        })
+    }
 }
 
 /// One input in the report.
@@ -242,6 +278,12 @@ impl<'a> Report<'a> {
             chains,
             findings: analysis.findings.clone(),
             errors_to_read: analysis.errors_to_read.clone(),
+            log_ends: matches!(
+                run.outcome,
+                crate::analysis::RunOutcome::Unknown | crate::analysis::RunOutcome::Running
+            )
+            .then(|| LogEnd::of(log))
+            .flatten(),
         }
     }
 
@@ -267,6 +309,10 @@ impl<'a> Report<'a> {
         if !self.errors_to_read.is_empty() {
             out.write_all(b",\n  \"errors_to_read\": ")?;
             out.write_all(&nested_json(&self.errors_to_read)?)?;
+        }
+        if let Some(end) = &self.log_ends {
+            out.write_all(b",\n  \"log_ends\": ")?;
+            out.write_all(&nested_json(end)?)?;
         }
         out.write_all(b"\n}\n")
     }

@@ -86,6 +86,9 @@ pub fn render_text(r: &Report) -> String {
             src.bytes
         );
     }
+    if let Some(end) = &r.log_ends {
+        let _ = writeln!(o, "{}", sanitize(&log_ends_words(end)));
+    }
     if r.findings.is_empty() {
         let _ = writeln!(o, "\nNo known problem matched.");
     }
@@ -247,6 +250,17 @@ fn code_line(c: &crate::analysis::to_read::CodeRead) -> String {
     s
 }
 
+/// Where a log with no recorded end of its run stops, in words.
+fn log_ends_words(end: &super::LogEnd) -> String {
+    let time = end.time.map(|t| format!(" at {t}")).unwrap_or_default();
+    format!(
+        "The log records no end of the run: it stops{time} with {}:{}: {}",
+        end.source,
+        end.line,
+        end.text.trim()
+    )
+}
+
 fn md_escape(s: &str) -> String {
     sanitize(s).replace('|', "\\|").replace('\n', " ")
 }
@@ -280,6 +294,9 @@ pub fn render_markdown(r: &Report) -> String {
         "{} records, {} errors, {} warnings.\n",
         s.records, s.errors, s.warnings
     );
+    if let Some(end) = &r.log_ends {
+        let _ = writeln!(o, "{}\n", md_escape(&log_ends_words(end)));
+    }
     for (i, f) in r.findings.iter().enumerate() {
         let _ = writeln!(
             o,

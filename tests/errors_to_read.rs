@@ -368,3 +368,32 @@ fn beside_what_failed_it_adds_the_telling_line_it_misses() {
         );
     }
 }
+
+/// A log that records no end of its run says where it stops: KB4020149's upgrade hangs in
+/// driver inventory, and its setupact.log excerpt ends on that line. A run that ended has
+/// no such line.
+#[test]
+fn a_log_with_no_recorded_end_says_where_it_stops() {
+    let case = "ipu/kb4020149-ipu-1607-hangs-at-driver-inventory.log";
+    let v = json(&real(case));
+    assert_eq!(v["summary"]["outcome"], "unknown");
+    let end = &v["log_ends"];
+    assert_eq!(end["line"], 2, "{v:#}");
+    assert!(end["text"]
+        .as_str()
+        .unwrap()
+        .ends_with("Starting Driver Inventory."));
+    let text = cli_support::report_as(&real(case), "text");
+    assert!(
+        text.contains("The log records no end of the run: it stops with "),
+        "{text}"
+    );
+    for name in ["bare-metal-success.log", "fail-domain-join.log"] {
+        let v = json(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("sample-logs")
+                .join(name),
+        );
+        assert!(v.get("log_ends").is_none(), "{name}");
+    }
+}

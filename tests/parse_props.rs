@@ -46,6 +46,14 @@ fn loggy_bytes() -> impl Strategy<Value = Vec<u8>> {
         Just(b"<<<  [Exit status: FAILURE(0xe0000219)]".to_vec()),
         Just(b"[Boot Session: 2020/03/16 11:42:03.500]".to_vec()),
         Just(b"     OS Version = ".to_vec()),
+        // Office Click-to-Run's tab-separated lines, written for this test.
+        Just(
+            b"01/03/2025 10:42:46.990\tSETUP (0x4d8c)\t0x2f0c\t\tActivity\tbjtcw\tMedium\t"
+                .to_vec()
+        ),
+        Just(
+            b"01/03/2025 10:42:46.990\tSETUP (0x4d8c)\t0x2f0c\t\tC2R\tx\tUnexpected\tm\t".to_vec()
+        ),
         // Attributes broken over lines, records glued on one line, blank lines.
         Just(b"<time=\"1\" context=\"a".to_vec()),
         Just(b"b\" type=\"3\" thread=\"7\">".to_vec()),

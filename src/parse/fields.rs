@@ -100,6 +100,7 @@ pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
         Format::Msi => msi(span),
         Format::WindowsUpdate => windows_update(span),
         Format::SetupApi => setupapi(span),
+        Format::ClickToRun => click_to_run(span),
     }
 }
 
@@ -221,6 +222,39 @@ fn windows_update(span: &[u8]) -> Fields<'_> {
         thread: parse_u32(tid),
         component: Some(component).filter(|c| !c.is_empty()),
         message: rest.trim_ascii_start(),
+        ..Fields::default()
+    }
+}
+
+/// An Office Click-to-Run line: `date time<TAB>process<TAB>thread<TAB>area<TAB>category
+/// <TAB>event id<TAB>level<TAB>message<TAB>correlation`. The component is the area, or the
+/// category when the area is empty (as it mostly is); the thread is written in hex.
+fn click_to_run(span: &[u8]) -> Fields<'_> {
+    let line = trim_eol(span);
+    let mut cols = line.splitn(9, |&c| c == b'\t');
+    let (Some(stamp), Some(_process), Some(tid), Some(area), Some(category)) = (
+        cols.next(),
+        cols.next(),
+        cols.next(),
+        cols.next(),
+        cols.next(),
+    ) else {
+        return plain(span);
+    };
+    let (_event, _level) = (cols.next(), cols.next());
+    let (date, time) = token(stamp);
+    let area = area.trim_ascii();
+    Fields {
+        date: Some(date),
+        time: Some(time.trim_ascii()),
+        thread: parse_u32(tid),
+        component: Some(if area.is_empty() {
+            category.trim_ascii()
+        } else {
+            area
+        })
+        .filter(|c| !c.is_empty()),
+        message: cols.next().unwrap_or_default().trim_ascii(),
         ..Fields::default()
     }
 }
@@ -906,6 +940,22 @@ mod windows_log_tests {
         assert_eq!(f.thread, Some(0xfd4));
         assert_eq!(f.component, Some(&b"Misc"[..]));
         assert_eq!(f.message, b"WARNING: Send failed with hr = 80072efe.");
+        assert!(f.timestamp().is_some());
+    }
+
+    /// An Office Click-to-Run line from YerongAI/Office-Tool issue #941 (as published).
+    #[test]
+    fn click_to_run_fields() {
+        let f = fields(
+            Format::ClickToRun,
+            b"01/03/2025 10:42:46.990\tSETUP (0x4d8c)\t0x2f0c\t\tActivity\tbjtcw\tMedium\tActivityEnded {\"Name\": \"Office.ClickToRun.UniversalBootstrapper.Execute3\", \"CV\": \"jzzQyggceUCTG2xfuwUrxA.6.3\", \"ProcessIdentifier\": \"setup.exe_16.0.18129.20158_X86_{CAD03C8F-1C08-4079-931B-6C5FBB052BC4}\"}\t\r\n",
+        );
+        assert_eq!(f.date, Some(&b"01/03/2025"[..]));
+        assert_eq!(f.time, Some(&b"10:42:46.990"[..]));
+        assert_eq!(f.thread, Some(0x2f0c));
+        assert_eq!(f.component, Some(&b"Activity"[..]));
+        assert!(f.message.starts_with(b"ActivityEnded {\"Name\""));
+        assert!(f.message.ends_with(b"}"));
         assert!(f.timestamp().is_some());
     }
 

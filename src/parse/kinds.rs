@@ -192,6 +192,26 @@ fn windows_update_severity(line: &[u8]) -> Severity {
     }
 }
 
+/// Office Click-to-Run's line prefix: its local time, then a tab.
+static CLICK_TO_RUN_HEAD: Shape<24> = Shape::new(b"00/00/0000 00:00:00.000\t");
+
+/// `05/09/2025 13:42:55.268<TAB>` (Office Click-to-Run's logs, tab-separated), and the
+/// severity its level column (the seventh) says, in the trace levels Office writes:
+/// `Critical` and `Unexpected` are errors, `Monitorable` a warning, `High`, `Medium`,
+/// `Verbose` information.
+pub(crate) fn click_to_run(line: &[u8]) -> Option<Severity> {
+    let head: &[u8; 24] = line.get(..24)?.try_into().ok()?;
+    if !CLICK_TO_RUN_HEAD.matches(head) {
+        return None;
+    }
+    let level = line.split(|&c| c == b'\t').nth(6)?;
+    Some(match level {
+        b"Critical" | b"Unexpected" => Severity::Error,
+        b"Monitorable" => Severity::Warning,
+        _ => Severity::Info,
+    })
+}
+
 /// The event categories SetupAPI writes after a body line's five-byte prefix, as Microsoft's
 /// "Format of a Text Log Section Body" lists them (bak, cci, cpy, dvi, flq, inf, ndv, prp,
 /// reg, set, sig, sto, ump) and as Windows 10's logs add them (dvs, idb, cmd, pol, utl: in
@@ -301,6 +321,11 @@ fn msi_severity(line: &[u8]) -> Severity {
 /// `None` when it continues the record before it (Windows Setup writes dumps and
 /// messages over several lines), else the format and severity of a record of its own.
 pub(crate) fn unprefixed(region: Format, line: &[u8]) -> Option<(Format, Severity)> {
+    if region == Format::ClickToRun {
+        // Its every record is a line of its own with its level; a line without the
+        // prefix says nothing of its severity.
+        return Some((Format::Plain, Severity::Info));
+    }
     if region == Format::SetupApi {
         // A body line whose category is not one of the known ones, or a message SetupAPI
         // wrapped onto a line of its own: information, as its blank prefix says.
@@ -334,7 +359,7 @@ pub(crate) fn prefixed(line: &[u8]) -> Option<(Format, Severity)> {
             } else if windows_update(line) {
                 Some((Format::WindowsUpdate, windows_update_severity(line)))
             } else {
-                None
+                click_to_run(line).map(|sev| (Format::ClickToRun, sev))
             }
         }
         b'M' | b'A' if msi(line) => Some((Format::Msi, msi_severity(line))),
@@ -422,6 +447,18 @@ mod tests {
             unprefixed(Format::SetupApi, b"     OS Version = 10.0.17763"),
             Some((Format::SetupApi, Severity::Info))
         );
+        // Office Click-to-Run, lines from YerongAI/Office-Tool issue #941 (as published).
+        let c = b"01/03/2025 10:42:46.990\tSETUP (0x4d8c)\t0x2f0c\t\tActivity\tbjtcw\tMedium\tActivityEnded {\"Name\": \"Office.ClickToRun.UniversalBootstrapper.Execute3\", \"CV\": \"jzzQyggceUCTG2xfuwUrxA.6.3\", \"ProcessIdentifier\": \"setup.exe_16.0.18129.20158_X86_{CAD03C8F-1C08-4079-931B-6C5FBB052BC4}\"}\t";
+        assert_eq!(prefixed(c), Some((Format::ClickToRun, Severity::Info)));
+        // Written for this test: the other levels, and NetSetup's own time (':' before its
+        // milliseconds, a space after) stays NetSetup's.
+        let c =
+            b"01/03/2025 10:42:46.990\tSETUP (0x4d8c)\t0x2f0c\t\tClick-To-Run\tx\tUnexpected\tm\t";
+        assert_eq!(prefixed(c), Some((Format::ClickToRun, Severity::Error)));
+        let c =
+            b"01/03/2025 10:42:46.990\tSETUP (0x4d8c)\t0x2f0c\t\tClick-To-Run\tx\tMonitorable\tm\t";
+        assert_eq!(prefixed(c), Some((Format::ClickToRun, Severity::Warning)));
+        assert_eq!(prefixed(b"01/03/2025 10:42:46.990 x"), None);
         assert_eq!(prefixed(b"12345 plain"), None);
         assert_eq!(prefixed(b"Another line"), None);
     }

@@ -78,6 +78,11 @@ pub enum Format {
     /// [Exit status: FAILURE(0xe0000219)]`, and body lines `     dvi: message` whose first
     /// five bytes say error (`!!!  `), warning (`!    `) or information.
     SetupApi,
+    /// Office Click-to-Run's logs (the machine's %windir%\Temp and the user's %temp%, as
+    /// setup.exe and OfficeClickToRun.exe write them), tab-separated: `05/09/2025
+    /// 13:42:55.268<TAB>SETUP (0x7d38)<TAB>0x458<TAB>area<TAB>category<TAB>event id<TAB>level
+    /// <TAB>message<TAB>correlation`.
+    ClickToRun,
 }
 
 impl Format {
@@ -92,11 +97,12 @@ impl Format {
             Format::Msi => "msi",
             Format::WindowsUpdate => "windowsupdate",
             Format::SetupApi => "setupapi",
+            Format::ClickToRun => "clicktorun",
         }
     }
 
     /// Every format, in the order of their numbers in [`RecordMeta`].
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::CmTrace,
         Format::SmsTrace,
         Format::Plain,
@@ -105,6 +111,7 @@ impl Format {
         Format::Msi,
         Format::WindowsUpdate,
         Format::SetupApi,
+        Format::ClickToRun,
     ];
 }
 

@@ -21,6 +21,8 @@ pub(crate) static MEANINGS: &[(u32, &str)] = &[
     (0x8000_4003, "A required pointer argument was missing or invalid."),
     (0x8000_4004, "The operation was cancelled before it completed."),
     (0x8000_4005, "Unspecified failure. The code itself says nothing: the cause is on the log lines just before it."),
+    (0x8000_8083, "The .NET host could not find the runtime library it needs: the .NET runtime this program was built for is not installed (for that architecture)."),
+    (0x8000_8096, "The .NET host found no compatible framework version: install the .NET (Desktop) Runtime of the major version the program targets."),
     (0x8000_FFFF, "A failure the program did not expect (Windows calls it a catastrophic failure); look at the lines before it."),
     (0x8001_0108, "The COM server behind an object went away (its process ended or crashed) while a caller still used it."),
     (0x8001_010E, "A COM object was called from a thread or apartment it does not belong to."),
@@ -428,11 +430,15 @@ pub(crate) static MEANINGS: &[(u32, &str)] = &[
     (0xC190_0210, "A scan-only run found no compatibility problem; success for a compatibility scan."),
     (0xC190_0216, "An operating-system rollback is pending."),
     (0xC770_0112, "Setup could not finish writing to the system drive."),
+    (0xE043_4352, "A .NET program ended on an exception nothing caught; the '.NET Runtime' event (1026) in the Application log names it. In deployments often a window shown in session 0."),
 ];
 
 /// Names that no Windows header (and so no generated table) carries, but
 /// that Microsoft's documentation uses.
 pub(crate) static EXTRA_NAMES: &[(u32, &str)] = &[
+    // The .NET host's status codes (dotnet/runtime, docs/design/features/host-error-codes.md).
+    (0x8000_8083, "CoreHostLibMissingFailure"),
+    (0x8000_8096, "FrameworkMissingFailure"),
     // Windows 10 consumer ESU enrollment (abbodi1406/ConsumerESU #43, the
     // maintainer's reading of the licensing error).
     (
@@ -454,6 +460,8 @@ pub(crate) static EXTRA_NAMES: &[(u32, &str)] = &[
     (0xC190_020E, "MOSETUP_E_INSTALLDISKSPACE_BLOCK"),
     (0xC190_0210, "MOSETUP_E_COMPAT_SCANONLY"),
     (0xC190_0216, "MOSETUP_E_ROLLBACK_PENDING"),
+    // The exception code the CLR raises for a managed exception (dotnet/runtime).
+    (0xE043_4352, "EXCEPTION_COMPLUS"),
 ];
 
 /// A reading of a small number as the exit code of a particular tool.

@@ -143,6 +143,22 @@ pub struct MultiLit {
 impl MultiLit {
     /// None when there are no literals or one is shorter than 4 bytes.
     pub fn new<B: AsRef<[u8]>>(literals: &[B]) -> Option<MultiLit> {
+        Self::with_step(literals, Self::step_for(literals)?)
+    }
+
+    /// Like `new`, with windows placed where their keys would be hit least often in text
+    /// like `sample` (counted as the scan would hash it), rather than where log text in
+    /// general looks rare: a log's own words ("Microsoft", a package share's path) are
+    /// common in it whatever their letters. Worth it for a long text, of which `sample` is
+    /// a small part.
+    pub fn with_sample<B: AsRef<[u8]>>(literals: &[B], sample: &[u8]) -> Option<MultiLit> {
+        let step = Self::step_for(literals)?;
+        Self::plan(literals, step, Some(&Counts::of(sample, step)))
+    }
+
+    /// The step `new` takes: the shortest literal's length less 3, or less 2 when few are
+    /// that short.
+    fn step_for<B: AsRef<[u8]>>(literals: &[B]) -> Option<usize> {
         let shortest = literals.iter().map(|l| l.as_ref().len()).min()?;
         let at_shortest = literals.iter().filter(|l| l.as_ref().len() == shortest);
         let step = if at_shortest.count() <= MAX_WIDENED {
@@ -150,12 +166,21 @@ impl MultiLit {
         } else {
             shortest.checked_sub(GRAM - 1)?
         };
-        Self::with_step(literals, step.min(MAX_STEP))
+        Some(step.min(MAX_STEP))
     }
 
     /// Like `new` with an explicit sampling step; None unless `1 <= step <= shortest - 2`.
     /// For tuning and tests.
     pub(crate) fn with_step<B: AsRef<[u8]>>(literals: &[B], step: usize) -> Option<MultiLit> {
+        Self::plan(literals, step, None)
+    }
+
+    /// [`MultiLit::with_step`], costing windows by `counts` when given.
+    fn plan<B: AsRef<[u8]>>(
+        literals: &[B],
+        step: usize,
+        counts: Option<&Counts>,
+    ) -> Option<MultiLit> {
         let shortest = literals.iter().map(|l| l.as_ref().len()).min()?;
         if shortest < GRAM || step == 0 || step + GRAM - 2 > shortest {
             return None;
@@ -204,8 +229,9 @@ impl MultiLit {
                 -1..=0
             };
             let freqs = gram_freqs(lit);
-            let w = best_window(windows, |w| {
-                window_cost(lit, &freqs, step, w, pair, &chosen)
+            let w = best_window(windows, |w| match counts {
+                Some(c) => c.window_cost(lit, &freqs, step, w, pair, &chosen),
+                None => window_cost(lit, &freqs, step, w, pair, &chosen),
             });
             let out = if pair { &mut pairs } else { &mut singles };
             let first = out.len();
@@ -427,18 +453,24 @@ fn window_keys(lit: &[u8], step: usize, w: isize, pair: bool, id: u32, out: &mut
     let sampled = if pair { w + k..w + 2 * k } else { w..w + k };
     for off in sampled {
         let prev = if pair { gram_at(lit, off - k, 0) } else { 0 };
-        let sticks_out = off < 0 || off + GRAM as isize > lit.len() as isize;
-        let missing = if sticks_out { 0..=255 } else { 0..=0 };
-        // Folding sets bit 5, so bytes without it would only repeat keys.
-        for missing in missing.filter(|b| !sticks_out || b & 0x20 != 0) {
+        for gram in gram_keys(lit, off) {
             out.push(Entry {
                 prev,
-                gram: gram_at(lit, off, missing),
+                gram,
                 lit: id,
                 back: off as i32,
             });
         }
     }
+}
+
+/// The folded grams of `lit` at `off`: one, or one per folded value of a byte outside the
+/// literal.
+fn gram_keys(lit: &[u8], off: isize) -> impl Iterator<Item = u32> + '_ {
+    let sticks_out = off < 0 || off + GRAM as isize > lit.len() as isize;
+    let missing = if sticks_out { 0..=255 } else { 0..=0 };
+    // Folding sets bit 5, so bytes without it would only repeat keys.
+    (missing.filter(move |b| !sticks_out || b & 0x20 != 0)).map(move |b| gram_at(lit, off, b))
 }
 
 /// The folded gram of `lit` at `off`, with `missing` for a byte outside the literal.
@@ -510,6 +542,78 @@ fn window_cost(
             }
         })
         .sum()
+}
+
+/// How many times each filter bit was hit in a sample of text, single grams and pairs
+/// apart: a key's count is the false hits it would bring to a text like the sample, its
+/// hash's collisions with other grams included.
+struct Counts {
+    single: Vec<u32>,
+    pair: Vec<u32>,
+}
+
+impl Counts {
+    /// Every offset of `sample` is counted: a message can start anywhere, so any offset
+    /// can be sampled.
+    fn of(sample: &[u8], step: usize) -> Counts {
+        let mut single = vec![0u32; 1 << FILTER_BITS];
+        let mut pair = vec![0u32; 1 << FILTER_BITS];
+        let mixed: Vec<u64> = (0..sample.len().saturating_sub(GRAM - 1))
+            .filter_map(|p| load4(sample, p))
+            .map(|g| mix(g | FOLD))
+            .collect();
+        for (p, &m) in mixed.iter().enumerate() {
+            let h = hash_single(m);
+            single[h] = single[h].saturating_add(1);
+            if let Some(&prev) = p.checked_sub(step).and_then(|q| mixed.get(q)) {
+                let h = hash_pair(prev, m);
+                pair[h] = pair[h].saturating_add(1);
+            }
+        }
+        Counts { single, pair }
+    }
+
+    /// [`window_cost`] by the counts of the window's keys; the estimate from byte
+    /// frequencies only orders windows of equal counts (it adds less than one).
+    fn window_cost(
+        &self,
+        lit: &[u8],
+        freqs: &[f64],
+        step: usize,
+        w: isize,
+        pair: bool,
+        chosen: &std::collections::HashSet<(u32, u32)>,
+    ) -> f64 {
+        let k = step as isize;
+        let freq = |off: isize| -> f64 {
+            usize::try_from(off + 1)
+                .ok()
+                .and_then(|i| freqs.get(i).copied())
+                .unwrap_or_else(|| gram_freq(lit, off))
+        };
+        let sampled = if pair { w + k..w + 2 * k } else { w..w + k };
+        sampled
+            .map(|off| {
+                let (count, guess, key) = if pair {
+                    let (prev, gram) = (gram_at(lit, off - k, 0), gram_at(lit, off, 0));
+                    let count = self.pair[hash_pair(mix(prev), mix(gram))];
+                    (f64::from(count), freq(off - k) * freq(off), (prev, gram))
+                } else {
+                    let count: u64 = (gram_keys(lit, off))
+                        .map(|g| u64::from(self.single[hash_single(mix(g))]))
+                        .sum();
+                    (count as f64, freq(off), (0, gram_at(lit, off, 0)))
+                };
+                // ln(1 + guess) / 100 stays below one for any product of frequencies.
+                let c = count + (1.0 + guess).ln() / 100.0;
+                if chosen.contains(&key) {
+                    c * 0.25
+                } else {
+                    c
+                }
+            })
+            .sum()
+    }
 }
 
 /// The window start in `range` of lowest `cost` (the first on ties).
@@ -1011,6 +1115,16 @@ mod tests {
             // Few, short literals over two letters: widened steps and both sticking-out
             // ends get exercised often.
             let ml = MultiLit::new(&lits).expect("valid literal set");
+            if let Err(e) = agree(&ml, &lits, &hay) {
+                prop_assert!(false, "step {}: {}", ml.step, e);
+            }
+        }
+
+        #[test]
+        fn windows_placed_by_a_sample_find_the_same((lits, hay, _) in case(), cut in any::<usize>()) {
+            // A sample from the haystack itself, so that its counts steer the windows.
+            let sample = &hay[..cut % (hay.len() + 1)];
+            let ml = MultiLit::with_sample(&lits, sample).expect("valid literal set");
             if let Err(e) = agree(&ml, &lits, &hay) {
                 prop_assert!(false, "step {}: {}", ml.step, e);
             }

@@ -116,14 +116,14 @@ impl Engine {
                 (Log::from_sources(sources), Analysis::default())
             }
             Depth::Analysis | Depth::Full => {
-                let (log, applied) = analysis::open_texts(texts);
-                drop(t);
-                let _t = crate::timing::Stage::start("analysis");
                 let rules = if depth == Depth::Full {
                     &self.rules
                 } else {
                     &RuleSet::empty()
                 };
+                let (log, applied) = analysis::open_texts(texts, rules);
+                drop(t);
+                let _t = crate::timing::Stage::start("analysis");
                 let analysis = analysis::analyze_applied(&log, rules, applied);
                 (log, analysis)
             }

@@ -109,7 +109,7 @@ fn real_world_cases_are_diagnosed() {
         }
         sources.insert(case.source.clone());
         let log = meta.with_extension("log");
-        let (parsed, applied) = open(&[Input::File(log.clone())]).expect("case log");
+        let (parsed, applied) = open(&[Input::File(log.clone())], &rules).expect("case log");
         let analysis = analyze_applied(&parsed, &rules, applied);
         // The finding built from the log names what failed, not a known problem.
         let found: Vec<&str> = analysis

@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 
 use super::{
-    finish_with, match_rules, rule_record, scan_for_rules, triggers, Analysis, ChainBuilder,
-    ChainInput, RuleRecord, StepBuilder, Trigger, Triggers,
+    fallback_for_rules, finish_with, match_rules, rule_record, scan_for_rules, triggers, Analysis,
+    ChainBuilder, ChainInput, RuleRecord, StepBuilder, Trigger, Triggers,
 };
 use crate::kb::{Finding, RuleSet};
 use crate::log::{Log, RecordRef};
@@ -114,6 +114,7 @@ impl Incremental {
             }
             if any_rules {
                 kept.extend(scan_for_rules(log, rules, si, a..b));
+                kept.extend(fallback_for_rules(log, rules, si, a..b));
             }
         }
         if several {

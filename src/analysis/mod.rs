@@ -147,11 +147,13 @@ fn rule_record<'a>(
 
 /// The records some rule may match, in merged order: a rule's pattern matched, or the
 /// record carries a code a rule names. `coded`: the log's frame and summary records, kept
-/// for their codes.
+/// for their codes; `literal`: the records the trigger search found a rule literal in,
+/// when it looked for them (see [`open_texts`]), else the text is searched for them here.
 pub fn rule_candidates<'a>(
     log: &'a Log,
     rules: &RuleSet,
     coded: &[RecordRef],
+    literal: Option<&[RecordRef]>,
 ) -> Vec<RuleRecord<'a>> {
     if rules.rules().is_empty() {
         return Vec::new();
@@ -162,7 +164,12 @@ pub fn rule_candidates<'a>(
         for_rules.extend(rule_record(log, rules, si, index, false, true));
     }
     for (si, src) in log.sources.iter().enumerate() {
-        for_rules.extend(scan_for_rules(log, rules, si, 0..src.records.len()));
+        let records = 0..src.records.len();
+        for_rules.extend(match literal {
+            Some(literal) => picked_for_rules(log, rules, si, literal),
+            None => scan_for_rules(log, rules, si, records.clone()),
+        });
+        for_rules.extend(fallback_for_rules(log, rules, si, records));
     }
     // The same record may come from several scans; what they read of it is the same.
     for_rules.sort_by_key(|r| r.pos);
@@ -170,9 +177,8 @@ pub fn rule_candidates<'a>(
     for_rules
 }
 
-/// The records among `records` of source `si` that the rule scans pick (a literal of the
-/// rules, an error record with a code they name, a fallback pattern's hit), in no
-/// particular order, possibly twice.
+/// The records among `records` of source `si` that the rule scan picks (a literal of the
+/// rules, an error record with a code they name), in no particular order.
 fn scan_for_rules<'a>(
     log: &'a Log,
     rules: &RuleSet,
@@ -184,8 +190,8 @@ fn scan_for_rules<'a>(
     let Some(src) = log.sources.get(si) else {
         return Vec::new();
     };
-    let t = crate::timing::Stage::start("scan rule literals");
-    let mut for_rules = scan::messages_in(src, records.clone(), |i, msg| {
+    let _t = crate::timing::Stage::start("scan rule literals");
+    scan::messages_in(src, records, |i, msg| {
         let literal = literals.is_some_and(|k| k.is_match(msg));
         let error = src.records[i].severity() == Severity::Error;
         if literal || error {
@@ -193,14 +199,59 @@ fn scan_for_rules<'a>(
         } else {
             None
         }
-    });
-    drop(t);
-    let _t = crate::timing::Stage::start("scan rule fallback");
-    if let Some(re) = patterns.fallback() {
-        for i in scan::regex_hits_in(src, re, records) {
+    })
+}
+
+/// What [`scan_for_rules`] picks from the whole of source `si`, when the trigger search
+/// found the records holding a literal of the rules (`literal`, of every source): the
+/// error records are told by the index, so the text is not read again.
+fn picked_for_rules<'a>(
+    log: &'a Log,
+    rules: &RuleSet,
+    si: usize,
+    literal: &[RecordRef],
+) -> Vec<RuleRecord<'a>> {
+    let Some(src) = log.sources.get(si) else {
+        return Vec::new();
+    };
+    let _t = crate::timing::Stage::start("read rule records");
+    let mut literal: Vec<usize> = (literal.iter())
+        .filter(|r| r.source as usize == si)
+        .map(|r| r.index as usize)
+        .collect();
+    literal.sort_unstable();
+    let ranges = crate::par::split(src.records.len(), crate::par::cores());
+    crate::par::run_ranges(&ranges, |from, to| {
+        let mut out = Vec::new();
+        let mut next = literal.partition_point(|&i| i < from);
+        for i in from..to {
+            let has_literal = literal.get(next) == Some(&i);
+            next += usize::from(has_literal);
             let error = src.records[i].severity() == Severity::Error;
-            for_rules.extend(rule_record(log, rules, si, i, true, error));
+            if has_literal || error {
+                out.extend(rule_record(log, rules, si, i, has_literal, error));
+            }
         }
+        out
+    })
+}
+
+/// The records among `records` of source `si` where the rules' patterns without literals
+/// may match (see [`crate::kb`]'s fallback), possibly picked by the other scans too.
+fn fallback_for_rules<'a>(
+    log: &'a Log,
+    rules: &RuleSet,
+    si: usize,
+    records: std::ops::Range<usize>,
+) -> Vec<RuleRecord<'a>> {
+    let (Some(src), Some(re)) = (log.sources.get(si), rules.patterns().fallback()) else {
+        return Vec::new();
+    };
+    let _t = crate::timing::Stage::start("scan rule fallback");
+    let mut for_rules = Vec::new();
+    for i in scan::regex_hits_in(src, re, records) {
+        let error = src.records[i].severity() == Severity::Error;
+        for_rules.extend(rule_record(log, rules, si, i, true, error));
     }
     for_rules
 }
@@ -231,7 +282,7 @@ fn in_merged_order<'a>(
 /// Analyses a whole log already framed (`report` reads the triggers while framing instead:
 /// see [`open`]).
 pub fn analyze(log: &Log, rules: &RuleSet) -> Analysis {
-    let applied = apply_triggers(find_triggers(log), |r| log.position(r));
+    let applied = apply_triggers(find_triggers(log), |r| log.position(r), false);
     analyze_applied(log, rules, applied)
 }
 
@@ -244,19 +295,30 @@ pub struct Applied {
     steps: Timeline,
     /// Frame and summary records, in merged order.
     coded: Vec<RecordRef>,
+    /// The records the trigger search found a rule literal in, when it looked for them.
+    rule_literal: Option<Vec<RecordRef>>,
 }
 
 /// Feeds the builders the trigger records of every source in merged order, `position`
 /// giving a record's merged position. It needs no [`Log`], so with one source (see
 /// [`open`]) it can run before the log is built.
-fn apply_triggers(found: Vec<Found<Trigger>>, position: impl Fn(RecordRef) -> usize) -> Applied {
+/// `rule_literals`: the search looked for the rules' literals too.
+fn apply_triggers(
+    found: Vec<Found<Trigger>>,
+    position: impl Fn(RecordRef) -> usize,
+    rule_literals: bool,
+) -> Applied {
     let t = crate::timing::Stage::start("chains and steps");
     let mut chains = ChainBuilder::new();
     let mut steps = StepBuilder::new();
     let mut coded = Vec::new();
+    let mut rule_literal = Vec::new();
     for (pos, record, trigger) in in_merged_order(found, position) {
         if trigger.marks.frame || trigger.marks.summary {
             coded.push(record);
+        }
+        if trigger.rule_literal {
+            rule_literal.push(record);
         }
         if let Some(event) = trigger.chain {
             let input = ChainInput {
@@ -278,50 +340,102 @@ fn apply_triggers(found: Vec<Found<Trigger>>, position: impl Fn(RecordRef) -> us
         chains,
         steps: steps.timeline(),
         coded,
+        rule_literal: rule_literals.then_some(rule_literal),
     }
 }
 
-/// Reads and frames `inputs` for analysis (see [`open_texts`]).
-pub fn open(inputs: &[Input]) -> Result<(Log, Applied), SourceError> {
+/// Texts of at least this many bytes in all are searched for the rules' literals while
+/// framing, beside the triggers: planning that search costs more than it saves on a small
+/// log, whose rules' scan then searches the messages again.
+const RULES_WHILE_FRAMING: usize = 16 << 20;
+
+/// Reads and frames `inputs` for analysis with `rules` (see [`open_texts`]).
+pub fn open(inputs: &[Input], rules: &RuleSet) -> Result<(Log, Applied), SourceError> {
     let texts = inputs
         .iter()
         .map(Input::read)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(open_texts(texts))
+    Ok(open_texts(texts, rules))
 }
 
-/// Frames texts for analysis: the trigger records are read while framing and, with one
-/// text, fed to the builders while the index is joined. [`analyze_applied`] finishes it.
-pub fn open_texts(texts: Vec<SourceText>) -> (Log, Applied) {
-    let Some(t) = Triggers::shared() else {
-        // The searcher is built from constants, so this is not expected: no chains or
-        // steps, but the rules still run.
+/// Frames texts for analysis with `rules`: the trigger records are read while framing
+/// and, with one text, fed to the builders while the index is joined; a large text is
+/// searched for the rules' literals in the same pass. [`analyze_applied`] finishes it.
+pub fn open_texts(texts: Vec<SourceText>, rules: &RuleSet) -> (Log, Applied) {
+    let size: usize = texts.iter().map(|t| t.bytes().len()).sum();
+    open_searching(texts, rules, size >= RULES_WHILE_FRAMING)
+}
+
+/// [`open_texts`], searching for the rules' literals while framing when `rule_literals`
+/// says so and the rules have any.
+fn open_searching(texts: Vec<SourceText>, rules: &RuleSet, rule_literals: bool) -> (Log, Applied) {
+    let literals = match rules.rules().is_empty() || !rule_literals {
+        true => &[][..],
+        false => rules.patterns().literals(),
+    };
+    let own;
+    let triggers = if literals.is_empty() {
+        Triggers::shared()
+    } else {
+        own = Triggers::with_rules(literals.to_vec(), sample_of(&texts));
+        own.as_ref()
+    };
+    let Some(t) = triggers else {
+        // The searcher is built from constants and literals the rules' own search took,
+        // so this is not expected: no chains or steps, but the rules still run.
         let sources = texts.into_iter().map(crate::log::Source::index).collect();
         return (
             Log::from_sources(sources),
-            apply_triggers(Vec::new(), |_| 0),
+            apply_triggers(Vec::new(), |_| 0, false),
         );
     };
-    let (log, applied) = Log::open_visit(texts, |b, out| t.visit(b, out), apply_unmerged);
-    let applied = applied.unwrap_or_else(|found| apply_triggers(found, |r| log.position(r)));
+    let rule_literals = !literals.is_empty();
+    let (log, applied) = Log::open_visit(
+        texts,
+        |b, out| t.visit(b, out),
+        |found| apply_unmerged(found, rule_literals),
+    );
+    let applied =
+        applied.unwrap_or_else(|found| apply_triggers(found, |r| log.position(r), rule_literals));
     (log, applied)
+}
+
+/// Stretches spread over `texts`, to plan the search of their literals for (see
+/// [`crate::multilit::MultiLit::with_sample`]).
+fn sample_of(texts: &[SourceText]) -> Vec<u8> {
+    const STRETCHES: usize = 16;
+    const STRETCH: usize = 64 << 10;
+    let per_text = (STRETCHES / texts.len().max(1)).max(1);
+    let mut sample = Vec::new();
+    for t in texts {
+        let text = t.bytes();
+        for i in 0..per_text {
+            let at = text.len() / per_text * i;
+            sample.extend_from_slice(&text[at..text.len().min(at + STRETCH)]);
+        }
+    }
+    sample
 }
 
 /// [`apply_triggers`] for a log of one source, where a record's merged position is its
 /// index: it can run while the source's index is still being joined (see
 /// [`crate::log::Log::open_visit`]). The finds come back untouched when there are several
 /// sources, whose positions need the log.
-fn apply_unmerged(found: Vec<Found<Trigger>>) -> Result<Applied, Vec<Found<Trigger>>> {
+fn apply_unmerged(
+    found: Vec<Found<Trigger>>,
+    rule_literals: bool,
+) -> Result<Applied, Vec<Found<Trigger>>> {
     if found.len() > 1 {
         return Err(found);
     }
-    Ok(apply_triggers(found, |r| r.index as usize))
+    Ok(apply_triggers(found, |r| r.index as usize, rule_literals))
 }
 
 /// Finishes the analysis of a log from its applied trigger records: chains, timeline and
 /// the knowledge base's findings.
 pub fn analyze_applied(log: &Log, rules: &RuleSet, applied: Applied) -> Analysis {
-    let for_rules = rule_candidates(log, rules, &applied.coded);
+    let literal = applied.rule_literal.as_deref();
+    let for_rules = rule_candidates(log, rules, &applied.coded, literal);
     let t = crate::timing::Stage::start("finish chains");
     let chains = applied.chains.finish(|r| log.message(r).into_owned());
     drop(t);
@@ -452,16 +566,26 @@ mod tests {
         std::fs::write(file.path(), &text).expect("written");
         let inputs = [crate::source::Input::File(file.path().to_path_buf())];
         let rules = RuleSet::builtin();
-        let (log, applied) = super::open(&inputs).expect("opened");
-        let fused = super::analyze_applied(&log, &rules, applied);
         let plain = super::analyze(&Log::open(&inputs).expect("opened"), &rules);
-        assert!(fused.steps.steps.len() > 100 && fused.chains.len() > 10);
-        assert_eq!(format!("{:?}", fused.steps), format!("{:?}", plain.steps));
-        assert_eq!(format!("{:?}", fused.chains), format!("{:?}", plain.chains));
-        assert_eq!(
-            format!("{:?}", fused.findings),
-            format!("{:?}", plain.findings)
-        );
+        // With the rules' literals searched while framing and apart.
+        for rule_literals in [true, false] {
+            let texts = vec![inputs[0].read().expect("read")];
+            let (log, applied) = super::open_searching(texts, &rules, rule_literals);
+            assert_eq!(applied.rule_literal.is_some(), rule_literals);
+            let fused = super::analyze_applied(&log, &rules, applied);
+            assert!(fused.steps.steps.len() > 100 && fused.chains.len() > 10);
+            assert!(fused.findings.len() > 1);
+            assert_eq!(format!("{:?}", fused.steps), format!("{:?}", plain.steps));
+            assert_eq!(format!("{:?}", fused.chains), format!("{:?}", plain.chains));
+            assert_eq!(
+                format!("{:?}", fused.findings),
+                format!("{:?}", plain.findings)
+            );
+            assert_eq!(
+                format!("{:?}", fused.errors_to_read),
+                format!("{:?}", plain.errors_to_read)
+            );
+        }
     }
 
     /// The scans pick records by literals derived from the rules; they must never lose a

@@ -6,10 +6,11 @@
 //! inside framing ([`crate::parse::index_visit`]) while the block's bytes are in cache, or
 //! over a source already framed ([`of_source`]).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::sync::OnceLock;
 
 use super::{chains, steps, ChainEvent, Marks, StepEvent};
 use crate::log::Source;
+use crate::multilit::MultiLit;
 use crate::parse::{Block, Format, Found, Hits, RecordMeta, Timestamp};
 
 /// What the builders need of one trigger record, read while its bytes were in cache.
@@ -17,6 +18,9 @@ use crate::parse::{Block, Format, Found, Hits, RecordMeta, Timestamp};
 pub struct Trigger {
     /// Which literals it holds.
     pub marks: Marks,
+    /// Its message holds one of the rules' literals (searched with the triggers' by
+    /// [`Triggers::with_rules`]); a record with no marks is not read, only named.
+    pub rule_literal: bool,
     /// Its thread.
     pub thread: Option<u32>,
     /// Its component, for frames only (a chain's first frame names the chain's component).
@@ -31,108 +35,116 @@ pub struct Trigger {
 
 /// The trigger literals and their searcher.
 pub struct Triggers {
-    searcher: Searcher,
+    /// Every literal, for a block with records of other formats than CMTrace; planned when
+    /// such a block first comes (a task-sequence log never needs it).
+    searcher: OnceLock<Option<Searcher>>,
     /// The same without the tool literals a CMTrace log never holds (Setup's, DISM's):
-    /// fewer literals make the packed search cheaper over the task-sequence logs that are
-    /// most of the bytes. Pattern ids are the same in both.
+    /// the shortest of them ("PXE-E") would shorten the search's step. Pattern ids are
+    /// the same in both, up to the rules' literals.
     cmtrace: Searcher,
     /// Pattern ids of the summary literals; every other id but 0 (`HRESULT=`) is a step's.
     summary: std::ops::Range<usize>,
     /// Pattern ids of [`super::ends::TOOL_TRIGGERS`] (step literals too).
     tool: std::ops::Range<usize>,
+    /// The rules' literals searched beside the triggers' ([`Triggers::with_rules`]).
+    rules: Vec<Box<[u8]>>,
+    /// Text the search with the rules' literals is planned for ([`MultiLit::with_sample`]).
+    sample: Vec<u8>,
     /// Bytes searched between two prefetches of the next block ([`PART`]; tests cut finer).
     part: usize,
 }
 
-/// The literals are few and case-sensitive: Teddy, the packed SIMD searcher, finds them
-/// and checks its own candidates. The automaton, which would check each candidate again,
-/// stands in on CPUs without SIMD, where no packed searcher can be built.
-enum Searcher {
-    Packed(aho_corasick::packed::Searcher),
-    Automaton(AhoCorasick),
+/// The trigger literals' search over one message, with the rules' literals after them.
+///
+/// The search ignores ASCII case, and reports every occurrence; a trigger counts only as
+/// written, and as a leftmost-first search for the triggers alone would find it (at the
+/// leftmost start the literal listed first, the search going on past its end): "Failed to"
+/// is then found, not "Failed to run the action", as the builders expect.
+struct Searcher {
+    search: MultiLit,
+    /// The trigger literals, by id; ids past them are the rules' literals.
+    triggers: Vec<&'static str>,
 }
 
 impl Searcher {
-    /// The packed searcher where it can be built when `packed` says so, else the automaton.
-    fn build(lits: &[&str], packed: bool) -> Option<Searcher> {
-        // "Failed to" and "Failed to run the action" start at the same byte: the first
-        // listed wins, and a summary is read for steps too (see `read_marked`).
-        let p = aho_corasick::packed::Config::new()
-            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-            .builder()
-            .extend(lits)
-            .build()
-            .filter(|_| packed);
-        Some(match p {
-            Some(p) => Searcher::Packed(p),
-            None => Searcher::Automaton(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    // The DFA is several times faster than the default NFA over gigabytes.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(lits)
-                    .ok()?,
-            ),
-        })
+    /// The search for `triggers` and `rules`, planned for text like `sample` when the
+    /// rules' literals are many (theirs are the windows worth placing).
+    fn build(triggers: Vec<&'static str>, rules: &[Box<[u8]>], sample: &[u8]) -> Option<Searcher> {
+        let mut all: Vec<&[u8]> = triggers.iter().map(|t| t.as_bytes()).collect();
+        all.extend(rules.iter().map(|r| &r[..]));
+        let search = match rules.is_empty() || sample.is_empty() {
+            true => MultiLit::new(&all)?,
+            false => MultiLit::with_sample(&all, sample)?,
+        };
+        Some(Searcher { search, triggers })
     }
 
-    /// The leftmost-first matches in `hay`.
-    fn find_iter<'s, 'h>(&'s self, hay: &'h [u8]) -> Matches<'s, 'h> {
-        match self {
-            Searcher::Packed(s) => Matches::Packed(s.find_iter(hay)),
-            Searcher::Automaton(s) => Matches::Automaton(s.find_iter(hay)),
-        }
-    }
-}
-
-/// What [`Searcher::find_iter`] gives, from either searcher.
-enum Matches<'s, 'h> {
-    Packed(aho_corasick::packed::FindIter<'s, 'h>),
-    Automaton(aho_corasick::FindIter<'s, 'h>),
-}
-
-impl Iterator for Matches<'_, '_> {
-    type Item = aho_corasick::Match;
-
-    fn next(&mut self) -> Option<aho_corasick::Match> {
-        match self {
-            Matches::Packed(m) => m.next(),
-            Matches::Automaton(m) => m.next(),
-        }
+    /// Calls `trigger(id)` for each trigger in `msg` and returns whether it holds one of
+    /// the rules' literals.
+    fn search(&self, msg: &[u8], mut trigger: impl FnMut(usize)) -> bool {
+        let mut rule = false;
+        // Where a leftmost-first search would go on from.
+        let mut next = 0;
+        // Occurrences come by start, then id: the first taken at a start is the literal
+        // listed first.
+        self.search
+            .for_each_match(msg, |id, start| match self.triggers.get(id) {
+                None => rule = true,
+                Some(lit) => {
+                    if start >= next && msg[start..].starts_with(lit.as_bytes()) {
+                        next = start + lit.len();
+                        trigger(id);
+                    }
+                }
+            });
+        rule
     }
 }
 
 impl Triggers {
     /// The searcher for the engine's literals.
     pub fn new() -> Option<Triggers> {
-        Triggers::with(true)
+        Triggers::with_rules(Vec::new(), Vec::new())
     }
 
     /// [`Triggers::new`], built once per process (it is built from constants): building
     /// it costs more than reading a small log's triggers, and a scan opens thousands.
     pub fn shared() -> Option<&'static Triggers> {
-        static T: std::sync::OnceLock<Option<Triggers>> = std::sync::OnceLock::new();
+        static T: OnceLock<Option<Triggers>> = OnceLock::new();
         T.get_or_init(Triggers::new).as_ref()
     }
 
-    /// [`Triggers::new`], with the packed searcher where it can be built when `packed`
-    /// says so, else with the automaton (the tests hold the two to the same results).
-    fn with(packed: bool) -> Option<Triggers> {
-        let mut lits: Vec<&str> = vec!["HRESULT="];
+    /// [`Triggers::new`], also looking for `rules` (the rules' literals, see
+    /// [`Trigger::rule_literal`]) in the same pass: `report` reads a large log's text
+    /// once for both, while framing, instead of searching every message again for the
+    /// rules. The search is planned for text like `sample`, a part of the log.
+    pub(crate) fn with_rules(rules: Vec<Box<[u8]>>, sample: Vec<u8>) -> Option<Triggers> {
+        let mut lits: Vec<&'static str> = vec!["HRESULT="];
         lits.extend(chains::SUMMARY_TRIGGERS);
         lits.extend(steps::TRIGGERS);
         lits.extend(super::ends::TRIGGERS);
         let tool = lits.len()..lits.len() + super::ends::TOOL_TRIGGERS.len();
-        let mut cm_lits = lits.clone();
-        cm_lits.extend(&super::ends::TOOL_TRIGGERS[..super::ends::CMTRACE_TOOL_TRIGGERS]);
-        lits.extend(super::ends::TOOL_TRIGGERS);
+        lits.extend(&super::ends::TOOL_TRIGGERS[..super::ends::CMTRACE_TOOL_TRIGGERS]);
         Some(Triggers {
-            searcher: Searcher::build(&lits, packed)?,
-            cmtrace: Searcher::build(&cm_lits, packed)?,
+            cmtrace: Searcher::build(lits, &rules, &sample)?,
+            searcher: OnceLock::new(),
             summary: 1..1 + chains::SUMMARY_TRIGGERS.len(),
             tool,
+            rules,
+            sample,
             part: PART,
         })
+    }
+
+    /// The searcher for every literal (see [`Triggers::searcher`]).
+    fn every_format(&self) -> Option<&Searcher> {
+        self.searcher
+            .get_or_init(|| {
+                let mut lits = self.cmtrace.triggers.clone();
+                lits.extend(&super::ends::TOOL_TRIGGERS[super::ends::CMTRACE_TOOL_TRIGGERS..]);
+                Searcher::build(lits, &self.rules, &self.sample)
+            })
+            .as_ref()
     }
 
     /// Which literal a match of pattern `id` is.
@@ -150,68 +162,42 @@ impl Triggers {
     /// Reads the trigger records of a freshly framed block (a visitor for
     /// [`crate::parse::index_visit`]).
     pub fn visit(&self, block: &Block<'_>, out: &mut Hits<Trigger>) {
-        // One search over the whole block runs at SIMD speed; searching record by record
-        // would pay the searcher's start-up millions of times (measured: a search per
-        // message skips the tails but costs as much). Each hit is then placed in its
-        // record, and counts when it lies in the bytes `RecordMeta::message` keeps (a hit
-        // in a CMTrace attribute tail is none). No literal holds a newline or a `]`, so a
-        // hit never straddles a record's start or its `]LOG]!>`: the marks are those a
-        // search of the record's own bytes would give, and no record is searched twice.
+        // Each record's message is searched (a CMTrace attribute tail holds no trigger, and
+        // skipping the tails halves the bytes), in parts of the block, each first asking
+        // for its share of the next block's bytes. The search that also finds the rules'
+        // literals costs little more than one for the triggers alone, so `report` does not
+        // read the text again for the rules.
         let Some(start) = block.records.first().map(|r| r.start as usize) else {
             return;
         };
-        let hay = block.text.get(start..block.end).unwrap_or_default();
         let searcher = if block.records.iter().all(|r| r.format() == Format::CmTrace) {
             &self.cmtrace
         } else {
-            &self.searcher
-        };
-        let finish = |k: usize, marks: Option<Marks>, out: &mut Hits<Trigger>| {
-            if let Some(marks) = marks {
-                out.push((
-                    block.first + k as u32,
-                    read_marked(&block.records[k], block.raw(k), marks),
-                ));
+            match self.every_format() {
+                Some(s) => s,
+                // Built from constants and literals the rules' own search took.
+                None => &self.cmtrace,
             }
         };
-        // The record the last hit fell in: its number, the searched bytes' bounds in the
-        // text, and the marks so far.
-        let mut cur: Option<(usize, std::ops::Range<usize>, Option<Marks>)> = None;
-        let mut k = 0usize;
+        let mut k = 0;
         for (from, to) in parts(block, start, self.part) {
             block.prefetch_after(from - start..to - start);
-            for m in searcher.find_iter(&hay[from - start..to - start]) {
-                let at = from + m.start();
-                while block
-                    .records
-                    .get(k + 1)
-                    .is_some_and(|r| r.start as usize <= at)
-                {
-                    k += 1;
+            while let Some(meta) = block.records.get(k).filter(|r| (r.start as usize) < to) {
+                let raw = block.raw(k);
+                let mut marks: Option<Marks> = None;
+                let rule_literal = searcher.search(meta.message(raw), |id| {
+                    self.mark(marks.get_or_insert_with(Marks::default), id)
+                });
+                let found = match marks {
+                    Some(marks) => Some(read_marked(meta, raw, marks)),
+                    None => rule_literal.then(Trigger::unread),
+                };
+                if let Some(mut t) = found {
+                    t.rule_literal = rule_literal;
+                    out.push((block.first + k as u32, t));
                 }
-                if cur.as_ref().is_none_or(|c| c.0 != k) {
-                    if let Some((j, _, marks)) = cur.take() {
-                        finish(j, marks, out);
-                    }
-                    let raw = block.raw(k);
-                    let kept = block.records[k].message(raw);
-                    // `kept` lies within `raw`, which lies within the text.
-                    let from = block.records[k].start as usize
-                        + (kept.as_ptr() as usize - raw.as_ptr() as usize);
-                    cur = Some((k, from..from + kept.len(), None));
-                }
-                if let Some((_, kept, marks)) = cur.as_mut() {
-                    if kept.start <= at && from + m.end() <= kept.end {
-                        self.mark(
-                            marks.get_or_insert_with(Marks::default),
-                            m.pattern().as_usize(),
-                        );
-                    }
-                }
+                k += 1;
             }
-        }
-        if let Some((j, _, marks)) = cur {
-            finish(j, marks, out);
         }
     }
 }
@@ -248,6 +234,7 @@ fn read_marked(meta: &RecordMeta, raw: &[u8], marks: Marks) -> Trigger {
     let message = f.message_str();
     Trigger {
         marks,
+        rule_literal: false,
         thread: f.thread,
         component: f
             .component
@@ -262,6 +249,21 @@ fn read_marked(meta: &RecordMeta, raw: &[u8], marks: Marks) -> Trigger {
         step: (marks.step || marks.summary)
             .then(|| steps::step_event_at(&message, Some(meta.severity()), Some(marks.tool)))
             .flatten(),
+    }
+}
+
+impl Trigger {
+    /// A record with no trigger, named for its rule literal only.
+    fn unread() -> Trigger {
+        Trigger {
+            marks: Marks::default(),
+            rule_literal: true,
+            thread: None,
+            component: None,
+            time: None,
+            chain: None,
+            step: None,
+        }
     }
 }
 
@@ -307,24 +309,31 @@ mod tests {
     use crate::log::Log;
     use crate::source::Input;
 
-    /// Each record's marks from the block search equal those of searching the record's
-    /// own message: hits in attribute tails, in plain lines and across lines count as
-    /// they should.
+    /// Each record's marks equal those of a leftmost-first search (Aho-Corasick's) of the
+    /// record's message for the trigger literals alone, whatever the case of the text and
+    /// with the rules' literals searched beside them; the rules' literals are found where
+    /// a search for them alone finds them.
     #[test]
-    fn block_search_marks_records_as_their_own_search_does() {
-        // Both searchers, in parts of a few bytes: a cut anywhere but at a record start
-        // would split literals.
-        let searchers = [true, false].map(|packed| {
-            let mut t = Triggers::with(packed).expect("trigger searcher");
+    fn marks_are_a_leftmost_first_search_of_each_message() {
+        // In parts of a few bytes: parts are cut at record starts.
+        let rules: Vec<Box<[u8]>> = [&b"failed to run"[..], b"returned code", b"nothing h"]
+            .iter()
+            .map(|l| Box::from(*l))
+            .collect();
+        let sample = b"<![LOG[nothing here, failed to]LOG]!>".to_vec();
+        let searchers = [Vec::new(), rules.clone()].map(|r| {
+            let mut t = Triggers::with_rules(r, sample.clone()).expect("trigger searcher");
             t.part = 5;
             t
         });
-        assert!(matches!(searchers[1].searcher, Searcher::Automaton(_)));
         let mut text = String::new();
         text.push_str("<![LOG[Start executing an instruction. Instruction name: A. Instruction pointer: 0]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"HRESULT=\" context=\"\" type=\"1\" thread=\"1\" file=\"Failed to\">\n");
         text.push_str("<![LOG[nothing here]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"TSManager\" context=\"\" type=\"1\" thread=\"1\" file=\"returned code\">\n");
         text.push_str("<![LOG[first line\nsecond, HRESULT=80004005 (x.cpp,1)\nFailed to run the action: A]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2024\" component=\"C\" context=\"\" type=\"3\" thread=\"2\" file=\"x\">\n");
         text.push_str("plain text Code(0x80004005) returned code 5\n");
+        text.push_str(
+            "FAILED TO hresult= failed to Failed tFailed to run the action Setting wizard error\n",
+        );
         text.push_str("<![LOG[never closed HRESULT=80004005\n");
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
         let mut texts = vec![text.into_bytes()];
@@ -334,8 +343,8 @@ mod tests {
                 texts.push(std::fs::read(&path).expect("sample"));
             }
         }
-        // Each record's marks: from one search over the whole text, and from searching each
-        // record's own bytes.
+        // Each record's marks and rule literal from the searcher, and from Aho-Corasick
+        // over its own message.
         let both = |t: &Triggers, text: &[u8]| {
             let records = crate::parse::frame(text, 0, text.len(), 1, true).records;
             let block = Block {
@@ -346,44 +355,67 @@ mod tests {
             };
             let mut found = Vec::new();
             t.visit(&block, &mut found);
-            let by_block: Vec<(u32, Marks)> = found.iter().map(|(k, t)| (*k, t.marks)).collect();
-            let mut by_record = Vec::new();
+            let got: Vec<(u32, Option<Marks>, bool)> = (found.iter())
+                .map(|(k, t)| {
+                    (
+                        *k,
+                        Some(t.marks).filter(|m| *m != Marks::default()),
+                        t.rule_literal,
+                    )
+                })
+                .collect();
             // A CMTrace text is searched without the tool literals its logs never hold.
             let searcher = match records.iter().all(|r| r.format() == Format::CmTrace) {
                 true => &t.cmtrace,
-                false => &t.searcher,
+                false => t.every_format().expect("searcher"),
             };
+            let reference = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(&searcher.triggers)
+                .expect("automaton");
+            let rules = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&t.rules)
+                .expect("automaton");
+            let mut want = Vec::new();
             for (k, r) in records.iter().enumerate() {
+                let msg = r.message(block.raw(k));
                 let mut marks: Option<Marks> = None;
-                for m in searcher.find_iter(r.message(block.raw(k))) {
+                for m in reference.find_iter(msg) {
                     t.mark(
                         marks.get_or_insert_with(Marks::default),
                         m.pattern().as_usize(),
                     );
                 }
-                if let Some(m) = marks {
-                    by_record.push((k as u32, m));
+                let rule = !t.rules.is_empty() && rules.is_match(msg);
+                if marks.is_some() || rule {
+                    want.push((k as u32, marks, rule));
                 }
             }
-            (by_block, by_record)
+            (got, want)
         };
         for text in &texts {
-            let (by_block, by_record) = both(&searchers[0], text);
-            assert_eq!(by_block, by_record);
-            assert_eq!(both(&searchers[1], text), (by_block, by_record));
+            for t in &searchers {
+                let (got, want) = both(t, text);
+                assert_eq!(got, want);
+            }
         }
-        let marks = |frame, step, summary| Marks {
-            frame,
-            step,
-            summary,
-            tool: false,
+        let marks = |frame, step, summary| {
+            Some(Marks {
+                frame,
+                step,
+                summary,
+                tool: false,
+            })
         };
-        let (got, _) = both(&searchers[0], &texts[0]);
+        let (got, _) = both(&searchers[1], &texts[0]);
         let want = vec![
-            (0, marks(false, true, false)),
-            (2, marks(true, false, true)),
-            (3, marks(false, false, true)),
-            (4, marks(true, false, false)),
+            (0, marks(false, true, false), false),
+            (1, None, true),
+            (2, marks(true, false, true), true),
+            (3, marks(false, false, true), true),
+            (4, marks(false, false, true), true),
+            (5, marks(true, false, false), false),
         ];
         assert_eq!(got, want);
     }

@@ -32,6 +32,8 @@ pub(crate) enum Route {
 #[derive(Debug)]
 struct LiteralIndex {
     search: MultiLit,
+    /// The literals `search` looks for, by id.
+    literals: Vec<Box<[u8]>>,
     /// `owners[literal]`: the patterns that literal reaches.
     owners: Vec<Vec<u32>>,
 }
@@ -77,6 +79,12 @@ impl Patterns {
         self.index().map(|i| &i.search)
     }
 
+    /// The literals of [`Patterns::literal_search`], each once (planning that search on
+    /// first use): a search of its own may look for them beside other literals.
+    pub(crate) fn literals(&self) -> &[Box<[u8]>] {
+        self.index().map_or(&[], |i| &i.literals)
+    }
+
     fn index(&self) -> Option<&LiteralIndex> {
         self.index
             .get_or_init(|| {
@@ -109,7 +117,12 @@ impl Patterns {
                     search.step(),
                     self.everywhere.len()
                 ));
-                Some(LiteralIndex { search, owners })
+                let literals = literals.into_iter().map(Box::from).collect();
+                Some(LiteralIndex {
+                    search,
+                    literals,
+                    owners,
+                })
             })
             .as_ref()
     }

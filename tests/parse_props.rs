@@ -46,6 +46,11 @@ fn loggy_bytes() -> impl Strategy<Value = Vec<u8>> {
         Just(b"<<<  [Exit status: FAILURE(0xe0000219)]".to_vec()),
         Just(b"[Boot Session: 2020/03/16 11:42:03.500]".to_vec()),
         Just(b"     OS Version = ".to_vec()),
+        // Windows events as text (wevtutil, Event Viewer), written for this test.
+        Just(b"Event[0]:".to_vec()),
+        Just(b"  Level: Error".to_vec()),
+        Just(b"Log Name:      System".to_vec()),
+        Just(b"  Description: ".to_vec()),
         // Office Click-to-Run's tab-separated lines, written for this test.
         Just(
             b"01/03/2025 10:42:46.990\tSETUP (0x4d8c)\t0x2f0c\t\tActivity\tbjtcw\tMedium\t"

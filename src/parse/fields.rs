@@ -101,6 +101,7 @@ pub fn fields_of<'a>(meta: &RecordMeta, span: &'a [u8]) -> Fields<'a> {
         Format::WindowsUpdate => windows_update(span),
         Format::SetupApi => setupapi(span),
         Format::ClickToRun => click_to_run(span),
+        Format::EventText => event_text(span),
     }
 }
 
@@ -224,6 +225,52 @@ fn windows_update(span: &[u8]) -> Fields<'_> {
         message: rest.trim_ascii_start(),
         ..Fields::default()
     }
+}
+
+/// A Windows event written as text (see [`Format::EventText`]): the component is its
+/// `Source:`, the time its `Date:` (wevtutil's `2021-12-25T07:31:58.8310000Z`, read as
+/// written: its `Z` is dropped, so it is taken for local time like the other logs' times;
+/// Event Viewer's `12/25/2021 7:31:58 AM` is read when it has no AM/PM), the message its
+/// description (what follows `Description:`, up to `Event Xml:`), or the whole event
+/// when it has none.
+fn event_text(span: &[u8]) -> Fields<'_> {
+    let text = trim_end_ws(span);
+    let mut f = Fields {
+        message: text,
+        ..Fields::default()
+    };
+    let mut at = 0;
+    while at < text.len() {
+        let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i);
+        let line = trim_eol(&text[at..end]);
+        let field = line.trim_ascii_start();
+        let value = |key: &[u8]| field.strip_prefix(key).map(<[u8]>::trim_ascii);
+        if let Some(v) = value(b"Source:") {
+            f.component = Some(v).filter(|v| !v.is_empty());
+        } else if let Some(v) = value(b"Date:") {
+            let (date, time) = match v.iter().position(|&c| c == b'T' || c == b' ') {
+                Some(i) => (&v[..i], v[i + 1..].trim_ascii()),
+                None => (v, &b""[..]),
+            };
+            f.date = Some(date);
+            f.time = Some(time.strip_suffix(b"Z").unwrap_or(time)).filter(|t| !t.is_empty());
+        } else if field.starts_with(b"Description:") {
+            // The text may start on the same line (Event Viewer's copy) or the next.
+            let from = at + (line.len() - field.len()) + b"Description:".len();
+            let body = &text[from.min(text.len())..];
+            let body = match memmem::find(body, b"\nEvent Xml:") {
+                Some(i) => &body[..i],
+                None => body,
+            };
+            let body = body.trim_ascii();
+            if !body.is_empty() {
+                f.message = body;
+            }
+            break;
+        }
+        at = end + 1;
+    }
+    f
 }
 
 /// An Office Click-to-Run line: `date time<TAB>process<TAB>thread<TAB>area<TAB>category
@@ -941,6 +988,24 @@ mod windows_log_tests {
         assert_eq!(f.component, Some(&b"Misc"[..]));
         assert_eq!(f.message, b"WARNING: Send failed with hr = 80072efe.");
         assert!(f.timestamp().is_some());
+    }
+
+    /// A wevtutil text event as JeftaDirksen/BlockIP issue #1 publishes it (its second
+    /// event, `Event[1]` without a colon as that copy shows it).
+    #[test]
+    fn event_text_fields() {
+        let f = fields(
+            Format::EventText,
+            b"Event[1]\n  Log Name: Security\n  Source: Microsoft-Windows-Security-Auditing\n  Date: 2021-12-25T07:31:58.8310000Z\n  Event ID: 4625\n  Task: N/A\n  Level: N/A\n  Opcode: N/A\n  Keyword: N/A\n  User: N/A\n  User Name: N/A\n  Computer: micro\n  Description: \nN/A\n",
+        );
+        assert_eq!(
+            f.component,
+            Some(&b"Microsoft-Windows-Security-Auditing"[..])
+        );
+        assert_eq!(f.date, Some(&b"2021-12-25"[..]));
+        assert_eq!(f.time, Some(&b"07:31:58.8310000"[..]));
+        assert!(f.timestamp().is_some());
+        assert_eq!(f.message, b"N/A");
     }
 
     /// An Office Click-to-Run line from YerongAI/Office-Tool issue #941 (as published).

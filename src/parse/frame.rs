@@ -432,8 +432,12 @@ fn frame_each<const RUNS: bool>(
     let mut open: Option<(usize, u32)> = None;
     // A CMTrace record closed, whose attributes have not ended yet.
     let mut attrs: Option<Attrs> = None;
-    // A Windows Setup record that the lines after it may continue: (start, line, severity).
+    // A record that the lines after it may continue (Windows Setup's, a Windows event's):
+    // (start, line, severity); its format, and for an event whether its `Level:` line was
+    // read, beside it (kept out of the tuple, which the Setup run below moves every line).
     let mut cont: Option<(usize, u32, Severity)> = None;
+    let mut cont_format = Format::Panther;
+    let mut leveled = true;
     // The kind of the last record with a format of its own: it says what a line with no
     // prefix is.
     let mut region = region_before(text, start);
@@ -463,10 +467,11 @@ fn frame_each<const RUNS: bool>(
                     break;
                 };
                 if let Some((cstart, cline, csev)) = cont.take() {
-                    push(RecordMeta::new(cstart as u64, cline, Format::Panther, csev));
+                    push(RecordMeta::new(cstart as u64, cline, cont_format, csev));
                 }
                 region = Format::Panther;
                 cont = Some((pos, line, sev));
+                cont_format = Format::Panther;
                 pos = nl + 1;
                 line += 1;
             }
@@ -614,6 +619,12 @@ fn frame_each<const RUNS: bool>(
             (true, _) | (false, Some(_)) => None,
             (false, None) => match kinds::unprefixed(region, body) {
                 None if cont.is_some() => {
+                    // An event's severity is its first `Level:` line's.
+                    if cont_format == Format::EventText && !leveled {
+                        if let (Some(c), Some(sev)) = (cont.as_mut(), kinds::event_level(body)) {
+                            (c.2, leveled) = (sev, true);
+                        }
+                    }
                     region = line_region(body).unwrap_or(region);
                     pos = line_end;
                     line += 1;
@@ -624,7 +635,7 @@ fn frame_each<const RUNS: bool>(
             },
         };
         if let Some((cstart, cline, csev)) = cont.take() {
-            push(RecordMeta::new(cstart as u64, cline, Format::Panther, csev));
+            push(RecordMeta::new(cstart as u64, cline, cont_format, csev));
         }
         if let Some((format, sev)) = own {
             push(RecordMeta::new(pos as u64, line, format, sev));
@@ -633,8 +644,10 @@ fn frame_each<const RUNS: bool>(
             }
         } else if let Some((format, sev)) = prefixed {
             region = format;
-            if format == Format::Panther {
+            if matches!(format, Format::Panther | Format::EventText) {
                 cont = Some((pos, line, sev));
+                cont_format = format;
+                leveled = format == Format::Panther;
             } else {
                 push(RecordMeta::new(pos as u64, line, format, sev));
             }
@@ -690,7 +703,7 @@ fn frame_each<const RUNS: bool>(
             // More lines may still continue it.
             return (cstart, cline);
         }
-        push(RecordMeta::new(cstart as u64, cline, Format::Panther, csev));
+        push(RecordMeta::new(cstart as u64, cline, cont_format, csev));
     }
     if let Some(a) = attrs {
         if !at_eof {

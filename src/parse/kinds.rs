@@ -212,6 +212,38 @@ pub(crate) fn click_to_run(line: &[u8]) -> Option<Severity> {
     })
 }
 
+/// The first line of a Windows event written as text: `Event[12]:` (`wevtutil qe ...
+/// /f:text`; some copies drop the colon) or `Log Name:` (Event Viewer's "Copy details as
+/// text"). The lines after it, up to the next event, are the event's.
+pub(crate) fn event_text(line: &[u8]) -> bool {
+    if let Some(rest) = line.strip_prefix(b"Event[") {
+        let n = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+        let rest = &rest[n..];
+        return n > 0
+            && rest.first() == Some(&b']')
+            && rest[1..]
+                .strip_prefix(b":")
+                .unwrap_or(&rest[1..])
+                .iter()
+                .all(u8::is_ascii_whitespace);
+    }
+    line.starts_with(b"Log Name:")
+}
+
+/// The severity an event's `Level:` line says (`  Level: Error` in wevtutil's text,
+/// `Level:         Error` in Event Viewer's): Critical and Error are errors, Warning a
+/// warning, anything else (Information, Verbose, N/A) information. `None` for another line.
+pub(crate) fn event_level(line: &[u8]) -> Option<Severity> {
+    let rest = line
+        .strip_prefix(b"  Level:")
+        .or_else(|| line.strip_prefix(b"Level:"))?;
+    Some(match rest.trim_ascii() {
+        b"Error" | b"Critical" => Severity::Error,
+        b"Warning" => Severity::Warning,
+        _ => Severity::Info,
+    })
+}
+
 /// The event categories SetupAPI writes after a body line's five-byte prefix, as Microsoft's
 /// "Format of a Text Log Section Body" lists them (bak, cci, cpy, dvi, flq, inf, ndv, prp,
 /// reg, set, sig, sto, ump) and as Windows 10's logs add them (dvs, idb, cmd, pol, utl: in
@@ -321,6 +353,10 @@ fn msi_severity(line: &[u8]) -> Severity {
 /// `None` when it continues the record before it (Windows Setup writes dumps and
 /// messages over several lines), else the format and severity of a record of its own.
 pub(crate) fn unprefixed(region: Format, line: &[u8]) -> Option<(Format, Severity)> {
+    if region == Format::EventText {
+        // The event's fields and its description, up to the next event.
+        return None;
+    }
     if region == Format::ClickToRun {
         // Its every record is a line of its own with its level; a line without the
         // prefix says nothing of its severity.
@@ -363,6 +399,7 @@ pub(crate) fn prefixed(line: &[u8]) -> Option<(Format, Severity)> {
             }
         }
         b'M' | b'A' if msi(line) => Some((Format::Msi, msi_severity(line))),
+        b'E' | b'L' if event_text(line) => Some((Format::EventText, Severity::Info)),
         b'>' | b'<' | b'!' | b' ' | b'[' => setupapi(line).map(|sev| (Format::SetupApi, sev)),
         _ => None,
     }
@@ -486,6 +523,33 @@ mod tests {
                 assert_eq!(PANTHER_HEAD.matches(&h), by_byte(&h), "{k} {v:#x}");
             }
         }
+    }
+
+    /// Windows events as text are one record each, with the severity of their `Level:`
+    /// line. The wevtutil event is JeftaDirksen/BlockIP issue #1's second one (as
+    /// published, `Event[1]` without its colon); the others are written for this test in
+    /// the shapes wevtutil and Event Viewer's "Copy details as text" give.
+    #[test]
+    fn windows_events_as_text_are_one_record_each() {
+        let text = b"Event[1]\n  Log Name: Security\n  Source: Microsoft-Windows-Security-Auditing\n  Date: 2021-12-25T07:31:58.8310000Z\n  Event ID: 4625\n  Task: N/A\n  Level: N/A\n  Opcode: N/A\n  Keyword: N/A\n  User: N/A\n  User Name: N/A\n  Computer: micro\n  Description: \nN/A\n\
+Event[2]:\n  Log Name: System\n  Level: Error\n  Description: \nLevel: Information\n\nmore text\n\
+Log Name:      System\nSource:        Service Control Manager\nLevel:         Warning\nDescription:\nsome text\nEvent Xml:\n<Event xmlns=\"x\">\n</Event>\n";
+        let records = super::super::frame(text, 0, text.len(), 1, true).records;
+        let got: Vec<(u32, Format, Severity)> = records
+            .iter()
+            .map(|r| (r.line, r.format(), r.severity()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, Format::EventText, Severity::Info),
+                (15, Format::EventText, Severity::Error),
+                (22, Format::EventText, Severity::Warning),
+            ]
+        );
+        assert!(event_text(b"Event[0]:"));
+        assert!(!event_text(b"Event[x]: y"));
+        assert!(!event_text(b"Event[1] happened"));
     }
 
     #[test]

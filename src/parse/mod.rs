@@ -83,6 +83,11 @@ pub enum Format {
     /// 13:42:55.268<TAB>SETUP (0x7d38)<TAB>0x458<TAB>area<TAB>category<TAB>event id<TAB>level
     /// <TAB>message<TAB>correlation`.
     ClickToRun,
+    /// Windows events as text: `wevtutil qe ... /f:text` (`Event[0]:` then indented `Log
+    /// Name:`, `Source:`, `Date:`, `Level:` ... `Description:` and its text) and Event
+    /// Viewer's "Copy details as text" (`Log Name:` ... `Level:` ... `Description:`); one
+    /// record an event.
+    EventText,
 }
 
 impl Format {
@@ -98,11 +103,12 @@ impl Format {
             Format::WindowsUpdate => "windowsupdate",
             Format::SetupApi => "setupapi",
             Format::ClickToRun => "clicktorun",
+            Format::EventText => "eventtext",
         }
     }
 
     /// Every format, in the order of their numbers in [`RecordMeta`].
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::CmTrace,
         Format::SmsTrace,
         Format::Plain,
@@ -112,6 +118,7 @@ impl Format {
         Format::WindowsUpdate,
         Format::SetupApi,
         Format::ClickToRun,
+        Format::EventText,
     ];
 }
 

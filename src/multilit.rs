@@ -511,6 +511,14 @@ fn gram_freqs(lit: &[u8]) -> Vec<f64> {
         .collect()
 }
 
+/// [`gram_freq`] at `off`, from the table [`gram_freqs`] made where it covers `off`.
+fn freq_at(lit: &[u8], freqs: &[f64], off: isize) -> f64 {
+    usize::try_from(off + 1)
+        .ok()
+        .and_then(|i| freqs.get(i).copied())
+        .unwrap_or_else(|| gram_freq(lit, off))
+}
+
 fn window_cost(
     lit: &[u8],
     freqs: &[f64],
@@ -520,12 +528,7 @@ fn window_cost(
     chosen: &std::collections::HashSet<(u32, u32)>,
 ) -> f64 {
     let k = step as isize;
-    let freq = |off: isize| -> f64 {
-        usize::try_from(off + 1)
-            .ok()
-            .and_then(|i| freqs.get(i).copied())
-            .unwrap_or_else(|| gram_freq(lit, off))
-    };
+    let freq = |off: isize| freq_at(lit, freqs, off);
     let sampled = if pair { w + k..w + 2 * k } else { w..w + k };
     sampled
         .map(|off| {
@@ -585,12 +588,7 @@ impl Counts {
         chosen: &std::collections::HashSet<(u32, u32)>,
     ) -> f64 {
         let k = step as isize;
-        let freq = |off: isize| -> f64 {
-            usize::try_from(off + 1)
-                .ok()
-                .and_then(|i| freqs.get(i).copied())
-                .unwrap_or_else(|| gram_freq(lit, off))
-        };
+        let freq = |off: isize| freq_at(lit, freqs, off);
         let sampled = if pair { w + k..w + 2 * k } else { w..w + k };
         sampled
             .map(|off| {

@@ -28,27 +28,8 @@ pub mod source;
 pub mod timing;
 pub mod tui;
 
-/// Where the tests find the shared corpus of real logs: `TSLENS_CORPUS`, else
-/// `../shared/corpus` beside the checkout. Tests that need it skip, saying so, when absent,
-/// and fail under CI (`CI` set) rather than pass without reading it.
+/// The shared corpus of real logs and its good negatives, for the library's tests: the
+/// same module the integration tests use, so the two cannot drift apart.
 #[cfg(test)]
-pub(crate) fn corpus_dir() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("TSLENS_CORPUS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
-        });
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "this test needs the shared corpus: no corpus at {} (set TSLENS_CORPUS)",
-        dir.display()
-    );
-    eprintln!(
-        "skipped: no corpus at {} (set TSLENS_CORPUS)",
-        dir.display()
-    );
-    None
-}
+#[path = "../tests/corpus_support/mod.rs"]
+pub(crate) mod corpus_support;

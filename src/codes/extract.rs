@@ -1146,7 +1146,7 @@ mod tests {
     /// hit inside a GUID or an IP address.
     #[test]
     fn corpus_has_no_hits_in_guids_or_ips() {
-        let Some(dir) = crate::corpus_dir() else {
+        let Some(dir) = crate::corpus_support::corpus() else {
             return;
         };
         let Ok(entries) = std::fs::read_dir(&dir) else {

@@ -664,15 +664,7 @@ fn example_records_are_parsed_like_a_log() {
     assert_eq!(recs[1].message, "Network Access Account is not set");
 }
 
-/// The real, successful logs of the shared corpus (one list with the integration tests).
-fn good_negatives() -> impl Iterator<Item = &'static str> {
-    include_str!("../../tests/corpus-good-negatives.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-use crate::corpus_dir;
+use crate::corpus_support::{corpus as corpus_dir, good_negatives};
 
 fn read_lossy(path: &Path) -> String {
     String::from_utf8_lossy(&std::fs::read(path).expect("read corpus file")).into_owned()

@@ -766,7 +766,7 @@ mod tests {
     fn canonical_tails_read_as_any_order_reads_them() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs = vec![root.join("sample-logs")];
-        dirs.extend(crate::corpus_dir());
+        dirs.extend(crate::corpus_support::corpus());
         let (mut tails, mut canonical) = (0, 0);
         for dir in dirs {
             for entry in std::fs::read_dir(&dir).expect("log folder") {
@@ -849,7 +849,7 @@ mod tests {
     fn time_read_alone_equals_time_of_the_fields() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs = vec![root.join("sample-logs")];
-        dirs.extend(crate::corpus_dir());
+        dirs.extend(crate::corpus_support::corpus());
         let (mut records_seen, mut timed) = (0, 0);
         for dir in dirs {
             for entry in std::fs::read_dir(&dir).expect("log folder") {

@@ -63,7 +63,7 @@ pub fn render_text(scan: &Scan) -> String {
     // Logs that do not say how their run ended (a setupact.log, an excerpt) are no
     // failure to group, but their errors still tell what to read first.
     let unended: Vec<(&MachineResult, &super::ReadFirst)> = (scan.machines.iter())
-        .filter(|m| m.outcome != "failed")
+        .filter(|m| matches!(m.outcome, "unknown" | "running"))
         .filter_map(|m| m.read_first.as_ref().map(|r| (m, r)))
         .collect();
     if !unended.is_empty() {
